@@ -1,0 +1,52 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using XiaoxiangTracking.Modules.Orders.Persistence;
+
+namespace XiaoxiangTracking.Modules.Orders.Features.MarkOrderPicked;
+
+/// <summary>The warehouse finished picking and handed the order to a rider.</summary>
+internal sealed record MarkOrderPickedRequest
+{
+    /// <summary>The warehouse reporting; must be the order's warehouse.</summary>
+    /// <example>wh-pudong-01</example>
+    public string WarehouseId { get; init; } = null!;
+
+    /// <summary>The rider who took the order.</summary>
+    /// <example>rider-0042</example>
+    public string RiderId { get; init; } = null!;
+}
+
+internal sealed record MarkOrderPicked(string OrderId, string WarehouseId, string RiderId) : ICommand<OrderResponse>;
+
+internal sealed class MarkOrderPickedValidator : AbstractValidator<MarkOrderPicked>
+{
+    public MarkOrderPickedValidator()
+    {
+        RuleFor(p => p.WarehouseId).IsPartyId();
+        RuleFor(p => p.RiderId).IsPartyId();
+    }
+}
+
+internal sealed class MarkOrderPickedHandler(OrdersDbContext db, TimeProvider clock)
+    : ICommandHandler<MarkOrderPicked, OrderResponse>
+{
+    public ValueTask<OrderResponse> Handle(MarkOrderPicked command, CancellationToken cancellationToken) =>
+        OrderTransition.ApplyAsync(db, command.OrderId,
+            order => order.MarkPicked(command.WarehouseId, command.RiderId, clock.GetUtcNow()), cancellationToken);
+}
+
+internal static class MarkOrderPickedEndpoint
+{
+    public static void MapMarkOrderPicked(this IEndpointRouteBuilder orders) =>
+        orders.MapPost("/{id}/picked", async (string id, MarkOrderPickedRequest request, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new MarkOrderPicked(id, request.WarehouseId, request.RiderId), cancellationToken)))
+            .WithName("MarkOrderPicked")
+            .WithSummary("Warehouse: picking complete, handed to a rider (2 Paid → 3 Delivering)")
+            .WithDescription("Completes the picking task and starts delivery with the given rider.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}

@@ -1,0 +1,54 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Shared.Idempotency;
+
+namespace XiaoxiangTracking.Modules.Orders.Features.PayOrder;
+
+/// <summary>A successful payment reported by the payment provider.</summary>
+internal sealed record PayOrderRequest
+{
+    /// <summary>The payment provider's transaction reference.</summary>
+    /// <example>wxpay-4200001234202611251234567890</example>
+    public string PaymentReference { get; init; } = null!;
+
+    /// <summary>Amount paid; must equal the order total.</summary>
+    /// <example>13.00</example>
+    public decimal Amount { get; init; }
+}
+
+internal sealed record PayOrder(string OrderId, string PaymentReference, decimal Amount) : ICommand<OrderResponse>;
+
+internal sealed class PayOrderValidator : AbstractValidator<PayOrder>
+{
+    public PayOrderValidator()
+    {
+        RuleFor(p => p.PaymentReference).NotEmpty().MaximumLength(64);
+        RuleFor(p => p.Amount).GreaterThan(0).PrecisionScale(10, 2, true);
+    }
+}
+
+internal sealed class PayOrderHandler(OrdersDbContext db, TimeProvider clock) : ICommandHandler<PayOrder, OrderResponse>
+{
+    public ValueTask<OrderResponse> Handle(PayOrder command, CancellationToken cancellationToken) =>
+        OrderTransition.ApplyAsync(db, command.OrderId,
+            order => order.Pay(command.PaymentReference, command.Amount, clock.GetUtcNow()), cancellationToken);
+}
+
+internal static class PayOrderEndpoint
+{
+    public static void MapPayOrder(this IEndpointRouteBuilder orders) =>
+        orders.MapPost("/{id}/pay", async (string id, PayOrderRequest request, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new PayOrder(id, request.PaymentReference, request.Amount), cancellationToken)))
+            .WithName("PayOrder")
+            .WithSummary("Record a successful payment (1 PendingPayment → 2 Paid)")
+            .WithDescription("Creates the warehouse's picking task. The amount must equal the order total. "
+                + "Send an Idempotency-Key to make retries safe.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithIdempotency<OrdersDbContext>();
+}

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using XiaoxiangTracking.Modules.Shared.Domain;
+
+namespace XiaoxiangTracking.Modules.Shared.Outbox;
+
+/// <summary>
+/// Turns the notifications raised by tracked aggregates into outbox rows inside the same SaveChanges (hence the same
+/// transaction) as the state change, and wakes the dispatcher once it has been saved.
+/// </summary>
+public sealed class OutboxInterceptor(NotificationTypeRegistry registry, OutboxSignal signal, TimeProvider clock)
+    : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Enqueue(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData,
+        InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Enqueue(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Notify(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(
+        SaveChangesCompletedEventData eventData,
+        int result,
+        CancellationToken cancellationToken = default)
+    {
+        Notify(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Enqueue(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        foreach (var aggregate in context.ChangeTracker.Entries<AggregateRoot>().Select(e => e.Entity).ToList())
+        {
+            foreach (var notification in aggregate.TakePendingNotifications())
+            {
+                context.Set<OutboxMessage>().Add(
+                    OutboxMessage.Create(registry.NameOf(notification.GetType()), NotificationTypeRegistry.Serialize(notification), now));
+            }
+        }
+    }
+
+    private void Notify(DbContext? context)
+    {
+        // Inside an explicit transaction the rows are not visible to the dispatcher until commit; the poll picks them up.
+        if (context is not null && context.Database.CurrentTransaction is null)
+        {
+            signal.Notify(context.GetType());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace XiaoxiangTracking.Modules.Shared.Outbox;
+
+public static class OutboxRegistration
+{
+    /// <summary>
+    /// Runs a dispatcher for <typeparamref name="TContext"/>'s outbox and allows the given notification types in it.
+    /// </summary>
+    public static IServiceCollection AddModuleOutbox<TContext>(this IServiceCollection services, params Type[] notificationTypes)
+        where TContext : DbContext
+    {
+        var registry = RegistryOf(services);
+        foreach (var type in notificationTypes)
+        {
+            registry.Add(type);
+        }
+
+        services.AddHostedService<OutboxDispatcher<TContext>>();
+        return services;
+    }
+
+    internal static IServiceCollection AddOutboxInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(s => s.ServiceType == typeof(OutboxSignal)))
+        {
+            return services;
+        }
+
+        services.AddOptions<OutboxOptions>()
+            .Bind(configuration.GetSection(OutboxOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxInterceptor>();
+        services.TryAddSingleton(TimeProvider.System);
+        RegistryOf(services);
+        return services;
+    }
+
+    private static NotificationTypeRegistry RegistryOf(IServiceCollection services)
+    {
+        var existing = services.FirstOrDefault(s => s.ServiceType == typeof(NotificationTypeRegistry))?.ImplementationInstance;
+        if (existing is NotificationTypeRegistry registry)
+        {
+            return registry;
+        }
+
+        registry = new NotificationTypeRegistry();
+        services.AddSingleton(registry);
+        return registry;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace XiaoxiangTracking.Modules.Shared.Persistence;
+
+/// <summary>
+/// Readiness of the module databases: every registered context has been migrated at start-up and answers a
+/// query now. Backs <c>/health/ready</c>.
+/// </summary>
+public sealed class DatabaseReadiness
+{
+    private readonly ConcurrentDictionary<Type, bool> _migrated = new();
+
+    internal void MarkMigrated(Type contextType) => _migrated[contextType] = true;
+
+    internal bool IsMigrated(Type contextType) => _migrated.ContainsKey(contextType);
+}
+
+/// <summary>Health check for one module context: migrated at start-up and reachable.</summary>
+internal sealed class ModuleDatabaseHealthCheck<TContext>(DatabaseReadiness readiness, IServiceScopeFactory scopes) : IHealthCheck
+    where TContext : DbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!readiness.IsMigrated(typeof(TContext)))
+        {
+            return HealthCheckResult.Unhealthy($"{typeof(TContext).Name} has not finished start-up migration.");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"{typeof(TContext).Name} cannot reach its database.");
+    }
+}
+
+public static class DatabaseHealthChecks
+{
+    /// <summary>Adds the readiness check of a module's database, tagged <c>ready</c>.</summary>
+    public static IHealthChecksBuilder AddModuleDatabaseCheck<TContext>(this IHealthChecksBuilder builder, string name)
+        where TContext : DbContext =>
+        builder.AddCheck<ModuleDatabaseHealthCheck<TContext>>(name, tags: ["ready"]);
+}

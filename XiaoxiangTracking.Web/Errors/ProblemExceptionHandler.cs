@@ -1,0 +1,111 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Shared.Idempotency;
+
+namespace XiaoxiangTracking.Web.Errors;
+
+/// <summary>
+/// The one place errors become responses: RFC 7807 problem+json through <see cref="IProblemDetailsService"/>.
+/// Validation 400 (with field errors), not found 404, rule violation or lost race 409, reused idempotency key 422,
+/// anything else 500 without internals.
+/// </summary>
+internal sealed class ProblemExceptionHandler(
+    IProblemDetailsService problemDetails,
+    ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationException validation => new HttpValidationProblemDetails(FieldErrors(validation))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more fields are invalid.",
+            },
+            BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [JsonFieldName(json.Path)] = ["The value is not valid JSON for this field."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body could not be read.",
+            },
+            BadHttpRequestException badRequest => new ProblemDetails
+            {
+                Status = badRequest.StatusCode,
+                Title = "The request could not be read.",
+                Detail = badRequest.Message,
+            },
+            NotFoundException notFound => new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = $"{notFound.Resource} not found.",
+                Detail = notFound.Message,
+            },
+            RuleViolationException rule => WithExtensions(
+                new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "The request is not allowed in the current state.", Detail = rule.Message },
+                rule.Code,
+                rule.Details),
+            ConflictException conflict => WithExtensions(
+                new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = conflict.Message },
+                conflict.Code),
+            DbUpdateConcurrencyException => WithExtensions(
+                new ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Title = "Conflict.",
+                    Detail = "The resource was changed by another request at the same time; reload it and retry.",
+                },
+                "concurrent_modification"),
+            IdempotencyKeyReusedException reused => WithExtensions(
+                new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Idempotency key reused.", Detail = reused.Message },
+                "idempotency_key_reused"),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "An unexpected error occurred.",
+            };
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, string code, IReadOnlyDictionary<string, object?>? details = null)
+    {
+        problem.Extensions["code"] = code;
+        foreach (var (name, value) in details ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
+
+        return problem;
+    }
+
+    private static Dictionary<string, string[]> FieldErrors(ValidationException validation) =>
+        validation.Errors
+            .GroupBy(e => FieldName(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+
+    /// <summary><c>Lines[0].UnitPrice</c> → <c>lines[0].unitPrice</c>, matching the JSON the client sent.</summary>
+    internal static string FieldName(string propertyName) =>
+        propertyName.Contains('-', StringComparison.Ordinal)
+            ? propertyName
+            : string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    private static string JsonFieldName(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.OpenApi;
+using XiaoxiangTracking.Modules.Orders;
+using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Web.Errors;
+using XiaoxiangTracking.Web.OpenApi;
+
+namespace XiaoxiangTracking.Web.Hosting;
+
+internal static class ApiDefaults
+{
+    /// <summary>Problem details for every error, JSON conventions, Swagger and health checks.</summary>
+    public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Malformed bodies throw, so the exception handler answers them as problem+json like any other error.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+        // Field names in validation messages as the client wrote them: 'customerId', not 'Customer Id'.
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+            member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+
+        services.AddHealthChecks();
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Xiaoxiang Tracking API",
+                Version = "v1",
+                Description = "Real-time order tracking for 小象买菜: orders, warehouse picking, rider delivery. "
+                    + "Order status codes: 1 PendingPayment, 2 Paid, 3 Delivering, 4 Completed, 5 Cancelled.",
+            });
+            foreach (var assembly in new[] { typeof(OrdersModule).Assembly, typeof(OrderPlaced).Assembly })
+            {
+                var xml = Path.Combine(AppContext.BaseDirectory, $"{assembly.GetName().Name}.xml");
+                if (File.Exists(xml))
+                {
+                    options.IncludeXmlComments(xml);
+                }
+            }
+
+            options.SupportNonNullableReferenceTypes();
+            options.CustomSchemaIds(type => type.Name);
+            options.OperationFilter<IdempotencyKeyHeaderFilter>();
+        });
+        return builder;
+    }
+
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "Xiaoxiang Tracking API v1");
+            options.DocumentTitle = "Xiaoxiang Tracking API";
+        });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+}
