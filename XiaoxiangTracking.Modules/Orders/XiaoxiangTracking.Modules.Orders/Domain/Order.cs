@@ -86,7 +86,7 @@ internal sealed class Order : AggregateRoot
             order._lines.Add(new OrderLine(++number, sku, name, quantity, unitPrice));
         }
 
-        order.TotalAmount = order._lines.Sum(l => l.LineTotal);
+        order.TotalAmount = Money.TwoDecimals(order._lines.Sum(l => l.LineTotal));
         order.Raise(new OrderPlaced(order.Id, order.Version, customerId, warehouseId, warehouseLocation,
             deliveryAddress.Location, promisedDeliveryAt, now));
         return order;

@@ -13,7 +13,7 @@ internal sealed class OrderLine
         Sku = sku;
         Name = name;
         Quantity = quantity;
-        UnitPrice = unitPrice;
+        UnitPrice = Money.TwoDecimals(unitPrice);
     }
 
     public int LineNumber { get; private set; }

@@ -36,8 +36,11 @@ internal sealed class SqliteOrdersDbContext(DbContextOptions<SqliteOrdersDbConte
 {
     protected override string TablePrefix => "orders_";
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<decimal>().HaveConversion<CentsConverter>();
+    }
 }
 
 internal sealed class SqlServerOrdersDbContext(DbContextOptions<SqlServerOrdersDbContext> options) : OrdersDbContext(options)

@@ -75,9 +75,9 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
-                    b.Property<decimal>("TotalAmount")
+                    b.Property<long>("TotalAmount")
                         .HasPrecision(10, 2)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("total_amount");
 
                     b.Property<long>("UpdatedAt")
@@ -312,9 +312,9 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT")
                                 .HasColumnName("sku");
 
-                            b1.Property<decimal>("UnitPrice")
+                            b1.Property<long>("UnitPrice")
                                 .HasPrecision(10, 2)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("unit_price");
 
                             b1.HasKey("OrderId", "LineNumber");

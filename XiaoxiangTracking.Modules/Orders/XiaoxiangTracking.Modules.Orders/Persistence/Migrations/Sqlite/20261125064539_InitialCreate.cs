@@ -35,7 +35,7 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                     id = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 32, nullable: false),
                     customer_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     status = table.Column<byte>(type: "INTEGER", nullable: false),
-                    total_amount = table.Column<decimal>(type: "TEXT", precision: 10, scale: 2, nullable: false),
+                    total_amount = table.Column<long>(type: "INTEGER", precision: 10, scale: 2, nullable: false),
                     warehouse_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     promised_delivery_at = table.Column<long>(type: "INTEGER", nullable: false),
                     rider_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
@@ -88,7 +88,7 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                     sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     quantity = table.Column<int>(type: "INTEGER", nullable: false),
-                    unit_price = table.Column<decimal>(type: "TEXT", precision: 10, scale: 2, nullable: false)
+                    unit_price = table.Column<long>(type: "INTEGER", precision: 10, scale: 2, nullable: false)
                 },
                 constraints: table =>
                 {

@@ -11,7 +11,7 @@ using XiaoxiangTracking.Modules.Orders.Persistence;
 namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOrdersDbContext))]
-    [Migration("20261125064157_InitialCreate")]
+    [Migration("20261125064539_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -78,9 +78,9 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
-                    b.Property<decimal>("TotalAmount")
+                    b.Property<long>("TotalAmount")
                         .HasPrecision(10, 2)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("total_amount");
 
                     b.Property<long>("UpdatedAt")
@@ -315,9 +315,9 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT")
                                 .HasColumnName("sku");
 
-                            b1.Property<decimal>("UnitPrice")
+                            b1.Property<long>("UnitPrice")
                                 .HasPrecision(10, 2)
-                                .HasColumnType("TEXT")
+                                .HasColumnType("INTEGER")
                                 .HasColumnName("unit_price");
 
                             b1.HasKey("OrderId", "LineNumber");

@@ -1,0 +1,55 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace XiaoxiangTracking.Tests.Support;
+
+/// <summary>Requests as a client sends them (plain JSON), and the order JSON it gets back.</summary>
+public static class OrderRequests
+{
+    public const string WarehouseId = "wh-pudong-01";
+
+    public static JsonObject NewOrder(string customerId = "c-10001", decimal unitPrice = 6.50m, int quantity = 2) => new()
+    {
+        ["customerId"] = customerId,
+        ["lines"] = new JsonArray(
+            new JsonObject { ["sku"] = "VEG-00123", ["name"] = "有机菠菜 300g", ["quantity"] = quantity, ["unitPrice"] = unitPrice },
+            new JsonObject { ["sku"] = "FRU-00042", ["name"] = "赣南脐橙 1kg", ["quantity"] = 1, ["unitPrice"] = 12.90m }),
+        ["deliveryAddress"] = new JsonObject
+        {
+            ["text"] = "上海市浦东新区世纪大道100号 12楼",
+            ["latitude"] = 31.2304,
+            ["longitude"] = 121.4737,
+            ["recipientName"] = "王女士",
+            ["recipientPhone"] = "+86 138 0000 0000",
+        },
+        ["warehouse"] = new JsonObject { ["id"] = WarehouseId, ["latitude"] = 31.22, ["longitude"] = 121.54 },
+    };
+
+    public static async Task<JsonObject> PlaceAsync(this HttpClient client, JsonObject? order = null)
+    {
+        var response = await client.PostAsJsonAsync("/api/orders", order ?? NewOrder());
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return await response.ReadJsonAsync();
+    }
+
+    public static Task<HttpResponseMessage> PayAsync(this HttpClient client, string orderId, decimal amount, string reference = "wxpay-1") =>
+        client.PostAsJsonAsync($"/api/orders/{orderId}/pay", new { paymentReference = reference, amount });
+
+    public static Task<HttpResponseMessage> CancelAsync(this HttpClient client, string orderId, string reason = "不想要了") =>
+        client.PostAsJsonAsync($"/api/orders/{orderId}/cancel", new { reason });
+
+    public static Task<HttpResponseMessage> PickedAsync(this HttpClient client, string orderId, string riderId = "rider-0042", string warehouseId = WarehouseId) =>
+        client.PostAsJsonAsync($"/api/orders/{orderId}/picked", new { warehouseId, riderId });
+
+    public static Task<HttpResponseMessage> DeliveredAsync(this HttpClient client, string orderId, string riderId = "rider-0042") =>
+        client.PostAsJsonAsync($"/api/orders/{orderId}/delivered", new { riderId });
+
+    public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
+        (JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject)
+        ?? throw new JsonException("Expected a JSON object.");
+
+    public static string Id(this JsonObject order) => order["id"]!.GetValue<string>();
+
+    public static decimal Total(this JsonObject order) => order["totalAmount"]!.GetValue<decimal>();
+}

@@ -1,0 +1,90 @@
+using Mediator;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using XiaoxiangTracking.Modules.Orders.Contracts;
+
+namespace XiaoxiangTracking.Tests.Support;
+
+/// <summary>
+/// The real host over HTTP with its own SQLite file in a fresh folder (one per test class through
+/// <c>IClassFixture</c>, or one per test when created directly). Every order notification the host publishes is
+/// recorded in <see cref="Notifications"/>.
+/// </summary>
+public class TrackingHostFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+
+    public TrackingHostFactory()
+        : this(Path.Combine(Path.GetTempPath(), "xiaoxiang-tests", Guid.NewGuid().ToString("N")))
+    {
+    }
+
+    /// <summary>A host on an existing data folder (a restart of an earlier host).</summary>
+    internal TrackingHostFactory(string dataFolder)
+    {
+        DataFolder = dataFolder;
+        Directory.CreateDirectory(DataFolder);
+        _settings["Database:DataFolder"] = DataFolder;
+    }
+
+    public string DataFolder { get; }
+
+    public string DatabasePath => Path.Combine(DataFolder, "xiaoxiang-tracking.db");
+
+    public NotificationLog Notifications { get; } = new();
+
+    /// <summary>Overrides a setting of appsettings.json for this host; call before the first request.</summary>
+    public TrackingHostFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(Notifications);
+            services.AddScoped<INotificationHandler<OrderPlaced>, RecordingHandler<OrderPlaced>>();
+            services.AddScoped<INotificationHandler<OrderPaid>, RecordingHandler<OrderPaid>>();
+            services.AddScoped<INotificationHandler<OrderPicked>, RecordingHandler<OrderPicked>>();
+            services.AddScoped<INotificationHandler<OrderDelivered>, RecordingHandler<OrderDelivered>>();
+            services.AddScoped<INotificationHandler<OrderCancelled>, RecordingHandler<OrderCancelled>>();
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(DataFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open is left in the temp folder; nothing depends on it.
+            }
+        }
+    }
+
+    private sealed class RecordingHandler<T>(NotificationLog log) : INotificationHandler<T>
+        where T : IOrderNotification
+    {
+        public ValueTask Handle(T notification, CancellationToken cancellationToken)
+        {
+            log.Record(notification);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
