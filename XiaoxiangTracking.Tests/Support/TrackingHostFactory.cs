@@ -15,10 +15,14 @@ namespace XiaoxiangTracking.Tests.Support;
 public class TrackingHostFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+    private readonly bool _ownsDataFolder;
+
+    public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "xiaoxiang-tests", Guid.NewGuid().ToString("N"));
 
     public TrackingHostFactory()
-        : this(Path.Combine(Path.GetTempPath(), "xiaoxiang-tests", Guid.NewGuid().ToString("N")))
+        : this(NewDataFolder())
     {
+        _ownsDataFolder = true;
     }
 
     /// <summary>A host on an existing data folder (a restart of an earlier host).</summary>
@@ -64,9 +68,9 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        SqliteConnection.ClearAllPools();
+        if (disposing && _ownsDataFolder)
         {
-            SqliteConnection.ClearAllPools();
             try
             {
                 Directory.Delete(DataFolder, recursive: true);

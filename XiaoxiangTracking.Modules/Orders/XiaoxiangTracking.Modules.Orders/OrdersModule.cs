@@ -13,6 +13,7 @@ using XiaoxiangTracking.Modules.Orders.Features.MarkOrderPicked;
 using XiaoxiangTracking.Modules.Orders.Features.PayOrder;
 using XiaoxiangTracking.Modules.Orders.Features.PlaceOrder;
 using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Orders.Settings;
 using XiaoxiangTracking.Modules.Shared.Idempotency;
 using XiaoxiangTracking.Modules.Shared.Outbox;
 using XiaoxiangTracking.Modules.Shared.Persistence;

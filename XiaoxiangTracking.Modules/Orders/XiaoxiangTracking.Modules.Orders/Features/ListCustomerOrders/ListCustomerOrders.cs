@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Orders.Settings;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.ListCustomerOrders;
 

@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Orders.Domain;
 using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Orders.Settings;
 using XiaoxiangTracking.Modules.Shared.Domain;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.PlaceOrder;

@@ -5,7 +5,7 @@
 namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class InitialCreate : Migration
+    internal partial class InitialCreate : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

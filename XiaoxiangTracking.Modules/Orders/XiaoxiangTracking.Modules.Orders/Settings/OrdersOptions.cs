@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace XiaoxiangTracking.Modules.Orders;
+namespace XiaoxiangTracking.Modules.Orders.Settings;
 
 /// <summary>Bound from the <c>Orders</c> section of appsettings.json.</summary>
 internal sealed class OrdersOptions

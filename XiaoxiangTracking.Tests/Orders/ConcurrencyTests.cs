@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Shared.Outbox;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Orders;
+
+public class ConcurrencyTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+{
+    private readonly HttpClient _client = host.CreateClient();
+
+    [Fact]
+    public async Task Of_two_transitions_from_the_same_loaded_version_only_the_first_commit_wins()
+    {
+        var order = await _client.PlaceAsync();
+        var id = order.Id();
+
+        var act = () => host.WithOrdersDb(async first => await host.WithOrdersDb(async second =>
+        {
+            var a = await first.Orders.SingleAsync(o => o.Id == id);
+            var b = await second.Orders.SingleAsync(o => o.Id == id);
+            a.Pay("wx-a", a.TotalAmount, DateTimeOffset.UtcNow);
+            b.Cancel("raced", DateTimeOffset.UtcNow);
+            await first.SaveChangesAsync();
+            await second.SaveChangesAsync();
+        }));
+
+        await act.Should().ThrowAsync<DbUpdateConcurrencyException>();
+        var stored = await _client.GetAsync($"/api/orders/{id}");
+        var json = await stored.ReadJsonAsync();
+        json["status"]!.GetValue<int>().Should().Be(2);
+        json["version"]!.GetValue<long>().Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Concurrent_payments_of_one_order_let_exactly_one_win_and_publish_once()
+    {
+        var order = await _client.PlaceAsync();
+        var id = order.Id();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _client.PayAsync(id, order.Total(), $"wx-{i}")));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(1);
+        responses.Where(r => r.StatusCode != HttpStatusCode.OK).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.Conflict);
+        var paidMessages = await host.WithOrdersDb(db => db.Table<OutboxMessage>()
+            .Where(m => m.Type == typeof(OrderPaid).FullName && m.Payload.Contains(id))
+            .CountAsync());
+        paidMessages.Should().Be(1);
+        (await (await _client.GetAsync($"/api/orders/{id}")).ReadJsonAsync())["version"]!.GetValue<long>().Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_concurrent_cancel_and_pick_never_both_succeed()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var order = await _client.PlaceAsync();
+            (await _client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+
+            var results = await Task.WhenAll(_client.CancelAsync(order.Id()), _client.PickedAsync(order.Id()));
+
+            results.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(1);
+            results.Count(r => r.StatusCode == HttpStatusCode.Conflict).Should().Be(1);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using XiaoxiangTracking.Modules.Shared.Idempotency;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Orders;
+
+public class IdempotencyTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+{
+    private readonly HttpClient _client = host.CreateClient();
+
+    [Fact]
+    public async Task A_retried_place_with_the_same_key_and_body_returns_the_first_response_and_creates_one_order()
+    {
+        var key = Guid.NewGuid().ToString();
+        var customer = $"c-idem-{Guid.NewGuid():N}"[..32];
+        var body = OrderRequests.NewOrder(customer);
+
+        var first = await Send(HttpMethod.Post, "/api/orders", body, key);
+        var retry = await Send(HttpMethod.Post, "/api/orders", body, key);
+
+        first.StatusCode.Should().Be(HttpStatusCode.Created);
+        retry.StatusCode.Should().Be(HttpStatusCode.Created);
+        retry.Headers.Location.Should().Be(first.Headers.Location);
+        retry.Headers.GetValues(IdempotencyOptions.ReplayedHeaderName).Should().Equal("true");
+        (await retry.Content.ReadAsStringAsync()).Should().Be(await first.Content.ReadAsStringAsync());
+        var mine = await _client.GetFromJsonAsync<JsonObject>($"/api/orders?customerId={customer}");
+        mine!["totalCount"]!.GetValue<int>().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_retried_payment_returns_the_first_response_instead_of_409()
+    {
+        var order = await _client.PlaceAsync();
+        var key = Guid.NewGuid().ToString();
+        var payment = new JsonObject { ["paymentReference"] = "wx-9", ["amount"] = order.Total() };
+
+        var first = await Send(HttpMethod.Post, $"/api/orders/{order.Id()}/pay", payment, key);
+        var retry = await Send(HttpMethod.Post, $"/api/orders/{order.Id()}/pay", payment, key);
+
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        retry.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await retry.ReadJsonAsync())["version"]!.GetValue<long>().Should().Be(2);
+    }
+
+    [Fact]
+    public async Task The_same_key_with_a_different_body_is_422()
+    {
+        var key = Guid.NewGuid().ToString();
+        (await Send(HttpMethod.Post, "/api/orders", OrderRequests.NewOrder("c-a"), key)).EnsureSuccessStatusCode();
+
+        var response = await Send(HttpMethod.Post, "/api/orders", OrderRequests.NewOrder("c-b"), key);
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.ReadJsonAsync())["code"]!.GetValue<string>().Should().Be("idempotency_key_reused");
+    }
+
+    [Fact]
+    public async Task A_duplicate_that_arrives_while_the_first_is_still_running_is_409()
+    {
+        // The first request holds the key: its record is claimed but not completed yet.
+        var body = OrderRequests.NewOrder("c-inflight");
+        var probeKey = Guid.NewGuid().ToString();
+        (await Send(HttpMethod.Post, "/api/orders", body, probeKey)).EnsureSuccessStatusCode();
+        var inFlightKey = Guid.NewGuid().ToString();
+        await host.WithOrdersDb(async db =>
+        {
+            var probe = await db.Table<IdempotencyRecord>().SingleAsync(r => r.Key == probeKey);
+            db.Add(new IdempotencyRecord { Key = inFlightKey, RequestHash = probe.RequestHash, CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        });
+
+        var duplicate = await Send(HttpMethod.Post, "/api/orders", body, inFlightKey);
+
+        duplicate.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await duplicate.ReadJsonAsync())["code"]!.GetValue<string>().Should().Be("request_in_progress");
+    }
+
+    [Fact]
+    public async Task A_key_left_behind_by_a_crashed_request_is_taken_over_after_the_abandon_timeout()
+    {
+        var key = Guid.NewGuid().ToString();
+        await host.WithOrdersDb(async db =>
+        {
+            db.Add(new IdempotencyRecord { Key = key, RequestHash = "stale", CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
+            await db.SaveChangesAsync();
+        });
+
+        var response = await Send(HttpMethod.Post, "/api/orders", OrderRequests.NewOrder(), key);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_failed_request_releases_its_key_so_the_corrected_retry_runs()
+    {
+        var order = await _client.PlaceAsync();
+        var key = Guid.NewGuid().ToString();
+        var payment = new JsonObject { ["paymentReference"] = "wx-1", ["amount"] = order.Total() };
+
+        (await Send(HttpMethod.Post, $"/api/orders/{order.Id()}/pay", new JsonObject { ["paymentReference"] = "wx-1", ["amount"] = 1m }, key))
+            .StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var stored = await host.WithOrdersDb(db => db.Table<IdempotencyRecord>().AnyAsync(r => r.Key == key));
+        stored.Should().BeFalse();
+        // The same key may now carry the corrected request.
+        (await Send(HttpMethod.Post, $"/api/orders/{order.Id()}/pay", payment, key)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_oversized_key_is_400()
+    {
+        var response = await Send(HttpMethod.Post, "/api/orders", OrderRequests.NewOrder(), new string('k', 101));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().Equal(IdempotencyOptions.HeaderName);
+    }
+
+    private Task<HttpResponseMessage> Send(HttpMethod method, string path, JsonObject body, string key)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add(IdempotencyOptions.HeaderName, key);
+        return _client.SendAsync(request);
+    }
+}
