@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Host;
+
+public class HostTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+{
+    private readonly HttpClient _client = host.CreateClient();
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_endpoints_answer_healthy(string path)
+    {
+        var response = await _client.GetAsync(path);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("Healthy");
+    }
+
+    [Fact]
+    public async Task Swagger_UI_is_served_at_swagger()
+    {
+        var response = await _client.GetAsync("/swagger/index.html");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("swagger-ui");
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_every_API_endpoint_with_summary_schemas_and_problems()
+    {
+        var document = JsonNode.Parse(await _client.GetStringAsync("/swagger/v1/swagger.json"))!.AsObject();
+        var paths = document["paths"]!.AsObject();
+        var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
+                .Select(m => (Path: "/" + e.RoutePattern.RawText!.Trim('/'), Method: m.ToLowerInvariant())))
+            .ToList();
+
+        endpoints.Should().HaveCountGreaterThanOrEqualTo(7);
+        foreach (var (path, method) in endpoints)
+        {
+            var operation = paths[path]?[method];
+            operation.Should().NotBeNull($"{method} {path} must be documented");
+            operation!["summary"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace($"{method} {path} needs a summary");
+            operation["operationId"].Should().NotBeNull();
+            var responses = operation["responses"]!.AsObject();
+            responses.Select(r => r.Key).Should().Contain(code => code.StartsWith('2'), $"{method} {path} documents success");
+            responses.Where(r => r.Key.StartsWith('2')).Should().OnlyContain(
+                r => r.Value!["content"]!["application/json"]!["schema"] != null, $"{method} {path} has a response schema");
+            if (method == "post")
+            {
+                operation["requestBody"]!["content"]!["application/json"]!["schema"].Should().NotBeNull($"{method} {path} has a body schema");
+                responses.Select(r => r.Key).Should().Contain("400", $"{method} {path} documents validation problems");
+                responses["400"]!["content"]!["application/problem+json"].Should().NotBeNull();
+            }
+        }
+
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        schemas["PlaceOrder"]!["properties"]!["customerId"]!["example"].Should().NotBeNull("request fields carry examples");
+        schemas["OrderResponse"]!["properties"]!["status"].Should().NotBeNull();
+        paths["/api/orders/{id}/pay"]!["post"]!["parameters"]!.AsArray()
+            .Should().Contain(p => p!["name"]!.GetValue<string>() == "Idempotency-Key");
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_problem_json_404()
+    {
+        var response = await _client.GetAsync("/api/nothing-here");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+    }
+
+    [Fact]
+    public void The_root_appsettings_json_is_read_although_the_content_root_has_none()
+    {
+        var environment = host.Services.GetRequiredService<IHostEnvironment>();
+        var configuration = host.Services.GetRequiredService<IConfiguration>();
+
+        File.Exists(Path.Combine(environment.ContentRootPath, "appsettings.json")).Should().BeFalse();
+        configuration["Orders:MaxPageSize"].Should().Be("100");
+        configuration["Database:Provider"].Should().Be("Sqlite");
+    }
+}
