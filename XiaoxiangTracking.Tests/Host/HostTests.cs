@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -88,5 +89,33 @@ public class HostTests(TrackingHostFactory host) : IClassFixture<TrackingHostFac
         File.Exists(Path.Combine(environment.ContentRootPath, "appsettings.json")).Should().BeFalse();
         configuration["Orders:MaxPageSize"].Should().Be("100");
         configuration["Database:Provider"].Should().Be("Sqlite");
+    }
+}
+
+public class SqliteDurabilityTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+{
+    [Fact]
+    public async Task The_embedded_database_runs_in_WAL_mode_with_full_sync_and_a_busy_timeout()
+    {
+        host.CreateClient();
+
+        var (journal, synchronous, busyTimeout) = await host.WithOrdersDb(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            var connection = db.Database.GetDbConnection();
+            async Task<string> Pragma(string name)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"PRAGMA {name};";
+                return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+            }
+
+            return (await Pragma("journal_mode"), await Pragma("synchronous"), await Pragma("busy_timeout"));
+        });
+
+        journal.Should().Be("wal");
+        synchronous.Should().Be("2", "2 is FULL: a commit is on disk before the reply");
+        busyTimeout.Should().Be("10000");
+        File.Exists(host.DatabasePath).Should().BeTrue();
     }
 }
