@@ -1,65 +1,120 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
 
 namespace XiaoxiangTracking.Tests.Persistence;
 
 /// <summary>
-/// SQL Server cannot run here, so its path is kept honest by generating the real migration script and parsing it
-/// with SQL Server's own T-SQL parser; both providers' migrations must match the current model.
+/// SQL Server cannot run here, so its path is kept honest by generating each module's real migration script and
+/// parsing it with SQL Server's own T-SQL parser; both providers' migrations must match the current model.
 /// </summary>
 public class MigrationTests
 {
-    [Fact]
-    public void The_SQL_Server_migration_script_parses_as_T_SQL_without_errors()
+    private static readonly Dictionary<string, (Func<DbContext> SqlServer, Func<DbContext> Sqlite)> Modules = new()
     {
-        var script = SqlServerScript();
+        ["orders"] = (
+            () => new SqlServerOrdersDbContext(DesignTime.Options<SqlServerOrdersDbContext>(DatabaseProvider.SqlServer, OrdersDbContext.Schema)),
+            () => new SqliteOrdersDbContext(DesignTime.Options<SqliteOrdersDbContext>(DatabaseProvider.Sqlite, OrdersDbContext.Schema))),
+        ["tracking"] = (
+            () => new SqlServerTrackingDbContext(DesignTime.Options<SqlServerTrackingDbContext>(DatabaseProvider.SqlServer, TrackingDbContext.Schema)),
+            () => new SqliteTrackingDbContext(DesignTime.Options<SqliteTrackingDbContext>(DatabaseProvider.Sqlite, TrackingDbContext.Schema))),
+    };
 
-        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
-        using var reader = new StringReader(script);
-        parser.Parse(reader, out var errors);
+    public static TheoryData<string, bool> ScriptKinds()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var module in Modules.Keys)
+        {
+            data.Add(module, true);
+            data.Add(module, false);
+        }
 
-        errors.Select(e => $"line {e.Line}: {e.Message}").Should().BeEmpty();
-        script.Should().Contain("CREATE TABLE [orders].[orders]")
+        return data;
+    }
+
+    public static TheoryData<string> ModuleNames() => new(Modules.Keys);
+
+    [Theory]
+    [MemberData(nameof(ScriptKinds))]
+    public void The_SQL_Server_migration_script_parses_as_T_SQL_without_errors(string module, bool idempotent)
+    {
+        var script = SqlServerScript(module, idempotent);
+
+        ParseErrors(script).Should().BeEmpty();
+        script.Should().Contain($"CREATE TABLE [{module}].").And.Contain($"[{module}].[__{module}_migrations]");
+    }
+
+    [Fact]
+    public void The_orders_script_has_the_seed_column_types()
+    {
+        SqlServerScript("orders", idempotent: false).Should()
+            .Contain("CREATE TABLE [orders].[orders]")
             .And.Contain("[total_amount] decimal(10,2) NOT NULL")
             .And.Contain("[id] char(32) NOT NULL")
+            .And.Contain("[status] tinyint NOT NULL")
             .And.Contain("CREATE TABLE [orders].[outbox_messages]")
-            .And.Contain("CREATE TABLE [orders].[idempotency_keys]")
-            .And.Contain("[orders].[__orders_migrations]");
+            .And.Contain("CREATE TABLE [orders].[idempotency_keys]");
+    }
+
+    [Fact]
+    public void The_tracking_script_stores_positions_as_geography_with_a_spatial_index()
+    {
+        var script = SqlServerScript("tracking", idempotent: false);
+
+        script.Should()
+            .Contain("CREATE TABLE [tracking].[rider_positions]")
+            .And.Contain("CREATE TABLE [tracking].[order_tracking]")
+            .And.Contain("geography::Point([latitude], [longitude], 4326) PERSISTED")
+            .And.Contain("CREATE SPATIAL INDEX [SIX_rider_positions_location]")
+            .And.Contain("CREATE UNIQUE INDEX [IX_rider_positions_rider_id_client_point_id]")
+            .And.Contain("CREATE INDEX [IX_order_tracking_order_id_created_at]");
+        var statements = ParseStatements(script);
+        statements.OfType<CreateSpatialIndexStatement>().Should().ContainSingle();
+        statements.OfType<AlterTableAddTableElementStatement>().Should().Contain(s =>
+            s.Definition.ColumnDefinitions.Any(c => c.ColumnIdentifier.Value == "location" && c.IsPersisted));
     }
 
     [Fact]
     public void The_parser_check_can_fail()
     {
-        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
-        using var reader = new StringReader(SqlServerScript().Replace("CREATE TABLE", "CREATE TABEL", StringComparison.Ordinal));
-        parser.Parse(reader, out var errors);
-
-        errors.Should().NotBeEmpty();
+        ParseErrors(SqlServerScript("orders", idempotent: true).Replace("CREATE TABLE", "CREATE TABEL", StringComparison.Ordinal))
+            .Should().NotBeEmpty();
     }
 
-    [Fact]
-    public void The_SQL_Server_migrations_match_the_model()
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void Both_providers_migrations_match_the_model(string module)
     {
-        using var context = new SqlServerOrdersDbContext(DesignTime.Options<SqlServerOrdersDbContext>(DatabaseProvider.SqlServer, OrdersDbContext.Schema));
+        using var sqlServer = Modules[module].SqlServer();
+        using var sqlite = Modules[module].Sqlite();
 
-        context.Database.HasPendingModelChanges().Should().BeFalse("run dotnet ef migrations add for SqlServerOrdersDbContext");
+        sqlServer.Database.HasPendingModelChanges().Should().BeFalse($"run dotnet ef migrations add for the SQL Server {module} context");
+        sqlite.Database.HasPendingModelChanges().Should().BeFalse($"run dotnet ef migrations add for the SQLite {module} context");
     }
 
-    [Fact]
-    public void The_SQLite_migrations_match_the_model()
+    private static string SqlServerScript(string module, bool idempotent)
     {
-        using var context = new SqliteOrdersDbContext(DesignTime.Options<SqliteOrdersDbContext>(DatabaseProvider.Sqlite, OrdersDbContext.Schema));
-
-        context.Database.HasPendingModelChanges().Should().BeFalse("run dotnet ef migrations add for SqliteOrdersDbContext");
+        using var context = Modules[module].SqlServer();
+        return context.GetService<IMigrator>().GenerateScript(
+            options: idempotent ? MigrationsSqlGenerationOptions.Idempotent : MigrationsSqlGenerationOptions.Default);
     }
 
-    private static string SqlServerScript()
+    private static List<string> ParseErrors(string script)
     {
-        using var context = new SqlServerOrdersDbContext(DesignTime.Options<SqlServerOrdersDbContext>(DatabaseProvider.SqlServer, OrdersDbContext.Schema));
-        return context.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+        using var reader = new StringReader(script);
+        new TSql170Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
+        return [.. errors.Select(e => $"line {e.Line}: {e.Message}")];
+    }
+
+    private static List<TSqlStatement> ParseStatements(string script)
+    {
+        using var reader = new StringReader(script);
+        var fragment = (TSqlScript)new TSql170Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
+        errors.Should().BeEmpty();
+        return [.. fragment.Batches.SelectMany(b => b.Statements)];
     }
 }

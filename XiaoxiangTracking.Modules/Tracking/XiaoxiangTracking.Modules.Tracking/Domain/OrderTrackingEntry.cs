@@ -1,0 +1,58 @@
+namespace XiaoxiangTracking.Modules.Tracking.Domain;
+
+/// <summary>Who reported a tracking entry (seed: operator_type 1 rider, 2 warehouse).</summary>
+internal enum OperatorType
+{
+    Rider = 1,
+    Warehouse = 2,
+}
+
+/// <summary>
+/// A row of the seed's <c>order_tracking</c> table: an order's status at a moment, where it was and who reported it.
+/// </summary>
+internal sealed class OrderTrackingEntry
+{
+    private OrderTrackingEntry()
+    {
+    }
+
+    public OrderTrackingEntry(
+        string orderId,
+        byte status,
+        double? latitude,
+        double? longitude,
+        string? address,
+        string? operatorId,
+        OperatorType? operatorType,
+        DateTimeOffset createdAt)
+    {
+        Id = Guid.CreateVersion7(createdAt).ToString("N");
+        OrderId = orderId;
+        Status = status;
+        Latitude = latitude;
+        Longitude = longitude;
+        Address = address;
+        OperatorId = operatorId;
+        OperatorType = operatorType;
+        CreatedAt = createdAt;
+    }
+
+    public string Id { get; private set; } = string.Empty;
+
+    public string OrderId { get; private set; } = string.Empty;
+
+    /// <summary>The order status code (1–5) at this entry.</summary>
+    public byte Status { get; private set; }
+
+    public double? Latitude { get; private set; }
+
+    public double? Longitude { get; private set; }
+
+    public string? Address { get; private set; }
+
+    public string? OperatorId { get; private set; }
+
+    public OperatorType? OperatorType { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+}

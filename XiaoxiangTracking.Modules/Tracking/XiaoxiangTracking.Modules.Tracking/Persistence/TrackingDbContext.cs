@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Shared.Persistence;
+
+namespace XiaoxiangTracking.Modules.Tracking.Persistence;
+
+/// <summary>
+/// The Tracking module's tables: schema <c>tracking</c> on SQL Server, prefix <c>tracking_</c> on SQLite. On SQL Server
+/// the positions also carry a persisted <c>geography</c> column with a spatial index, added by the SQL Server
+/// migration (<see cref="SqlServerSpatial"/>); on SQLite the geohash column serves location lookups.
+/// </summary>
+internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(options)
+{
+    public const string Schema = "tracking";
+
+    public DbSet<RiderPosition> RiderPositions => Set<RiderPosition>();
+
+    public DbSet<OrderTrackingEntry> OrderTracking => Set<OrderTrackingEntry>();
+
+    protected abstract string TablePrefix { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<RiderPosition>(position =>
+        {
+            position.ToTable($"{TablePrefix}rider_positions");
+            position.HasKey(p => p.Id);
+            position.Property(p => p.RiderId).HasMaxLength(32).IsRequired();
+            position.Property(p => p.ClientPointId).HasMaxLength(64).IsRequired();
+            position.Property(p => p.Geohash).HasMaxLength(12).IsUnicode(false).IsRequired();
+            position.Ignore(p => p.Location);
+            // A retried or re-sent fix is the same (rider, point id): stored once.
+            position.HasIndex(p => new { p.RiderId, p.ClientPointId }).IsUnique();
+            // Trajectory of a rider in time order; one fix per rider per instant.
+            position.HasIndex(p => new { p.RiderId, p.FixTime }).IsUnique();
+            // "Who is near here, recently": geohash prefix range, then time.
+            position.HasIndex(p => new { p.Geohash, p.FixTime });
+        });
+
+        modelBuilder.Entity<OrderTrackingEntry>(entry =>
+        {
+            entry.ToTable($"{TablePrefix}order_tracking");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Id).HasMaxLength(32).IsFixedLength().IsUnicode(false);
+            entry.Property(e => e.OrderId).HasMaxLength(32).IsFixedLength().IsUnicode(false).IsRequired();
+            entry.Property(e => e.Address).HasMaxLength(255);
+            entry.Property(e => e.OperatorId).HasMaxLength(32);
+            entry.Property(e => e.OperatorType).HasConversion<byte>();
+            // An order's timeline in time order.
+            entry.HasIndex(e => new { e.OrderId, e.CreatedAt });
+        });
+
+        modelBuilder.UseSnakeCaseColumns();
+    }
+}
+
+internal sealed class SqliteTrackingDbContext(DbContextOptions<SqliteTrackingDbContext> options) : TrackingDbContext(options)
+{
+    protected override string TablePrefix => "tracking_";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+}
+
+internal sealed class SqlServerTrackingDbContext(DbContextOptions<SqlServerTrackingDbContext> options) : TrackingDbContext(options)
+{
+    protected override string TablePrefix => string.Empty;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        base.OnModelCreating(modelBuilder);
+    }
+}
+
+/// <summary>
+/// SQL Server's spatial storage for positions. EF Core cannot map <c>geography</c> without the NetTopologySuite
+/// plugin (not available here), so the column is a persisted computed column added by the migration and queried with
+/// small, named raw statements.
+/// </summary>
+internal static class SqlServerSpatial
+{
+    public const string AddLocationColumn =
+        "ALTER TABLE [tracking].[rider_positions] ADD [location] AS geography::Point([latitude], [longitude], 4326) PERSISTED;";
+
+    public const string CreateLocationIndex =
+        "CREATE SPATIAL INDEX [SIX_rider_positions_location] ON [tracking].[rider_positions] ([location]) "
+        + "USING GEOGRAPHY_AUTO_GRID;";
+
+    public const string DropLocationIndex =
+        "DROP INDEX [SIX_rider_positions_location] ON [tracking].[rider_positions];";
+
+    public const string DropLocationColumn =
+        "ALTER TABLE [tracking].[rider_positions] DROP COLUMN [location];";
+}
+
+internal sealed class SqliteTrackingDbContextFactory : IDesignTimeDbContextFactory<SqliteTrackingDbContext>
+{
+    public SqliteTrackingDbContext CreateDbContext(string[] args) =>
+        new(DesignTime.Options<SqliteTrackingDbContext>(DatabaseProvider.Sqlite, TrackingDbContext.Schema));
+}
+
+internal sealed class SqlServerTrackingDbContextFactory : IDesignTimeDbContextFactory<SqlServerTrackingDbContext>
+{
+    public SqlServerTrackingDbContext CreateDbContext(string[] args) =>
+        new(DesignTime.Options<SqlServerTrackingDbContext>(DatabaseProvider.SqlServer, TrackingDbContext.Schema));
+}
