@@ -1,4 +1,5 @@
 using FluentValidation;
+using XiaoxiangTracking.Modules.Shared.Validation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

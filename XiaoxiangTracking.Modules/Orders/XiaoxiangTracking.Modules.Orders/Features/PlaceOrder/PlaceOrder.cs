@@ -1,4 +1,5 @@
 using FluentValidation;
+using XiaoxiangTracking.Modules.Shared.Validation;
 using Mediator;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Orders.Domain;

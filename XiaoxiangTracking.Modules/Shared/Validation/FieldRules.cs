@@ -1,0 +1,20 @@
+using FluentValidation;
+
+namespace XiaoxiangTracking.Modules.Shared.Validation;
+
+/// <summary>Field rules shared by the modules' validators.</summary>
+public static class FieldRules
+{
+    /// <summary>Ids of customers, riders and warehouses: up to 32 characters (seed: VARCHAR(32)).</summary>
+    public const int PartyIdLength = 32;
+
+    public static IRuleBuilderOptions<T, string> IsPartyId<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().MaximumLength(PartyIdLength).Matches("^[A-Za-z0-9_-]+$")
+            .WithMessage("'{PropertyName}' may contain only letters, digits, '_' and '-'.");
+
+    public static IRuleBuilderOptions<T, double> IsLatitude<T>(this IRuleBuilder<T, double> rule) =>
+        rule.Must(double.IsFinite).WithMessage("'{PropertyName}' must be a number.").InclusiveBetween(-90, 90);
+
+    public static IRuleBuilderOptions<T, double> IsLongitude<T>(this IRuleBuilder<T, double> rule) =>
+        rule.Must(double.IsFinite).WithMessage("'{PropertyName}' must be a number.").InclusiveBetween(-180, 180);
+}

@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore.Storage;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Settings;
+
+namespace XiaoxiangTracking.Modules.Tracking.Ingest;
+
+/// <summary>
+/// Group commit for rider positions. Requests put their accepted fixes on a bounded queue and wait; one writer drains
+/// whatever has gathered (up to <see cref="IngestOptions.MaxPositionsPerCommit"/>), inserts it in one transaction and
+/// only then completes each waiting request — so a 2xx reply always follows the commit of its fixes, while many
+/// requests share one fsync. A full queue is refused at once (503 + Retry-After), never buffered without bound.
+/// </summary>
+internal sealed class PositionWriter(
+    IServiceScopeFactory scopes,
+    IOptions<IngestOptions> options,
+    ILogger<PositionWriter> logger) : BackgroundService
+{
+    private readonly Channel<WriteRequest> _queue = Channel.CreateBounded<WriteRequest>(
+        new BoundedChannelOptions(options.Value.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+    /// <summary>Requests waiting for a commit (the ingest backlog).</summary>
+    public int QueueDepth => _queue.Reader.Count;
+
+    /// <summary>
+    /// Stores the fixes durably; the result says, per fix, whether it was new (true) or already stored (false).
+    /// </summary>
+    public Task<bool[]> WriteAsync(IReadOnlyList<RiderPosition> positions, CancellationToken cancellationToken)
+    {
+        if (positions.Count == 0)
+        {
+            return Task.FromResult(Array.Empty<bool>());
+        }
+
+        var request = new WriteRequest(positions);
+        if (!_queue.Writer.TryWrite(request))
+        {
+            throw new ServiceUnavailableException("The position queue is full; retry shortly.", options.Value.RetryAfter);
+        }
+
+        // The caller may stop waiting, but the write itself is not withdrawn: it either commits or fails as a whole.
+        return request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var group = new List<WriteRequest>();
+        var limit = options.Value.MaxPositionsPerCommit;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                group.Clear();
+                var count = 0;
+                while (count < limit && _queue.Reader.TryRead(out var request))
+                {
+                    group.Add(request);
+                    count += request.Positions.Count;
+                }
+
+                await CommitAsync(group, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host stopping: whatever was not committed was never acknowledged.
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var abandoned))
+            {
+                abandoned.Completion.TrySetException(
+                    new ServiceUnavailableException("The server is shutting down; retry.", options.Value.RetryAfter));
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<WriteRequest> group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var insert = PositionInsert.Prepare(db.Database.GetDbConnection(), transaction.GetDbTransaction(), db.Database.IsSqlite());
+            var results = new bool[group.Count][];
+            for (var r = 0; r < group.Count; r++)
+            {
+                var positions = group[r].Positions;
+                results[r] = new bool[positions.Count];
+                for (var i = 0; i < positions.Count; i++)
+                {
+                    results[r][i] = await insert.ExecuteAsync(positions[i], cancellationToken);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            for (var r = 0; r < group.Count; r++)
+            {
+                group[r].Completion.TrySetResult(results[r]);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Committing {Requests} position request(s) failed; none of them is stored", group.Count);
+            foreach (var request in group)
+            {
+                request.Completion.TrySetException(ex is OperationCanceledException
+                    ? new ServiceUnavailableException("The server is shutting down; retry.", options.Value.RetryAfter)
+                    : ex);
+            }
+        }
+    }
+
+    private sealed record WriteRequest(IReadOnlyList<RiderPosition> Positions)
+    {
+        public TaskCompletionSource<bool[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Data.Common;
+using XiaoxiangTracking.Modules.Tracking.Domain;
+
+namespace XiaoxiangTracking.Modules.Tracking.Persistence;
+
+/// <summary>
+/// The hot-path insert of one fix, prepared once per commit and executed per fix: plain ADO.NET, no change tracking.
+/// A fix already stored (same rider and point id, or same rider and fix time) inserts nothing and reports false.
+/// </summary>
+internal sealed class PositionInsert : IAsyncDisposable
+{
+    /// <summary>SQLite: the unique indexes decide; <c>DO NOTHING</c> leaves 0 changed rows for a duplicate.</summary>
+    public const string SqliteSql =
+        "INSERT INTO tracking_rider_positions (rider_id, client_point_id, fix_time, latitude, longitude, accuracy_meters, " +
+        "speed_meters_per_second, heading_degrees, geohash, received_at) " +
+        "VALUES (@rider, @point, @fix, @lat, @lng, @accuracy, @speed, @heading, @geohash, @received) ON CONFLICT DO NOTHING;";
+
+    /// <summary>SQL Server: insert unless the rider already has this point or this instant (range-locked check).</summary>
+    public const string SqlServerSql =
+        "INSERT INTO [tracking].[rider_positions] ([rider_id], [client_point_id], [fix_time], [latitude], [longitude], " +
+        "[accuracy_meters], [speed_meters_per_second], [heading_degrees], [geohash], [received_at]) " +
+        "SELECT @rider, @point, @fix, @lat, @lng, @accuracy, @speed, @heading, @geohash, @received " +
+        "WHERE NOT EXISTS (SELECT 1 FROM [tracking].[rider_positions] WITH (UPDLOCK, HOLDLOCK) " +
+        "WHERE [rider_id] = @rider AND ([client_point_id] = @point OR [fix_time] = @fix));";
+
+    private readonly DbCommand _command;
+    private readonly bool _sqlite;
+
+    private PositionInsert(DbCommand command, bool sqlite)
+    {
+        _command = command;
+        _sqlite = sqlite;
+    }
+
+    public static PositionInsert Prepare(DbConnection connection, DbTransaction transaction, bool sqlite)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sqlite ? SqliteSql : SqlServerSql;
+        foreach (var name in new[] { "@rider", "@point", "@fix", "@lat", "@lng", "@accuracy", "@speed", "@heading", "@geohash", "@received" })
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+        }
+
+        return new PositionInsert(command, sqlite);
+    }
+
+    public async Task<bool> ExecuteAsync(RiderPosition position, CancellationToken cancellationToken)
+    {
+        var p = _command.Parameters;
+        p[0].Value = position.RiderId;
+        p[1].Value = position.ClientPointId;
+        p[2].Value = Timestamp(position.FixTime);
+        p[3].Value = position.Latitude;
+        p[4].Value = position.Longitude;
+        p[5].Value = (object?)position.AccuracyMeters ?? DBNull.Value;
+        p[6].Value = (object?)position.SpeedMetersPerSecond ?? DBNull.Value;
+        p[7].Value = (object?)position.HeadingDegrees ?? DBNull.Value;
+        p[8].Value = position.Geohash;
+        p[9].Value = Timestamp(position.ReceivedAt);
+        return await _command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The same representation EF uses for the provider (UTC ticks on SQLite, datetimeoffset on SQL Server).</summary>
+    private object Timestamp(DateTimeOffset value) => _sqlite ? value.UtcTicks : value;
+
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
+}
