@@ -1,4 +1,5 @@
 using XiaoxiangTracking.Modules.Orders;
+using XiaoxiangTracking.Modules.Tracking;
 using XiaoxiangTracking.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,10 +8,12 @@ builder.UseRootAppSettings();
 builder.AddApiDefaults();
 builder.AddModuleMediator();
 builder.AddOrdersModule();
+builder.AddTrackingModule();
 
 var app = builder.Build();
 
 app.UseApiDefaults();
 app.MapOrdersEndpoints();
+app.MapTrackingEndpoints();
 
 app.Run();

@@ -79,6 +79,14 @@ public class MigrationTests
     }
 
     [Fact]
+    public void The_SQL_Server_position_insert_parses_as_T_SQL()
+    {
+        var statements = ParseStatements(PositionInsert.SqlServerSql);
+
+        statements.Should().ContainSingle().Which.Should().BeOfType<InsertStatement>();
+    }
+
+    [Fact]
     public void The_parser_check_can_fail()
     {
         ParseErrors(SqlServerScript("orders", idempotent: true).Replace("CREATE TABLE", "CREATE TABEL", StringComparison.Ordinal))

@@ -59,6 +59,9 @@ internal sealed class ProblemExceptionHandler(
                     Detail = "The resource was changed by another request at the same time; reload it and retry.",
                 },
                 "concurrent_modification"),
+            ServiceUnavailableException unavailable => WithExtensions(
+                new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service busy.", Detail = unavailable.Message },
+                "service_unavailable"),
             IdempotencyKeyReusedException reused => WithExtensions(
                 new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Idempotency key reused.", Detail = reused.Message },
                 "idempotency_key_reused"),
@@ -76,6 +79,11 @@ internal sealed class ProblemExceptionHandler(
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is ServiceUnavailableException { RetryAfter: var retryAfter })
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

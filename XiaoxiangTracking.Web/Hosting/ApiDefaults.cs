@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 using XiaoxiangTracking.Modules.Orders;
 using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Tracking;
 using XiaoxiangTracking.Web.Errors;
 using XiaoxiangTracking.Web.OpenApi;
 
@@ -35,9 +36,10 @@ internal static class ApiDefaults
                 Title = "Xiaoxiang Tracking API",
                 Version = "v1",
                 Description = "Real-time order tracking for 小象买菜: orders, warehouse picking, rider delivery. "
-                    + "Order status codes: 1 PendingPayment, 2 Paid, 3 Delivering, 4 Completed, 5 Cancelled.",
+                    + "Order status codes: 1 PendingPayment, 2 Paid, 3 Delivering, 4 Completed, 5 Cancelled. "
+                    + "Rider positions are committed before the reply (group commit); 503 + Retry-After when saturated.",
             });
-            foreach (var assembly in new[] { typeof(OrdersModule).Assembly, typeof(OrderPlaced).Assembly })
+            foreach (var assembly in new[] { typeof(OrdersModule).Assembly, typeof(OrderPlaced).Assembly, typeof(TrackingModule).Assembly })
             {
                 var xml = Path.Combine(AppContext.BaseDirectory, $"{assembly.GetName().Name}.xml");
                 if (File.Exists(xml))

@@ -2,6 +2,7 @@ using Mediator;
 using XiaoxiangTracking.Modules.Orders;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Validation;
+using XiaoxiangTracking.Modules.Tracking;
 
 namespace XiaoxiangTracking.Web.Hosting;
 
@@ -18,7 +19,7 @@ internal static class ModuleMediator
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.GenerateTypesAsInternal = true;
-            options.Assemblies = [typeof(OrdersModule), typeof(OrderPlaced)];
+            options.Assemblies = [typeof(OrdersModule), typeof(OrderPlaced), typeof(TrackingModule)];
             options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
         });
         return builder;

@@ -30,8 +30,13 @@ internal sealed class PositionWriter(
             FullMode = BoundedChannelFullMode.Wait,
         });
 
+    private int _committing;
+
     /// <summary>Requests waiting for a commit (the ingest backlog).</summary>
     public int QueueDepth => _queue.Reader.Count;
+
+    /// <summary>Requests taken by the writer whose transaction has not finished yet.</summary>
+    public int Committing => Volatile.Read(ref _committing);
 
     /// <summary>
     /// Stores the fixes durably; the result says, per fix, whether it was new (true) or already stored (false).
@@ -69,7 +74,9 @@ internal sealed class PositionWriter(
                     count += request.Positions.Count;
                 }
 
+                Volatile.Write(ref _committing, group.Count);
                 await CommitAsync(group, stoppingToken);
+                Volatile.Write(ref _committing, 0);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,0 +1,150 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using XiaoxiangTracking.Modules.Shared.Validation;
+using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Ingest;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Settings;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
+
+/// <summary>One GPS fix as the rider app reports it.</summary>
+internal sealed record PositionPoint
+{
+    /// <summary>The app's own id for this fix (sequence number or UUID); a retry carries the same id.</summary>
+    /// <example>42017</example>
+    public string PointId { get; init; } = null!;
+
+    /// <summary>When the phone took the fix (with offset).</summary>
+    /// <example>2026-11-25T10:15:30+08:00</example>
+    public DateTimeOffset FixTime { get; init; }
+
+    /// <summary>WGS 84 latitude.</summary>
+    /// <example>31.2304</example>
+    public double Latitude { get; init; }
+
+    /// <summary>WGS 84 longitude.</summary>
+    /// <example>121.4737</example>
+    public double Longitude { get; init; }
+
+    /// <summary>Accuracy radius in metres, if the phone reports one.</summary>
+    /// <example>8</example>
+    public double? Accuracy { get; init; }
+
+    /// <summary>Speed in m/s, if reported.</summary>
+    /// <example>5.2</example>
+    public double? Speed { get; init; }
+
+    /// <summary>Heading in degrees from north, if reported.</summary>
+    /// <example>90</example>
+    public double? Heading { get; init; }
+}
+
+/// <summary>What happened to one reported fix.</summary>
+/// <param name="PointId">The fix's point id.</param>
+/// <param name="Outcome"><c>accepted</c> (stored now), <c>duplicate</c> (stored before) or <c>rejected</c> (not stored).</param>
+/// <param name="Reason">For rejected fixes: InvalidCoordinates, ZeroCoordinates, FixTimeInFuture, FixTimeTooOld, PoorAccuracy or ImplausibleSpeed.</param>
+internal sealed record PositionOutcome(string PointId, string Outcome, string? Reason = null)
+{
+    public const string Accepted = "accepted";
+    public const string Duplicate = "duplicate";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>The reply to a batch: counts and one outcome per fix, in the order sent. Accepted fixes are committed.</summary>
+/// <param name="Accepted">Fixes stored by this request.</param>
+/// <param name="Duplicates">Fixes that were already stored (retries, re-sent batches).</param>
+/// <param name="Rejected">Fixes refused by a filter.</param>
+/// <param name="Results">One outcome per fix, in request order.</param>
+internal sealed record IngestReply(int Accepted, int Duplicates, int Rejected, IReadOnlyList<PositionOutcome> Results);
+
+internal sealed record IngestPositions(string RiderId, IReadOnlyList<PositionPoint> Positions) : ICommand<IngestReply>;
+
+internal sealed class IngestPositionsValidator : AbstractValidator<IngestPositions>
+{
+    public IngestPositionsValidator(IOptions<IngestOptions> options)
+    {
+        var maxBatch = options.Value.MaxBatchSize;
+        RuleFor(c => c.RiderId).IsPartyId();
+        RuleFor(c => c.Positions).NotEmpty()
+            .Must(p => p.Count <= maxBatch).WithMessage($"A batch holds at most {maxBatch} positions.");
+        RuleForEach(c => c.Positions).NotNull().ChildRules(point =>
+        {
+            point.RuleFor(p => p.PointId).NotEmpty().MaximumLength(64);
+            point.RuleFor(p => p.FixTime).NotEqual(default(DateTimeOffset)).WithMessage("'fixTime' is required.");
+        });
+    }
+}
+
+/// <summary>
+/// Filters each fix against the rider's previous accepted fix (walking the batch in fix-time order, so a batch means
+/// the same in any order), hands the survivors to the group-commit writer and replies once they are committed.
+/// </summary>
+internal sealed class IngestPositionsHandler(
+    TrackingDbContext db,
+    PositionWriter writer,
+    IOptions<PositionFilterOptions> filters,
+    TimeProvider clock) : ICommandHandler<IngestPositions, IngestReply>
+{
+    public async ValueTask<IngestReply> Handle(IngestPositions command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var points = command.Positions;
+        var outcomes = new PositionOutcome[points.Count];
+        var inTimeOrder = Enumerable.Range(0, points.Count)
+            .OrderBy(i => points[i].FixTime).ThenBy(i => i, Comparer<int>.Default).ToList();
+
+        var previous = await PreviousFixAsync(command.RiderId, points[inTimeOrder[0]].FixTime, cancellationToken);
+        var seenPoints = new HashSet<string>(StringComparer.Ordinal);
+        var seenTimes = new HashSet<DateTimeOffset>();
+        var toStore = new List<(int Index, RiderPosition Position)>();
+        foreach (var i in inTimeOrder)
+        {
+            var point = points[i];
+            var fix = new PositionFix(command.RiderId, point.PointId, point.FixTime.ToUniversalTime(), point.Latitude,
+                point.Longitude, point.Accuracy, point.Speed, point.Heading);
+            if (!seenPoints.Add(fix.ClientPointId) | !seenTimes.Add(fix.FixTime))
+            {
+                outcomes[i] = new PositionOutcome(point.PointId, PositionOutcome.Duplicate);
+                continue;
+            }
+
+            if (PositionFilter.Check(fix, previous, now, filters.Value) is { } reason)
+            {
+                outcomes[i] = new PositionOutcome(point.PointId, PositionOutcome.Rejected, reason.ToString());
+                continue;
+            }
+
+            toStore.Add((i, new RiderPosition(fix, now)));
+            previous = fix;
+        }
+
+        var stored = await writer.WriteAsync([.. toStore.Select(s => s.Position)], cancellationToken);
+        for (var k = 0; k < toStore.Count; k++)
+        {
+            var index = toStore[k].Index;
+            outcomes[index] = new PositionOutcome(points[index].PointId, stored[k] ? PositionOutcome.Accepted : PositionOutcome.Duplicate);
+        }
+
+        return new IngestReply(
+            outcomes.Count(o => o.Outcome == PositionOutcome.Accepted),
+            outcomes.Count(o => o.Outcome == PositionOutcome.Duplicate),
+            outcomes.Count(o => o.Outcome == PositionOutcome.Rejected),
+            outcomes);
+    }
+
+    /// <summary>The rider's stored fix nearest before <paramref name="before"/>: what the first fix's speed is judged against.</summary>
+    private async Task<PositionFix?> PreviousFixAsync(string riderId, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var stored = await db.RiderPositions.AsNoTracking()
+            .Where(p => p.RiderId == riderId && p.FixTime < before)
+            .OrderByDescending(p => p.FixTime)
+            .FirstOrDefaultAsync(cancellationToken);
+        return stored is null
+            ? null
+            : new PositionFix(stored.RiderId, stored.ClientPointId, stored.FixTime, stored.Latitude, stored.Longitude,
+                stored.AccuracyMeters, stored.SpeedMetersPerSecond, stored.HeadingDegrees);
+    }
+}

@@ -1,0 +1,100 @@
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
+
+/// <summary>One position report of a rider.</summary>
+internal sealed record RiderPositionReport
+{
+    /// <summary>The reporting rider.</summary>
+    /// <example>rider-0042</example>
+    public string RiderId { get; init; } = null!;
+
+    /// <summary>The app's own id for this fix; a retry carries the same id.</summary>
+    /// <example>42017</example>
+    public string PointId { get; init; } = null!;
+
+    /// <summary>When the phone took the fix.</summary>
+    /// <example>2026-11-25T10:15:30+08:00</example>
+    public DateTimeOffset FixTime { get; init; }
+
+    /// <summary>WGS 84 latitude.</summary>
+    /// <example>31.2304</example>
+    public double Latitude { get; init; }
+
+    /// <summary>WGS 84 longitude.</summary>
+    /// <example>121.4737</example>
+    public double Longitude { get; init; }
+
+    /// <summary>Accuracy radius in metres.</summary>
+    /// <example>8</example>
+    public double? Accuracy { get; init; }
+
+    /// <summary>Speed in m/s.</summary>
+    /// <example>5.2</example>
+    public double? Speed { get; init; }
+
+    /// <summary>Heading in degrees from north.</summary>
+    /// <example>90</example>
+    public double? Heading { get; init; }
+}
+
+/// <summary>A rider's offline buffer, uploaded at once.</summary>
+internal sealed record RiderPositionBatch
+{
+    /// <summary>The reporting rider.</summary>
+    /// <example>rider-0042</example>
+    public string RiderId { get; init; } = null!;
+
+    /// <summary>The buffered fixes, 1 to 500, in any order.</summary>
+    public IReadOnlyList<PositionPoint> Positions { get; init; } = null!;
+}
+
+internal static class IngestPositionsEndpoints
+{
+    public static void MapIngestPositions(this IEndpointRouteBuilder tracking)
+    {
+        tracking.MapPost("/positions", async Task<Results<Ok<PositionOutcome>, ProblemHttpResult>> (
+                RiderPositionReport report, ISender sender, CancellationToken cancellationToken) =>
+            {
+                var point = new PositionPoint
+                {
+                    PointId = report.PointId,
+                    FixTime = report.FixTime,
+                    Latitude = report.Latitude,
+                    Longitude = report.Longitude,
+                    Accuracy = report.Accuracy,
+                    Speed = report.Speed,
+                    Heading = report.Heading,
+                };
+                var reply = await sender.Send(new IngestPositions(report.RiderId, [point]), cancellationToken);
+                var outcome = reply.Results[0];
+                return outcome.Outcome == PositionOutcome.Rejected
+                    ? TypedResults.Problem(
+                        statusCode: StatusCodes.Status422UnprocessableEntity,
+                        title: "The position was rejected.",
+                        detail: $"Position {outcome.PointId} was not stored: {outcome.Reason}.",
+                        extensions: new Dictionary<string, object?> { ["code"] = "position_rejected", ["reason"] = outcome.Reason })
+                    : TypedResults.Ok(outcome);
+            })
+            .WithName("ReportPosition")
+            .WithSummary("Rider: report one position (every 15 s)")
+            .WithDescription("200 means the fix is committed (outcome accepted) or was already stored (duplicate). "
+                + "A fix refused by a filter is 422 with its reason. 503 + Retry-After when the server is saturated.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        tracking.MapPost("/positions/batch", async (RiderPositionBatch batch, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new IngestPositions(batch.RiderId, batch.Positions), cancellationToken)))
+            .WithName("ReportPositionBatch")
+            .WithSummary("Rider: upload the offline buffer (up to 500 positions)")
+            .WithDescription("One outcome per fix in the order sent: accepted, duplicate or rejected with a reason. "
+                + "Accepted fixes are committed before the reply. Re-sending the same batch stores nothing twice; "
+                + "older fixes extend the trajectory without moving the rider's latest position back.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+}

@@ -1,0 +1,48 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
+using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
+using XiaoxiangTracking.Modules.Tracking.Ingest;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Settings;
+
+namespace XiaoxiangTracking.Modules.Tracking;
+
+/// <summary>The Tracking module's entry point: rider positions, their filters and durable group commit.</summary>
+public static class TrackingModule
+{
+    /// <summary>Registers the module's database, options, validators and the group-commit writer.</summary>
+    public static IHostApplicationBuilder AddTrackingModule(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PositionFilterOptions>()
+            .Bind(builder.Configuration.GetSection(PositionFilterOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<IngestOptions>()
+            .Bind(builder.Configuration.GetSection(IngestOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddModuleDbContext<TrackingDbContext, SqliteTrackingDbContext, SqlServerTrackingDbContext>(
+            builder.Configuration, TrackingDbContext.Schema);
+        services.AddSingleton<PositionWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
+        services.AddValidatorsFromAssembly(typeof(TrackingModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddHealthChecks().AddModuleDatabaseCheck<TrackingDbContext>("tracking-database");
+        return builder;
+    }
+
+    /// <summary>Maps <c>/api/tracking</c>.</summary>
+    public static IEndpointRouteBuilder MapTrackingEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var tracking = endpoints.MapGroup("/api/tracking").WithTags("Tracking");
+        tracking.MapIngestPositions();
+        tracking.MapGetRiderPosition();
+        return endpoints;
+    }
+}

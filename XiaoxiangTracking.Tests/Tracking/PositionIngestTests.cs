@@ -1,0 +1,219 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using XiaoxiangTracking.Modules.Tracking.Ingest;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Tracking;
+
+public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+{
+    private readonly HttpClient _client = host.CreateClient();
+
+    [Fact]
+    public async Task An_accepted_report_is_committed_when_the_reply_arrives_and_becomes_the_latest_position()
+    {
+        var rider = NewRider();
+        var at = DateTimeOffset.UtcNow.AddSeconds(-5);
+
+        var response = await _client.PostAsJsonAsync("/api/tracking/positions", Report(rider, "p1", at, 31.2304, 121.4737));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.ReadJsonAsync())["outcome"]!.GetValue<string>().Should().Be("accepted");
+        (await StoredCount(rider)).Should().Be(1);
+        var latest = await _client.GetFromJsonAsync<JsonObject>($"/api/tracking/riders/{rider}/position");
+        latest!["pointId"]!.GetValue<string>().Should().Be("p1");
+        latest["geohash"]!.GetValue<string>().Should().Be("wtw3sjq6q");
+    }
+
+    [Fact]
+    public async Task A_rejected_report_is_422_with_its_reason_and_is_not_stored()
+    {
+        var rider = NewRider();
+
+        var response = await _client.PostAsJsonAsync("/api/tracking/positions", Report(rider, "p1", DateTimeOffset.UtcNow, 0, 0));
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.ReadJsonAsync())["reason"]!.GetValue<string>().Should().Be("ZeroCoordinates");
+        (await StoredCount(rider)).Should().Be(0);
+        (await _client.GetAsync($"/api/tracking/riders/{rider}/position")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_batch_reply_lists_each_fix_in_request_order_with_its_outcome()
+    {
+        var rider = NewRider();
+        var t = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var batch = Batch(rider,
+            Point("a", t, 31.2304, 121.4737),
+            Point("b", t.AddSeconds(15), 91, 121.4737),
+            Point("c", t.AddSeconds(30), 31.2310, 121.4740, accuracy: 500),
+            Point("a", t.AddSeconds(45), 31.2312, 121.4741),
+            Point("d", t.AddSeconds(60), 31.2315, 121.4745),
+            Point("e", t.AddSeconds(61), 31.2600, 121.4745));
+
+        var response = await _client.PostAsJsonAsync("/api/tracking/positions/batch", batch);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var reply = await response.ReadJsonAsync();
+        reply["results"]!.AsArray().Select(r => (r!["pointId"]!.GetValue<string>(), r["outcome"]!.GetValue<string>(), r["reason"]?.GetValue<string>()))
+            .Should().Equal(
+                ("a", "accepted", null),
+                ("b", "rejected", "InvalidCoordinates"),
+                ("c", "rejected", "PoorAccuracy"),
+                ("a", "duplicate", null),
+                ("d", "accepted", null),
+                ("e", "rejected", "ImplausibleSpeed"));
+        (reply["accepted"]!.GetValue<int>(), reply["duplicates"]!.GetValue<int>(), reply["rejected"]!.GetValue<int>())
+            .Should().Be((2, 1, 3));
+        (await StoredCount(rider)).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Resending_the_same_batch_stores_nothing_twice()
+    {
+        var rider = NewRider();
+        var t = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var batch = Batch(rider, Point("1", t, 31.2304, 121.4737), Point("2", t.AddSeconds(15), 31.2306, 121.4739));
+
+        var first = await (await _client.PostAsJsonAsync("/api/tracking/positions/batch", batch)).ReadJsonAsync();
+        var again = await (await _client.PostAsJsonAsync("/api/tracking/positions/batch", batch)).ReadJsonAsync();
+
+        first["accepted"]!.GetValue<int>().Should().Be(2);
+        again["accepted"]!.GetValue<int>().Should().Be(0);
+        again["duplicates"]!.GetValue<int>().Should().Be(2);
+        (await StoredCount(rider)).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_late_batch_of_older_fixes_extends_the_trajectory_but_never_moves_the_latest_position_back()
+    {
+        var rider = NewRider();
+        var now = DateTimeOffset.UtcNow;
+        (await _client.PostAsJsonAsync("/api/tracking/positions", Report(rider, "live", now.AddSeconds(-1), 31.2400, 121.4800)))
+            .EnsureSuccessStatusCode();
+
+        var late = Batch(rider,
+            Point("old-2", now.AddMinutes(-9), 31.2310, 121.4740),
+            Point("old-1", now.AddMinutes(-10), 31.2304, 121.4737),
+            Point("old-3", now.AddMinutes(-8), 31.2316, 121.4745));
+        var reply = await (await _client.PostAsJsonAsync("/api/tracking/positions/batch", late)).ReadJsonAsync();
+
+        reply["accepted"]!.GetValue<int>().Should().Be(3);
+        (await StoredCount(rider)).Should().Be(4);
+        var latest = await _client.GetFromJsonAsync<JsonObject>($"/api/tracking/riders/{rider}/position");
+        latest!["pointId"]!.GetValue<string>().Should().Be("live");
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_limit_or_without_a_rider_is_400_with_field_errors()
+    {
+        var t = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var tooMany = Batch(NewRider(), [.. Enumerable.Range(0, 501).Select(i => Point($"p{i}", t.AddSeconds(i), 31.23, 121.47))]);
+        var noRider = Batch("", Point("p", t, 31.23, 121.47));
+        noRider["positions"]![0]!["pointId"] = "";
+
+        var over = await _client.PostAsJsonAsync("/api/tracking/positions/batch", tooMany);
+        var invalid = await _client.PostAsJsonAsync("/api/tracking/positions/batch", noRider);
+
+        over.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await over.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().Equal("positions");
+        (await invalid.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("riderId", "positions[0].pointId");
+    }
+
+    private async Task<int> StoredCount(string rider)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        return await db.RiderPositions.CountAsync(p => p.RiderId == rider);
+    }
+
+    internal static string NewRider() => $"r-{Guid.NewGuid():N}"[..20];
+
+    internal static JsonObject Report(string rider, string pointId, DateTimeOffset at, double latitude, double longitude) => new()
+    {
+        ["riderId"] = rider,
+        ["pointId"] = pointId,
+        ["fixTime"] = at,
+        ["latitude"] = latitude,
+        ["longitude"] = longitude,
+        ["accuracy"] = 8,
+    };
+
+    private static JsonObject Point(string pointId, DateTimeOffset at, double latitude, double longitude, double accuracy = 8) => new()
+    {
+        ["pointId"] = pointId,
+        ["fixTime"] = at,
+        ["latitude"] = latitude,
+        ["longitude"] = longitude,
+        ["accuracy"] = accuracy,
+    };
+
+    private static JsonObject Batch(string rider, params JsonObject[] points) => new()
+    {
+        ["riderId"] = rider,
+        ["positions"] = new JsonArray([.. points]),
+    };
+}
+
+public class PositionBackPressureTests
+{
+    [Fact]
+    public async Task When_the_queue_is_full_reports_get_503_with_Retry_After_and_no_reply_precedes_its_commit()
+    {
+        using var host = new TrackingHostFactory().With("Tracking:Ingest:QueueCapacity", "1");
+        var client = host.CreateClient();
+        (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
+        var writer = host.Services.GetRequiredService<PositionWriter>();
+        var rider = PositionIngestTests.NewRider();
+        var now = DateTimeOffset.UtcNow;
+
+        // Another process holds SQLite's write lock: nothing can commit until it lets go.
+        await using var blocker = new SqliteConnection($"Data Source={host.DatabasePath}");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var committing = client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(rider, "1", now.AddSeconds(-30), 31.2304, 121.4737));
+        await Until(() => writer.Committing == 1 && writer.QueueDepth == 0); // taken by the writer, stuck in its commit
+        var queued = client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(rider, "2", now.AddSeconds(-15), 31.2305, 121.4738));
+        await Until(() => writer.QueueDepth == 1);
+
+        var refused = await client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(rider, "3", now, 31.2306, 121.4739));
+
+        refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        refused.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
+        (await refused.ReadJsonAsync())["code"]!.GetValue<string>().Should().Be("service_unavailable");
+        committing.IsCompleted.Should().BeFalse("no reply may come before its commit");
+        queued.IsCompleted.Should().BeFalse();
+
+        await using (var rollback = blocker.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        (await committing).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await queued).StatusCode.Should().Be(HttpStatusCode.OK);
+        var latest = await client.GetFromJsonAsync<JsonObject>($"/api/tracking/riders/{rider}/position");
+        latest!["pointId"]!.GetValue<string>().Should().Be("2", "the refused report 3 was never stored");
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (!condition())
+        {
+            // Waiting on the server's own threads; checked every few milliseconds within a bounded time.
+            await Task.Delay(5, deadline.Token);
+        }
+    }
+}
