@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
 using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
+using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 using XiaoxiangTracking.Modules.Tracking.Ingest;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
@@ -43,6 +44,7 @@ public static class TrackingModule
         var tracking = endpoints.MapGroup("/api/tracking").WithTags("Tracking");
         tracking.MapIngestPositions();
         tracking.MapGetRiderPosition();
+        endpoints.MapGetOrderTimeline();
         return endpoints;
     }
 }

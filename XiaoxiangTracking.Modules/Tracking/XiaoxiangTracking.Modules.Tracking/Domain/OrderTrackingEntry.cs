@@ -18,6 +18,8 @@ internal sealed class OrderTrackingEntry
 
     public OrderTrackingEntry(
         string orderId,
+        long? orderVersion,
+        string eventType,
         byte status,
         double? latitude,
         double? longitude,
@@ -28,6 +30,8 @@ internal sealed class OrderTrackingEntry
     {
         Id = Guid.CreateVersion7(createdAt).ToString("N");
         OrderId = orderId;
+        OrderVersion = orderVersion;
+        EventType = eventType;
         Status = status;
         Latitude = latitude;
         Longitude = longitude;
@@ -40,6 +44,15 @@ internal sealed class OrderTrackingEntry
     public string Id { get; private set; } = string.Empty;
 
     public string OrderId { get; private set; } = string.Empty;
+
+    /// <summary>
+    /// The order's version for entries that record an order change (one entry per version, however often the
+    /// notification is delivered); null for entries that are not order changes (warehouse stages, arrivals).
+    /// </summary>
+    public long? OrderVersion { get; private set; }
+
+    /// <summary>What happened, e.g. <c>OrderPaid</c>.</summary>
+    public string EventType { get; private set; } = string.Empty;
 
     /// <summary>The order status code (1–5) at this entry.</summary>
     public byte Status { get; private set; }

@@ -47,6 +47,9 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             entry.Property(e => e.Address).HasMaxLength(255);
             entry.Property(e => e.OperatorId).HasMaxLength(32);
             entry.Property(e => e.OperatorType).HasConversion<byte>();
+            entry.Property(e => e.EventType).HasMaxLength(40).IsUnicode(false).IsRequired();
+            // At-least-once delivery of order notifications still records each order change once.
+            entry.HasIndex(e => new { e.OrderId, e.OrderVersion }).IsUnique().HasFilter("order_version IS NOT NULL");
             // An order's timeline in time order.
             entry.HasIndex(e => new { e.OrderId, e.CreatedAt });
         });

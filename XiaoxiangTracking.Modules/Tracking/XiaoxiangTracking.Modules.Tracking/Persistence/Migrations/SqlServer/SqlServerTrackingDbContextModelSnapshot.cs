@@ -41,6 +41,13 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(40)")
+                        .HasColumnName("event_type");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("float")
                         .HasColumnName("latitude");
@@ -66,6 +73,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnName("order_id")
                         .IsFixedLength();
 
+                    b.Property<long?>("OrderVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_version");
+
                     b.Property<byte>("Status")
                         .HasColumnType("tinyint")
                         .HasColumnName("status");
@@ -73,6 +84,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("OrderId", "CreatedAt");
+
+                    b.HasIndex("OrderId", "OrderVersion")
+                        .IsUnique()
+                        .HasFilter("order_version IS NOT NULL");
 
                     b.ToTable("order_tracking", "tracking");
                 });

@@ -34,6 +34,13 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL")
                         .HasColumnName("latitude");
@@ -59,6 +66,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasColumnName("order_id")
                         .IsFixedLength();
 
+                    b.Property<long?>("OrderVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_version");
+
                     b.Property<byte>("Status")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
@@ -66,6 +77,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OrderId", "CreatedAt");
+
+                    b.HasIndex("OrderId", "OrderVersion")
+                        .IsUnique()
+                        .HasFilter("order_version IS NOT NULL");
 
                     b.ToTable("tracking_order_tracking", (string)null);
                 });

@@ -1,0 +1,58 @@
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
+
+/// <summary>One entry of an order's timeline.</summary>
+/// <param name="At">When it happened.</param>
+/// <param name="Event">What happened, e.g. OrderPaid.</param>
+/// <param name="Status">The order status code (1–5) at this point.</param>
+/// <param name="Version">The order's version after the change, for order changes.</param>
+/// <param name="Latitude">Where, if known.</param>
+/// <param name="Longitude">Where, if known.</param>
+/// <param name="Address">Address, if known.</param>
+/// <param name="OperatorId">Who reported it (rider or warehouse id).</param>
+/// <param name="OperatorType">1 rider, 2 warehouse.</param>
+internal sealed record TimelineEntry(
+    DateTimeOffset At,
+    string Event,
+    int Status,
+    long? Version,
+    double? Latitude,
+    double? Longitude,
+    string? Address,
+    string? OperatorId,
+    int? OperatorType);
+
+internal sealed record GetOrderTimeline(string OrderId) : IQuery<IReadOnlyList<TimelineEntry>>;
+
+internal sealed class GetOrderTimelineHandler(TrackingDbContext db) : IQueryHandler<GetOrderTimeline, IReadOnlyList<TimelineEntry>>
+{
+    public async ValueTask<IReadOnlyList<TimelineEntry>> Handle(GetOrderTimeline query, CancellationToken cancellationToken)
+    {
+        var entries = await db.OrderTracking.AsNoTracking()
+            .Where(e => e.OrderId == query.OrderId)
+            .OrderBy(e => e.CreatedAt).ThenBy(e => e.OrderVersion)
+            .Select(e => new TimelineEntry(e.CreatedAt, e.EventType, e.Status, e.OrderVersion, e.Latitude, e.Longitude,
+                e.Address, e.OperatorId, (int?)e.OperatorType))
+            .ToListAsync(cancellationToken);
+        return entries.Count > 0 ? entries : throw new NotFoundException("Order", query.OrderId);
+    }
+}
+
+internal static class GetOrderTimelineEndpoint
+{
+    public static void MapGetOrderTimeline(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/api/orders/{id}/timeline", async (string id, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new GetOrderTimeline(id), cancellationToken)))
+            .WithTags("Tracking")
+            .WithName("GetOrderTimeline")
+            .WithSummary("An order's timeline")
+            .WithDescription("Status changes in time order (the seed's order_tracking rows), with who reported them and where.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}
