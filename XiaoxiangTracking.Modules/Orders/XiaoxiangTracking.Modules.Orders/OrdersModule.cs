@@ -14,6 +14,7 @@ using XiaoxiangTracking.Modules.Orders.Features.PayOrder;
 using XiaoxiangTracking.Modules.Orders.Features.PlaceOrder;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Orders.Settings;
+using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Idempotency;
 using XiaoxiangTracking.Modules.Shared.Outbox;
 using XiaoxiangTracking.Modules.Shared.Persistence;
@@ -27,12 +28,9 @@ public static class OrdersModule
     public static IHostApplicationBuilder AddOrdersModule(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<OrdersOptions>()
-            .Bind(builder.Configuration.GetSection(OrdersOptions.SectionName))
-            .ValidateDataAnnotations()
+        services.AddValidatedOptions<OrdersOptions>(builder.Configuration, OrdersOptions.SectionName)
             .Validate(o => o.DefaultPageSize <= o.MaxPageSize, "Orders:DefaultPageSize must not exceed Orders:MaxPageSize.")
-            .Validate(o => o.DefaultDeliveryPromise <= o.MaxDeliveryPromise, "Orders:DefaultDeliveryPromise must not exceed Orders:MaxDeliveryPromise.")
-            .ValidateOnStart();
+            .Validate(o => o.DefaultDeliveryPromise <= o.MaxDeliveryPromise, "Orders:DefaultDeliveryPromise must not exceed Orders:MaxDeliveryPromise.");
         services.AddModuleDbContext<OrdersDbContext, SqliteOrdersDbContext, SqlServerOrdersDbContext>(
             builder.Configuration, OrdersDbContext.Schema);
         services.AddModuleOutbox<OrdersDbContext>(

@@ -215,10 +215,7 @@ public static class IdempotencyEndpointExtensions
         this IServiceCollection services,
         Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
-        services.AddOptions<IdempotencyOptions>()
-            .Bind(configuration.GetSection(IdempotencyOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<IdempotencyOptions>(configuration, IdempotencyOptions.SectionName);
         return services;
     }
 }

@@ -30,10 +30,7 @@ public static class OutboxRegistration
             return services;
         }
 
-        services.AddOptions<OutboxOptions>()
-            .Bind(configuration.GetSection(OutboxOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<OutboxOptions>(configuration, OutboxOptions.SectionName);
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxInterceptor>();
         services.TryAddSingleton(TimeProvider.System);

@@ -74,13 +74,10 @@ public static class ModuleDatabase
 
     internal static IServiceCollection AddDatabaseOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DatabaseOptions>()
-            .Bind(configuration.GetSection(DatabaseOptions.SectionName))
-            .ValidateDataAnnotations()
+        services.AddValidatedOptions<DatabaseOptions>(configuration, DatabaseOptions.SectionName)
             .Validate(
                 o => o.Provider != DatabaseProvider.SqlServer || !string.IsNullOrWhiteSpace(o.SqlServerConnectionString),
-                "Database:SqlServerConnectionString is required when Database:Provider is SqlServer.")
-            .ValidateOnStart();
+                "Database:SqlServerConnectionString is required when Database:Provider is SqlServer.");
         services.TryAddSingleton<DatabaseReadiness>();
         services.AddOutboxInfrastructure(configuration);
         return services;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
 using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
@@ -21,14 +22,8 @@ public static class TrackingModule
     public static IHostApplicationBuilder AddTrackingModule(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PositionFilterOptions>()
-            .Bind(builder.Configuration.GetSection(PositionFilterOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddOptions<IngestOptions>()
-            .Bind(builder.Configuration.GetSection(IngestOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<PositionFilterOptions>(builder.Configuration, PositionFilterOptions.SectionName);
+        services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.SectionName);
         services.AddModuleDbContext<TrackingDbContext, SqliteTrackingDbContext, SqlServerTrackingDbContext>(
             builder.Configuration, TrackingDbContext.Schema);
         services.AddSingleton<PositionWriter>();

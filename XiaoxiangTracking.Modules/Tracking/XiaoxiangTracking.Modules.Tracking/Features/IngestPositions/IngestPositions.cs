@@ -11,7 +11,7 @@ using XiaoxiangTracking.Modules.Tracking.Settings;
 namespace XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 
 /// <summary>One GPS fix as the rider app reports it.</summary>
-internal sealed record PositionPoint
+internal record PositionPoint
 {
     /// <summary>The app's own id for this fix (sequence number or UUID); a retry carries the same id.</summary>
     /// <example>42017</example>

@@ -6,40 +6,12 @@ using Microsoft.AspNetCore.Routing;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 
-/// <summary>One position report of a rider.</summary>
-internal sealed record RiderPositionReport
+/// <summary>One position report of a rider: a fix and who took it.</summary>
+internal sealed record RiderPositionReport : PositionPoint
 {
     /// <summary>The reporting rider.</summary>
     /// <example>rider-0042</example>
     public string RiderId { get; init; } = null!;
-
-    /// <summary>The app's own id for this fix; a retry carries the same id.</summary>
-    /// <example>42017</example>
-    public string PointId { get; init; } = null!;
-
-    /// <summary>When the phone took the fix.</summary>
-    /// <example>2026-11-25T10:15:30+08:00</example>
-    public DateTimeOffset FixTime { get; init; }
-
-    /// <summary>WGS 84 latitude.</summary>
-    /// <example>31.2304</example>
-    public double Latitude { get; init; }
-
-    /// <summary>WGS 84 longitude.</summary>
-    /// <example>121.4737</example>
-    public double Longitude { get; init; }
-
-    /// <summary>Accuracy radius in metres.</summary>
-    /// <example>8</example>
-    public double? Accuracy { get; init; }
-
-    /// <summary>Speed in m/s.</summary>
-    /// <example>5.2</example>
-    public double? Speed { get; init; }
-
-    /// <summary>Heading in degrees from north.</summary>
-    /// <example>90</example>
-    public double? Heading { get; init; }
 }
 
 /// <summary>A rider's offline buffer, uploaded at once.</summary>
@@ -60,17 +32,7 @@ internal static class IngestPositionsEndpoints
         tracking.MapPost("/positions", async Task<Results<Ok<PositionOutcome>, ProblemHttpResult>> (
                 RiderPositionReport report, ISender sender, CancellationToken cancellationToken) =>
             {
-                var point = new PositionPoint
-                {
-                    PointId = report.PointId,
-                    FixTime = report.FixTime,
-                    Latitude = report.Latitude,
-                    Longitude = report.Longitude,
-                    Accuracy = report.Accuracy,
-                    Speed = report.Speed,
-                    Heading = report.Heading,
-                };
-                var reply = await sender.Send(new IngestPositions(report.RiderId, [point]), cancellationToken);
+                var reply = await sender.Send(new IngestPositions(report.RiderId, [report]), cancellationToken);
                 var outcome = reply.Results[0];
                 return outcome.Outcome == PositionOutcome.Rejected
                     ? TypedResults.Problem(
