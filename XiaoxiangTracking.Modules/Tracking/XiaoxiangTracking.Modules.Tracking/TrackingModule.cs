@@ -1,4 +1,5 @@
 using FluentValidation;
+using NetTopologySuite.IO.Converters;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,6 +10,7 @@ using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
 using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
+using XiaoxiangTracking.Modules.Tracking.Features.OrderTrajectory;
 using XiaoxiangTracking.Modules.Tracking.Ingest;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
@@ -30,6 +32,8 @@ public static class TrackingModule
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
         services.AddValidatorsFromAssembly(typeof(TrackingModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHealthChecks().AddModuleDatabaseCheck<TrackingDbContext>("tracking-database");
+        // Trajectories are GeoJSON.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new GeoJsonConverterFactory()));
         return builder;
     }
 
@@ -40,6 +44,7 @@ public static class TrackingModule
         tracking.MapIngestPositions();
         tracking.MapGetRiderPosition();
         endpoints.MapGetOrderTimeline();
+        endpoints.MapGetOrderTrajectory();
         return endpoints;
     }
 }

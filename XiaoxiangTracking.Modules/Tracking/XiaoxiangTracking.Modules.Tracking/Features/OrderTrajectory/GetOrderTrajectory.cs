@@ -1,0 +1,120 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Simplify;
+using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.OrderTrajectory;
+
+internal sealed record GetOrderTrajectory(string OrderId, double ToleranceMeters) : IQuery<Feature>;
+
+internal sealed class GetOrderTrajectoryValidator : AbstractValidator<GetOrderTrajectory>
+{
+    public const double MaxToleranceMeters = 500;
+
+    public GetOrderTrajectoryValidator() => RuleFor(q => q.ToleranceMeters).InclusiveBetween(0, MaxToleranceMeters);
+}
+
+/// <summary>
+/// The path of the rider who delivered (or is delivering) the order: the rider's stored fixes from hand-over until
+/// delivery or cancellation (open while delivering: fixes stamped slightly ahead of the server clock count), as a GeoJSON Feature whose LineString keeps one time per kept point.
+/// </summary>
+internal sealed class GetOrderTrajectoryHandler(TrackingDbContext db) : IQueryHandler<GetOrderTrajectory, Feature>
+{
+    private const double MetersPerDegree = 111_320;
+    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
+
+    public async ValueTask<Feature> Handle(GetOrderTrajectory query, CancellationToken cancellationToken)
+    {
+        var timeline = await db.OrderTracking.AsNoTracking()
+            .Where(e => e.OrderId == query.OrderId && e.OrderVersion != null)
+            .OrderBy(e => e.CreatedAt)
+            .Select(e => new { e.EventType, e.OperatorId, e.CreatedAt })
+            .ToListAsync(cancellationToken);
+        if (timeline.Count == 0)
+        {
+            throw new NotFoundException("Order", query.OrderId);
+        }
+
+        var handedOver = timeline.FirstOrDefault(e => e.EventType == nameof(OrderPicked));
+        var ended = timeline.FirstOrDefault(e => e.EventType is nameof(OrderDelivered) or nameof(OrderCancelled));
+        var attributes = new AttributesTable
+        {
+            { "orderId", query.OrderId },
+            { "riderId", handedOver?.OperatorId },
+            { "toleranceMeters", query.ToleranceMeters },
+        };
+        if (handedOver?.OperatorId is not { } riderId)
+        {
+            attributes.Add("times", Array.Empty<DateTimeOffset>());
+            attributes.Add("recordedPoints", 0);
+            return new Feature(null, attributes);
+        }
+
+        var from = handedOver.CreatedAt;
+        var path = db.RiderPositions.AsNoTracking().Where(p => p.RiderId == riderId && p.FixTime >= from);
+        if (ended is not null)
+        {
+            path = path.Where(p => p.FixTime <= ended.CreatedAt);
+        }
+
+        var fixes = await path
+            .OrderBy(p => p.FixTime)
+            .Select(p => new { p.FixTime, p.Latitude, p.Longitude })
+            .ToListAsync(cancellationToken);
+
+        var kept = Simplify([.. fixes.Select(f => (f.Latitude, f.Longitude))], query.ToleranceMeters);
+        var coordinates = kept.Select(i => new Coordinate(fixes[i].Longitude, fixes[i].Latitude)).ToArray();
+        attributes.Add("times", kept.Select(i => fixes[i].FixTime).ToArray());
+        attributes.Add("recordedPoints", fixes.Count);
+        Geometry? geometry = coordinates.Length switch
+        {
+            0 => null,
+            1 => Wgs84.CreatePoint(coordinates[0]),
+            _ => Wgs84.CreateLineString(coordinates),
+        };
+        return new Feature(geometry, attributes);
+    }
+
+    /// <summary>
+    /// Douglas–Peucker in metres: the fixes are projected onto a local plane around the first one (equirectangular,
+    /// exact enough across a city), simplified there, and the indices of the kept fixes returned.
+    /// </summary>
+    private static int[] Simplify((double Latitude, double Longitude)[] fixes, double toleranceMeters)
+    {
+        if (toleranceMeters <= 0 || fixes.Length < 3)
+        {
+            return [.. Enumerable.Range(0, fixes.Length)];
+        }
+
+        var origin = fixes[0];
+        var cosLatitude = Math.Cos(origin.Latitude * Math.PI / 180);
+        var local = fixes.Select((f, i) => new CoordinateM(
+            (f.Longitude - origin.Longitude) * cosLatitude * MetersPerDegree,
+            (f.Latitude - origin.Latitude) * MetersPerDegree,
+            i)).ToArray<Coordinate>();
+        return [.. DouglasPeuckerLineSimplifier.Simplify(local, toleranceMeters).Select(c => (int)c.M)];
+    }
+}
+
+internal static class GetOrderTrajectoryEndpoint
+{
+    public static void MapGetOrderTrajectory(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/api/orders/{id}/trajectory", async (string id, double? tolerance, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new GetOrderTrajectory(id, tolerance ?? 0), cancellationToken)))
+            .WithTags("Tracking")
+            .WithName("GetOrderTrajectory")
+            .WithSummary("An order's delivery path as GeoJSON")
+            .WithDescription("A GeoJSON Feature: a LineString of the rider's fixes from hand-over to delivery (or now), "
+                + "with properties.times holding the fix time of each point. tolerance (metres, 0–500, default 0) "
+                + "simplifies the line (Douglas–Peucker); recordedPoints says how many fixes were stored.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}
