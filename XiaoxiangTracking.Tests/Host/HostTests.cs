@@ -67,6 +67,10 @@ public class HostTests(TrackingHostFactory host) : IClassFixture<TrackingHostFac
         var schemas = document["components"]!["schemas"]!.AsObject();
         schemas["PlaceOrder"]!["properties"]!["customerId"]!["example"].Should().NotBeNull("request fields carry examples");
         schemas["OrderResponse"]!["properties"]!["status"].Should().NotBeNull();
+        schemas.Select(s => s.Key).Should().NotContain(["GeometryFactory", "NtsGeometryServices", "Coordinate"],
+            "trajectories are documented as GeoJSON, not as the geometry library's objects");
+        var trajectory = paths["/api/orders/{id}/trajectory"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        trajectory["properties"]!["properties"]!["properties"]!["times"]!["items"]!["format"]!.GetValue<string>().Should().Be("date-time");
         paths["/api/orders/{id}/pay"]!["post"]!["parameters"]!.AsArray()
             .Should().Contain(p => p!["name"]!.GetValue<string>() == "Idempotency-Key");
     }

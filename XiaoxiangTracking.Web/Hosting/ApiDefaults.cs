@@ -51,6 +51,7 @@ internal static class ApiDefaults
             options.SupportNonNullableReferenceTypes();
             options.CustomSchemaIds(type => type.Name);
             options.OperationFilter<IdempotencyKeyHeaderFilter>();
+            options.MapGeoJson();
         });
         return builder;
     }
