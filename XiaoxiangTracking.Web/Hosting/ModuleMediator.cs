@@ -3,6 +3,7 @@ using XiaoxiangTracking.Modules.Orders;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Validation;
 using XiaoxiangTracking.Modules.Tracking;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Web.Hosting;
 
@@ -19,7 +20,7 @@ internal static class ModuleMediator
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.GenerateTypesAsInternal = true;
-            options.Assemblies = [typeof(OrdersModule), typeof(OrderPlaced), typeof(TrackingModule)];
+            options.Assemblies = [typeof(OrdersModule), typeof(OrderPlaced), typeof(TrackingModule), typeof(WarehouseHandedOver)];
             options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
         });
         return builder;

@@ -11,6 +11,9 @@ using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
 using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTrajectory;
+using XiaoxiangTracking.Modules.Tracking.Features.WarehouseStages;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Shared.Outbox;
 using XiaoxiangTracking.Modules.Tracking.Ingest;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
@@ -28,6 +31,7 @@ public static class TrackingModule
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.SectionName);
         services.AddModuleDbContext<TrackingDbContext, SqliteTrackingDbContext, SqlServerTrackingDbContext>(
             builder.Configuration, TrackingDbContext.Schema);
+        services.AddModuleOutbox<TrackingDbContext>(typeof(WarehouseHandedOver));
         services.AddSingleton<PositionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
         services.AddValidatorsFromAssembly(typeof(TrackingModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
@@ -43,6 +47,7 @@ public static class TrackingModule
         var tracking = endpoints.MapGroup("/api/tracking").WithTags("Tracking");
         tracking.MapIngestPositions();
         tracking.MapGetRiderPosition();
+        tracking.MapReportWarehouseStage();
         endpoints.MapGetOrderTimeline();
         endpoints.MapGetOrderTrajectory();
         return endpoints;

@@ -1,3 +1,6 @@
+using XiaoxiangTracking.Modules.Shared.Domain;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+
 namespace XiaoxiangTracking.Modules.Tracking.Domain;
 
 /// <summary>Who reported a tracking entry (seed: operator_type 1 rider, 2 warehouse).</summary>
@@ -7,10 +10,19 @@ internal enum OperatorType
     Warehouse = 2,
 }
 
+/// <summary>The picking stages a warehouse reports (seed: 仓库系统在商品分拣各阶段上报状态).</summary>
+internal enum WarehouseStage
+{
+    Received = 1,
+    Picking = 2,
+    Packed = 3,
+    HandedOver = 4,
+}
+
 /// <summary>
 /// A row of the seed's <c>order_tracking</c> table: an order's status at a moment, where it was and who reported it.
 /// </summary>
-internal sealed class OrderTrackingEntry
+internal sealed class OrderTrackingEntry : AggregateRoot
 {
     private OrderTrackingEntry()
     {
@@ -40,6 +52,22 @@ internal sealed class OrderTrackingEntry
         OperatorType = operatorType;
         CreatedAt = createdAt;
     }
+
+    /// <summary>A warehouse's stage report; the hand-over also tells the Orders module that delivery starts.</summary>
+    public static OrderTrackingEntry ForWarehouseStage(
+        string orderId, WarehouseStage stage, string warehouseId, string? riderId, DateTimeOffset now)
+    {
+        var entry = new OrderTrackingEntry(orderId, null, StageEvent(stage), 2, null, null, null, warehouseId,
+            Domain.OperatorType.Warehouse, now);
+        if (stage == WarehouseStage.HandedOver)
+        {
+            entry.Raise(new WarehouseHandedOver(orderId, warehouseId, riderId!, now));
+        }
+
+        return entry;
+    }
+
+    public static string StageEvent(WarehouseStage stage) => $"Warehouse{stage}";
 
     public string Id { get; private set; } = string.Empty;
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Shared.Outbox;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 
 namespace XiaoxiangTracking.Modules.Tracking.Persistence;
@@ -50,10 +51,15 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             entry.Property(e => e.EventType).HasMaxLength(40).IsUnicode(false).IsRequired();
             // At-least-once delivery of order notifications still records each order change once.
             entry.HasIndex(e => new { e.OrderId, e.OrderVersion }).IsUnique().HasFilter("order_version IS NOT NULL");
+            // Each warehouse stage is recorded once per order, however often it is reported.
+            entry.HasIndex(e => new { e.OrderId, e.EventType }).IsUnique()
+                .HasFilter("operator_type = 2 AND order_version IS NULL");
+            entry.Ignore(e => e.PendingNotifications);
             // An order's timeline in time order.
             entry.HasIndex(e => new { e.OrderId, e.CreatedAt });
         });
 
+        modelBuilder.AddOutbox(TablePrefix);
         modelBuilder.UseSnakeCaseColumns();
     }
 }

@@ -19,23 +19,25 @@ internal sealed class RecordOrderChanges(TrackingDbContext db) :
     INotificationHandler<OrderCancelled>
 {
     public ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken) =>
-        RecordAsync(notification, null, null, cancellationToken);
+        RecordAsync(notification, null, null, null, cancellationToken);
 
+    /// <summary>From payment on, the order's warehouse holds it: recorded as the operator (stage reports check it).</summary>
     public ValueTask Handle(OrderPaid notification, CancellationToken cancellationToken) =>
-        RecordAsync(notification, null, null, cancellationToken);
+        RecordAsync(notification, notification.WarehouseId, OperatorType.Warehouse, null, cancellationToken);
 
     public ValueTask Handle(OrderPicked notification, CancellationToken cancellationToken) =>
-        RecordAsync(notification, notification.RiderId, notification.WarehouseLocation, cancellationToken);
+        RecordAsync(notification, notification.RiderId, OperatorType.Rider, notification.WarehouseLocation, cancellationToken);
 
     public ValueTask Handle(OrderDelivered notification, CancellationToken cancellationToken) =>
-        RecordAsync(notification, notification.RiderId, null, cancellationToken);
+        RecordAsync(notification, notification.RiderId, OperatorType.Rider, null, cancellationToken);
 
     public ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken) =>
-        RecordAsync(notification, null, null, cancellationToken);
+        RecordAsync(notification, null, null, null, cancellationToken);
 
     private async ValueTask RecordAsync(
         IOrderNotification change,
-        string? riderId,
+        string? operatorId,
+        OperatorType? operatorType,
         Shared.Domain.GeoCoordinate? location,
         CancellationToken cancellationToken)
     {
@@ -52,8 +54,8 @@ internal sealed class RecordOrderChanges(TrackingDbContext db) :
             location?.Latitude,
             location?.Longitude,
             address: null,
-            riderId,
-            riderId is null ? null : OperatorType.Rider,
+            operatorId,
+            operatorType,
             change.OccurredAt));
         try
         {

@@ -23,6 +23,50 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Shared.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt", "Id");
+
+                    b.ToTable("outbox_messages", "tracking");
+                });
+
             modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.OrderTrackingEntry", b =>
                 {
                     b.Property<string>("Id")
@@ -84,6 +128,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("OrderId", "CreatedAt");
+
+                    b.HasIndex("OrderId", "EventType")
+                        .IsUnique()
+                        .HasFilter("operator_type = 2 AND order_version IS NULL");
 
                     b.HasIndex("OrderId", "OrderVersion")
                         .IsUnique()

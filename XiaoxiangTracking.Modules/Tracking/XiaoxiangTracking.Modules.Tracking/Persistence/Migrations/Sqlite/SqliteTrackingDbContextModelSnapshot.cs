@@ -16,6 +16,48 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Shared.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt", "Id");
+
+                    b.ToTable("tracking_outbox_messages", (string)null);
+                });
+
             modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.OrderTrackingEntry", b =>
                 {
                     b.Property<string>("Id")
@@ -77,6 +119,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OrderId", "CreatedAt");
+
+                    b.HasIndex("OrderId", "EventType")
+                        .IsUnique()
+                        .HasFilter("operator_type = 2 AND order_version IS NULL");
 
                     b.HasIndex("OrderId", "OrderVersion")
                         .IsUnique()
