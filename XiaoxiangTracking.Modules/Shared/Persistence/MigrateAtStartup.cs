@@ -21,15 +21,17 @@ internal sealed class MigrateAtStartup<TContext>(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var database = options.Value;
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(database.SqliteFilePath(environment.ContentRootPath))!);
+            // Readers never block the writer; persistent in the file, so set once rather than on every connection.
+            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
         if (database.ApplyMigrationsAtStartup)
         {
-            if (database.Provider == DatabaseProvider.Sqlite)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(database.SqliteFilePath(environment.ContentRootPath))!);
-            }
-
-            await using var scope = scopes.CreateAsyncScope();
-            var context = scope.ServiceProvider.GetRequiredService<TContext>();
             var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {

@@ -4,14 +4,15 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace XiaoxiangTracking.Modules.Shared.Persistence;
 
 /// <summary>
-/// Puts every SQLite connection into the durability mode the system promises: WAL journal (readers never block the
-/// writer), <c>synchronous=FULL</c> (a committed transaction survives power loss, so a 2xx reply means durable), a busy
-/// timeout instead of immediate SQLITE_BUSY, and foreign keys enforced.
+/// Puts every SQLite connection into the durability mode the system promises: <c>synchronous=FULL</c> (a committed
+/// transaction survives power loss, so a 2xx reply means durable), a busy timeout instead of immediate SQLITE_BUSY, and
+/// foreign keys enforced. These settings belong to the connection; the WAL journal belongs to the database file and is
+/// switched on once at start-up (<see cref="MigrateAtStartup{TContext}"/>).
 /// </summary>
 internal sealed class SqlitePragmaInterceptor(int busyTimeoutMilliseconds) : DbConnectionInterceptor
 {
     private readonly string _pragmas =
-        $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout={busyTimeoutMilliseconds}; PRAGMA foreign_keys=ON;";
+        $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={busyTimeoutMilliseconds}; PRAGMA foreign_keys=ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
