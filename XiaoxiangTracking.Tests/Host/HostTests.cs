@@ -42,16 +42,18 @@ public class HostTests(TrackingHostFactory host) : IClassFixture<TrackingHostFac
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
             .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
-                .Select(m => (Path: "/" + e.RoutePattern.RawText!.Trim('/'), Method: m.ToLowerInvariant())))
+                .Select(m => (Path: "/" + e.RoutePattern.RawText!.Trim('/'), Method: m.ToLowerInvariant(),
+                    Name: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()?.EndpointName)))
             .ToList();
 
         endpoints.Should().HaveCountGreaterThanOrEqualTo(7);
-        foreach (var (path, method) in endpoints)
+        foreach (var (path, method, name) in endpoints)
         {
             var operation = paths[path]?[method];
             operation.Should().NotBeNull($"{method} {path} must be documented");
             operation!["summary"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace($"{method} {path} needs a summary");
-            operation["operationId"].Should().NotBeNull();
+            name.Should().NotBeNullOrWhiteSpace($"{method} {path} needs a name (WithName)");
+            operation["operationId"]!.GetValue<string>().Should().Be(name);
             var responses = operation["responses"]!.AsObject();
             responses.Select(r => r.Key).Should().Contain(code => code.StartsWith('2'), $"{method} {path} documents success");
             responses.Where(r => r.Key.StartsWith('2')).Should().OnlyContain(
@@ -60,13 +62,16 @@ public class HostTests(TrackingHostFactory host) : IClassFixture<TrackingHostFac
             {
                 operation["requestBody"]!["content"]!["application/json"]!["schema"].Should().NotBeNull($"{method} {path} has a body schema");
                 responses.Select(r => r.Key).Should().Contain("400", $"{method} {path} documents validation problems");
-                responses["400"]!["content"]!["application/problem+json"].Should().NotBeNull();
+                responses["400"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>()
+                    .Should().Be("#/components/schemas/HttpValidationProblemDetails", $"{method} {path} documents field errors");
             }
         }
 
         var schemas = document["components"]!["schemas"]!.AsObject();
         schemas["PlaceOrder"]!["properties"]!["customerId"]!["example"].Should().NotBeNull("request fields carry examples");
-        schemas["OrderResponse"]!["properties"]!["status"].Should().NotBeNull();
+        schemas["OrderResponse"]!["properties"]!["status"]!["$ref"]!.GetValue<string>().Should().Be("#/components/schemas/OrderStatus");
+        schemas["OrderStatus"]!["type"]!.GetValue<string>().Should().Be("integer", "status codes travel as numbers");
+        schemas["OrderStatus"]!["enum"]!.AsArray().Select(v => v!.GetValue<int>()).Should().Equal(1, 2, 3, 4, 5);
         schemas.Select(s => s.Key).Should().NotContain(["GeometryFactory", "NtsGeometryServices", "Coordinate"],
             "trajectories are documented as GeoJSON, not as the geometry library's objects");
         var trajectory = paths["/api/orders/{id}/trajectory"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;

@@ -49,7 +49,7 @@ public class OutboxTests
             var published = await restarted.Notifications.WaitFor<OrderPlaced>(n => n.OrderId == orderId);
             published.Version.Should().Be(1);
             published.CustomerId.Should().Be("c-crash");
-            await Eventually(restarted, db => db.Table<OutboxMessage>().AllAsync(m => m.ProcessedAt != null));
+            await Eventually.Until(() => restarted.WithOrdersDb(db => db.Table<OutboxMessage>().AllAsync(m => m.ProcessedAt != null)));
         }
         finally
         {
@@ -70,25 +70,10 @@ public class OutboxTests
         var order = await client.PlaceAsync();
 
         await flaky.Retried.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var message = await Eventually(baseHost, async db =>
-            await db.Table<OutboxMessage>().SingleAsync(m => m.Payload.Contains(order.Id())) is { ProcessedAt: not null } m ? m : null);
+        var message = await Eventually.Until(() => baseHost.WithOrdersDb(async db =>
+            await db.Table<OutboxMessage>().SingleAsync(m => m.Payload.Contains(order.Id())) is { ProcessedAt: not null } m ? m : null));
         message.Attempts.Should().Be(1);
         message.LastError.Should().Contain("downstream unavailable");
-    }
-
-    private static async Task<T> Eventually<T>(TrackingHostFactory host, Func<OrdersDbContext, Task<T?>> probe)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            if (await host.WithOrdersDb(probe) is { } value && value is not false)
-            {
-                return value;
-            }
-
-            // Waiting for the dispatcher's own thread; the probe re-reads the database each round.
-            await Task.Delay(20, deadline.Token);
-        }
     }
 
     private sealed class FailsOnce : INotificationHandler<OrderPlaced>

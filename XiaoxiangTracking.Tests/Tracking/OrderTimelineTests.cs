@@ -61,18 +61,6 @@ public class OrderTimelineTests(TrackingHostFactory host) : IClassFixture<Tracki
     }
 
     /// <summary>The outbox publishes after commit, on its own thread: wait (bounded) for the entries to arrive.</summary>
-    private async Task<JsonArray> TimelineWithCount(string orderId, int count)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var timeline = await Timeline(orderId);
-            if (timeline.Count >= count)
-            {
-                return timeline;
-            }
-
-            await Task.Delay(10, deadline.Token);
-        }
-    }
+    private Task<JsonArray> TimelineWithCount(string orderId, int count) =>
+        Eventually.Until(async () => await Timeline(orderId) is { } timeline && timeline.Count >= count ? timeline : null);
 }

@@ -93,18 +93,12 @@ public class OrderTrajectoryTests(TrackingHostFactory host) : IClassFixture<Trac
     }
 
     /// <summary>The timeline entries arrive through the outbox after commit: read until they have (bounded).</summary>
-    private async Task<JsonObject> TrajectoryWhen(string orderId, Func<JsonObject, bool> ready)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
+    private Task<JsonObject> TrajectoryWhen(string orderId, Func<JsonObject, bool> ready) =>
+        Eventually.Until(async () =>
         {
             var response = await _client.GetAsync($"/api/orders/{orderId}/trajectory");
-            if (response.IsSuccessStatusCode && await response.ReadJsonAsync() is var trajectory && ready(trajectory))
-            {
-                return trajectory;
-            }
-
-            await Task.Delay(10, deadline.Token);
-        }
-    }
+            return response.IsSuccessStatusCode && await response.ReadJsonAsync() is var trajectory && ready(trajectory)
+                ? trajectory
+                : null;
+        });
 }

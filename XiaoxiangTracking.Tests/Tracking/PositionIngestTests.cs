@@ -183,9 +183,9 @@ public class PositionBackPressureTests
         }
 
         var committing = client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(rider, "1", now.AddSeconds(-30), 31.2304, 121.4737));
-        await Until(() => writer.Committing == 1 && writer.QueueDepth == 0); // taken by the writer, stuck in its commit
+        await Eventually.Until(() => writer.Committing == 1 && writer.QueueDepth == 0); // taken by the writer, stuck in its commit
         var queued = client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(rider, "2", now.AddSeconds(-15), 31.2305, 121.4738));
-        await Until(() => writer.QueueDepth == 1);
+        await Eventually.Until(() => writer.QueueDepth == 1);
 
         var refused = await client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(rider, "3", now, 31.2306, 121.4739));
 
@@ -205,15 +205,5 @@ public class PositionBackPressureTests
         (await queued).StatusCode.Should().Be(HttpStatusCode.OK);
         var latest = await client.GetFromJsonAsync<JsonObject>($"/api/tracking/riders/{rider}/position");
         latest!["pointId"]!.GetValue<string>().Should().Be("2", "the refused report 3 was never stored");
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (!condition())
-        {
-            // Waiting on the server's own threads; checked every few milliseconds within a bounded time.
-            await Task.Delay(5, deadline.Token);
-        }
     }
 }

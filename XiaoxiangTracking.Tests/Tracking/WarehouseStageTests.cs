@@ -91,19 +91,13 @@ public class WarehouseStageTests(TrackingHostFactory host) : IClassFixture<Track
         _client.PostAsJsonAsync("/api/tracking/warehouse-stages", new { orderId, warehouseId, stage, riderId });
 
     /// <summary>Order changes reach the timeline through the outbox after commit: read until they have (bounded).</summary>
-    private async Task<JsonArray> TimelineWith(string orderId, int count)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
+    private Task<JsonArray> TimelineWith(string orderId, int count) =>
+        Eventually.Until(async () =>
         {
             var response = await _client.GetAsync($"/api/orders/{orderId}/timeline");
-            if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray() is { } timeline
-                && timeline.Count >= count)
-            {
-                return timeline;
-            }
-
-            await Task.Delay(10, deadline.Token);
-        }
-    }
+            return response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray() is { } timeline
+                && timeline.Count >= count
+                ? timeline
+                : null;
+        });
 }

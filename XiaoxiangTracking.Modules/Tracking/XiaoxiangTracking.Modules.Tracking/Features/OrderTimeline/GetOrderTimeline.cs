@@ -1,9 +1,11 @@
+using System.Linq.Expressions;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
@@ -27,7 +29,12 @@ internal sealed record TimelineEntry(
     double? Longitude,
     string? Address,
     string? OperatorId,
-    int? OperatorType);
+    int? OperatorType)
+{
+    /// <summary>The projection from a stored <c>order_tracking</c> row (translated to SQL).</summary>
+    public static readonly Expression<Func<OrderTrackingEntry, TimelineEntry>> FromRow = e => new TimelineEntry(
+        e.CreatedAt, e.EventType, e.Status, e.OrderVersion, e.Latitude, e.Longitude, e.Address, e.OperatorId, (int?)e.OperatorType);
+}
 
 internal sealed record GetOrderTimeline(string OrderId) : IQuery<IReadOnlyList<TimelineEntry>>;
 
@@ -38,8 +45,7 @@ internal sealed class GetOrderTimelineHandler(TrackingDbContext db) : IQueryHand
         var entries = await db.OrderTracking.AsNoTracking()
             .Where(e => e.OrderId == query.OrderId)
             .OrderBy(e => e.CreatedAt).ThenBy(e => e.OrderVersion)
-            .Select(e => new TimelineEntry(e.CreatedAt, e.EventType, e.Status, e.OrderVersion, e.Latitude, e.Longitude,
-                e.Address, e.OperatorId, (int?)e.OperatorType))
+            .Select(TimelineEntry.FromRow)
             .ToListAsync(cancellationToken);
         return entries.Count > 0 ? entries : throw new NotFoundException("Order", query.OrderId);
     }

@@ -104,8 +104,7 @@ internal sealed class ReportWarehouseStageHandler(TrackingDbContext db, TimeProv
     private Task<TimelineEntry?> Find(string orderId, string eventType, CancellationToken cancellationToken) =>
         db.OrderTracking.AsNoTracking()
             .Where(e => e.OrderId == orderId && e.EventType == eventType && e.OrderVersion == null)
-            .Select(e => new TimelineEntry(e.CreatedAt, e.EventType, e.Status, e.OrderVersion, e.Latitude, e.Longitude,
-                e.Address, e.OperatorId, (int?)e.OperatorType))
+            .Select(TimelineEntry.FromRow)
             .FirstOrDefaultAsync(cancellationToken);
 }
 
