@@ -201,7 +201,7 @@ public class OrdersApiTests(TrackingHostFactory host) : IClassFixture<TrackingHo
 
         var pay = await _client.PostAsJsonAsync($"/api/orders/{order.Id()}/pay", new { paymentReference = "", amount = -1 });
         var cancel = await _client.PostAsJsonAsync($"/api/orders/{order.Id()}/cancel", new { reason = "" });
-        var picked = await _client.PostAsJsonAsync($"/api/orders/{order.Id()}/picked", new { warehouseId = "wh 1" });
+        var picked = await _client.PostAsJsonAsync($"/api/orders/{order.Id()}/picked", new { warehouseId = "wh 1", riderId = "" });
 
         (await pay.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("paymentReference", "amount");
         (await cancel.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("reason");

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
 namespace XiaoxiangTracking.Tests.Persistence;
@@ -61,7 +62,7 @@ public class MigrationTests
     }
 
     [Fact]
-    public void The_tracking_script_stores_positions_as_geography_with_a_spatial_index()
+    public void The_tracking_script_stores_positions_and_latest_fixes_as_geography_with_spatial_indexes()
     {
         var script = SqlServerScript("tracking", idempotent: false);
 
@@ -70,12 +71,29 @@ public class MigrationTests
             .And.Contain("CREATE TABLE [tracking].[order_tracking]")
             .And.Contain("geography::Point([latitude], [longitude], 4326) PERSISTED")
             .And.Contain("CREATE SPATIAL INDEX [SIX_rider_positions_location]")
+            .And.Contain("CREATE TABLE [tracking].[rider_latest]")
+            .And.Contain("CREATE SPATIAL INDEX [SIX_rider_latest_location]")
+            .And.Contain("CREATE TABLE [tracking].[live_orders]")
             .And.Contain("CREATE UNIQUE INDEX [IX_rider_positions_rider_id_client_point_id]")
             .And.Contain("CREATE INDEX [IX_order_tracking_order_id_created_at]");
         var statements = ParseStatements(script);
-        statements.OfType<CreateSpatialIndexStatement>().Should().ContainSingle();
-        statements.OfType<AlterTableAddTableElementStatement>().Should().Contain(s =>
-            s.Definition.ColumnDefinitions.Any(c => c.ColumnIdentifier.Value == "location" && c.IsPersisted));
+        statements.OfType<CreateSpatialIndexStatement>().Select(s => s.Object.BaseIdentifier.Value)
+            .Should().BeEquivalentTo("rider_positions", "rider_latest");
+        statements.OfType<AlterTableAddTableElementStatement>()
+            .Where(s => s.Definition.ColumnDefinitions.Any(c => c.ColumnIdentifier.Value == "location" && c.IsPersisted))
+            .Select(s => s.SchemaObjectName.BaseIdentifier.Value)
+            .Should().BeEquivalentTo("rider_positions", "rider_latest");
+    }
+
+    [Fact]
+    public void The_SQL_Server_hot_path_and_dispatch_statements_parse_as_T_SQL()
+    {
+        ParseStatements(LivePositionUpdate.SqlServerLatestFix).Select(s => s.GetType())
+            .Should().Equal(typeof(UpdateStatement), typeof(IfStatement));
+        ParseStatements(LivePositionUpdate.SqlServerLiveOrders).Should().ContainSingle()
+            .Which.Should().BeOfType<UpdateStatement>()
+            .Which.UpdateSpecification.OutputClause.Should().NotBeNull();
+        ParseStatements(NearbyRiders.SqlServerSql).Should().ContainSingle().Which.Should().BeOfType<SelectStatement>();
     }
 
     [Fact]

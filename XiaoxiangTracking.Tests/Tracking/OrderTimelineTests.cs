@@ -20,14 +20,17 @@ public class OrderTimelineTests(TrackingHostFactory host) : IClassFixture<Tracki
         (await _client.PickedAsync(id, "rider-9")).EnsureSuccessStatusCode();
         (await _client.DeliveredAsync(id, "rider-9")).EnsureSuccessStatusCode();
 
-        var timeline = await TimelineWithCount(id, 4);
+        var timeline = await TimelineWithCount(id, 5);
 
-        timeline.Select(e => (e!["event"]!.GetValue<string>(), e["status"]!.GetValue<int>(), e["version"]!.GetValue<long>()))
-            .Should().Equal(("OrderPlaced", 1, 1L), ("OrderPaid", 2, 2L), ("OrderPicked", 3, 3L), ("OrderDelivered", 4, 4L));
+        timeline.Select(e => (e!["event"]!.GetValue<string>(), e["status"]!.GetValue<int>(), e["version"]?.GetValue<long>()))
+            .Should().Equal(("OrderPlaced", 1, 1L), ("OrderPaid", 2, 2L), ("OrderPicked", 3, 3L), ("RiderAssigned", 3, null), ("OrderDelivered", 4, 4L));
         var picked = timeline[2]!;
-        picked["operatorId"]!.GetValue<string>().Should().Be("rider-9");
-        picked["operatorType"]!.GetValue<int>().Should().Be(1);
+        picked["operatorId"]!.GetValue<string>().Should().Be(OrderRequests.WarehouseId);
+        picked["operatorType"]!.GetValue<int>().Should().Be(2);
         picked["latitude"]!.GetValue<double>().Should().Be(31.22);
+        var assigned = timeline[3]!;
+        assigned["operatorId"]!.GetValue<string>().Should().Be("rider-9");
+        assigned["operatorType"]!.GetValue<int>().Should().Be(1);
     }
 
     [Fact]

@@ -28,11 +28,13 @@ public class WarehouseStageTests(TrackingHostFactory host) : IClassFixture<Track
         var order = await (await _client.GetAsync($"/api/orders/{orderId}")).ReadJsonAsync();
         order["status"]!.GetValue<int>().Should().Be(3);
         order["pickingTask"]!["status"]!.GetValue<string>().Should().Be("Completed");
-        var timeline = await TimelineWith(orderId, 7);
+        var timeline = await TimelineWith(orderId, 8);
         timeline.Select(e => e!["event"]!.GetValue<string>()).Should().Equal(
-            "OrderPlaced", "OrderPaid", "WarehouseReceived", "WarehousePicking", "WarehousePacked", "WarehouseHandedOver", "OrderPicked");
+            "OrderPlaced", "OrderPaid", "WarehouseReceived", "WarehousePicking", "WarehousePacked", "WarehouseHandedOver", "OrderPicked",
+            "RiderAssigned");
         timeline.Where(e => e!["event"]!.GetValue<string>().StartsWith("Warehouse", StringComparison.Ordinal))
             .Should().OnlyContain(e => e!["operatorType"]!.GetValue<int>() == 2 && e["operatorId"]!.GetValue<string>() == OrderRequests.WarehouseId);
+        timeline[^1]!["operatorId"]!.GetValue<string>().Should().Be("rider-77");
     }
 
     [Fact]

@@ -62,10 +62,13 @@ public sealed record OrderPaid(
     public OrderStatus Status => OrderStatus.Paid;
 }
 
-/// <summary>The warehouse finished picking and handed the order to a rider: delivery has started.</summary>
+/// <summary>
+/// The warehouse finished picking and handed the order over: delivery has started. When the warehouse named the rider
+/// who took it, <see cref="RiderId"/> is that rider; otherwise dispatch assigns one (Tracking's <c>RiderAssigned</c>).
+/// </summary>
 /// <param name="OrderId">The order.</param>
 /// <param name="Version">The order's version after the hand-over.</param>
-/// <param name="RiderId">The rider delivering it.</param>
+/// <param name="RiderId">The rider who took it at the warehouse; null when dispatch is to find one.</param>
 /// <param name="WarehouseId">The warehouse it left.</param>
 /// <param name="WarehouseLocation">Where the warehouse is (start of the route).</param>
 /// <param name="DeliveryLocation">Where it is delivered (end of the route).</param>
@@ -74,7 +77,7 @@ public sealed record OrderPaid(
 public sealed record OrderPicked(
     string OrderId,
     long Version,
-    string RiderId,
+    string? RiderId,
     string WarehouseId,
     GeoCoordinate WarehouseLocation,
     GeoCoordinate DeliveryLocation,

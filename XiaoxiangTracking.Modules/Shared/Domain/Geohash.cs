@@ -64,4 +64,51 @@ public static class Geohash
 
         return result.ToString();
     }
+
+    /// <summary>
+    /// The geohash cells (as prefixes) that together cover the circle of <paramref name="radiusMeters"/> around
+    /// <paramref name="center"/>: cells of the finest precision still at least as large as the radius, so at most 3 × 3
+    /// of them. A stored geohash starting with one of the prefixes may lie in the circle; one starting with none cannot.
+    /// (City scale: the circle is not split at the poles or the antimeridian.)
+    /// </summary>
+    public static IReadOnlyList<string> CoveringCells(GeoCoordinate center, double radiusMeters)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(radiusMeters);
+        const double metersPerDegree = 111_320;
+        var latitudeSpan = radiusMeters / metersPerDegree;
+        var longitudeSpan = Math.Min(180, radiusMeters / (metersPerDegree * Math.Max(0.01, Math.Cos(center.Latitude * Math.PI / 180))));
+        var precision = StoredPrecision;
+        while (precision > 1 && (CellHeight(precision) < latitudeSpan || CellWidth(precision) < longitudeSpan))
+        {
+            precision--;
+        }
+
+        var cells = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var latitude in Steps(Math.Max(-90, center.Latitude - latitudeSpan), Math.Min(90, center.Latitude + latitudeSpan), CellHeight(precision)))
+        {
+            foreach (var longitude in Steps(Math.Max(-180, center.Longitude - longitudeSpan), Math.Min(180, center.Longitude + longitudeSpan), CellWidth(precision)))
+            {
+                cells.Add(Encode(latitude, longitude, precision));
+            }
+        }
+
+        return [.. cells];
+    }
+
+    /// <summary>The height in degrees of a cell of <paramref name="precision"/> characters (latitude gets the odd bits).</summary>
+    private static double CellHeight(int precision) => 180 / Math.Pow(2, 5 * precision / 2);
+
+    /// <summary>The width in degrees of a cell of <paramref name="precision"/> characters.</summary>
+    private static double CellWidth(int precision) => 360 / Math.Pow(2, (5 * precision + 1) / 2);
+
+    /// <summary>From <paramref name="from"/> to <paramref name="to"/> in steps no larger than a cell, both ends included, so every cell between is hit.</summary>
+    private static IEnumerable<double> Steps(double from, double to, double step)
+    {
+        for (var value = from; value < to; value += step)
+        {
+            yield return value;
+        }
+
+        yield return to;
+    }
 }

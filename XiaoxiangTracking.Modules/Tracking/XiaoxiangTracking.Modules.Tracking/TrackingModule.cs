@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
+using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTrajectory;
@@ -20,7 +22,10 @@ using XiaoxiangTracking.Modules.Tracking.Settings;
 
 namespace XiaoxiangTracking.Modules.Tracking;
 
-/// <summary>The Tracking module's entry point: rider positions, their filters and durable group commit.</summary>
+/// <summary>
+/// The Tracking module's entry point: rider positions (filters, durable group commit), warehouse stages, the order
+/// timeline and trajectory, dispatch, and each order's live state.
+/// </summary>
 public static class TrackingModule
 {
     /// <summary>Registers the module's database, options, validators and the group-commit writer.</summary>
@@ -29,11 +34,20 @@ public static class TrackingModule
         var services = builder.Services;
         services.AddValidatedOptions<PositionFilterOptions>(builder.Configuration, PositionFilterOptions.SectionName);
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.SectionName);
+        services.AddValidatedOptions<DispatchOptions>(builder.Configuration, DispatchOptions.SectionName);
+        services.AddValidatedOptions<LiveStateOptions>(builder.Configuration, LiveStateOptions.SectionName);
         services.AddModuleDbContext<TrackingDbContext, SqliteTrackingDbContext, SqlServerTrackingDbContext>(
             builder.Configuration, TrackingDbContext.Schema);
-        services.AddModuleOutbox<TrackingDbContext>(typeof(WarehouseHandedOver));
+        services.AddModuleOutbox<TrackingDbContext>(typeof(WarehouseHandedOver), typeof(RiderAssigned), typeof(OrderTrackingChanged));
         services.AddSingleton<PositionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
+        services.AddHybridCache();
+        services.AddSingleton<LiveOrderCache>();
+        services.AddHostedService<LiveOrderCacheWarmer>();
+        services.AddSingleton<DispatchGate>();
+        services.AddScoped<NearbyRiders>();
+        services.AddScoped<Dispatcher>();
+        services.AddHostedService<DispatchRetryService>();
         services.AddValidatorsFromAssembly(typeof(TrackingModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHealthChecks().AddModuleDatabaseCheck<TrackingDbContext>("tracking-database");
         // Trajectories are GeoJSON.
@@ -48,8 +62,10 @@ public static class TrackingModule
         tracking.MapIngestPositions();
         tracking.MapGetRiderPosition();
         tracking.MapReportWarehouseStage();
+        tracking.MapAssignRider();
         endpoints.MapGetOrderTimeline();
         endpoints.MapGetOrderTrajectory();
+        endpoints.MapGetLiveOrder();
         return endpoints;
     }
 }

@@ -37,6 +37,9 @@ internal sealed class Order : AggregateRoot
 
     public string? RiderId { get; private set; }
 
+    /// <summary>The number of the rider assignment <see cref="RiderId"/> came from (0 before any).</summary>
+    public int RiderAssignment { get; private set; }
+
     public string? PaymentReference { get; private set; }
 
     public string? CancellationReason { get; private set; }
@@ -111,8 +114,11 @@ internal sealed class Order : AggregateRoot
         Raise(new OrderPaid(Id, Version, WarehouseId, PickingTask.Id, now));
     }
 
-    /// <summary>The warehouse finished picking and handed the order to <paramref name="riderId"/>.</summary>
-    public void MarkPicked(string warehouseId, string riderId, DateTimeOffset now)
+    /// <summary>
+    /// The warehouse finished picking and handed the order over, to <paramref name="riderId"/> when it names the rider
+    /// who took it; otherwise dispatch assigns one later (<see cref="AssignRider"/>).
+    /// </summary>
+    public void MarkPicked(string warehouseId, string? riderId, DateTimeOffset now)
     {
         var next = Transition(OrderAction.MarkPicked);
         if (!string.Equals(warehouseId, WarehouseId, StringComparison.Ordinal))
@@ -124,11 +130,44 @@ internal sealed class Order : AggregateRoot
         }
 
         PickingTask?.Complete(now);
-        RiderId = riderId;
+        if (riderId is not null)
+        {
+            // The warehouse's hand-over is the order's first assignment (Tracking records it as number 1 too).
+            RiderId = riderId;
+            RiderAssignment = 1;
+        }
+
         PickedAt = now;
         Commit(next, now);
         Raise(new OrderPicked(Id, Version, riderId, WarehouseId, WarehouseLocation, DeliveryAddress.Location,
             PromisedDeliveryAt, now));
+    }
+
+    /// <summary>
+    /// Records the rider Tracking assigned (dispatch, an operator, or the warehouse's hand-over) while the order is
+    /// being delivered. Assignments are numbered; one not newer than the recorded one is a repeat or arrived late, and
+    /// changes nothing (returns false). The version increases, so a delivery racing a reassignment loses one of them.
+    /// </summary>
+    public bool AssignRider(string riderId, int assignment, DateTimeOffset now)
+    {
+        if (assignment <= RiderAssignment)
+        {
+            return false;
+        }
+
+        if (Status != OrderStatus.Delivering)
+        {
+            throw new RuleViolationException(
+                "not_delivering",
+                $"Order {Id} is {Status} ({(int)Status}); a rider is assigned only while it is Delivering (3).",
+                new Dictionary<string, object?> { ["currentStatus"] = (int)Status });
+        }
+
+        RiderId = riderId;
+        RiderAssignment = assignment;
+        UpdatedAt = now;
+        Version++;
+        return true;
     }
 
     /// <summary>The assigned rider delivered the order.</summary>

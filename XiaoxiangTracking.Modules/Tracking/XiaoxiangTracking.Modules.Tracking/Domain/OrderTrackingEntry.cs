@@ -67,6 +67,13 @@ internal sealed class OrderTrackingEntry : AggregateRoot
         return entry;
     }
 
+    /// <summary>A rider was assigned to the order (hand-over, dispatch or an operator), where the rider was then.</summary>
+    public static OrderTrackingEntry ForAssignment(LiveOrder live, RiderFix? riderFix, DateTimeOffset now) =>
+        new(live.OrderId, null, AssignmentEvent, (byte)live.Status, riderFix?.Latitude, riderFix?.Longitude, null, live.RiderId,
+            Domain.OperatorType.Rider, now);
+
+    public const string AssignmentEvent = "RiderAssigned";
+
     public static string StageEvent(WarehouseStage stage) => $"Warehouse{stage}";
 
     public string Id { get; private set; } = string.Empty;

@@ -1,3 +1,4 @@
+using Mediator;
 using Microsoft.EntityFrameworkCore.Storage;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
@@ -21,6 +23,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Ingest;
 internal sealed class PositionWriter(
     IServiceScopeFactory scopes,
     IOptions<IngestOptions> options,
+    TimeProvider clock,
     ILogger<PositionWriter> logger) : BackgroundService
 {
     private readonly Channel<WriteRequest> _queue = Channel.CreateBounded<WriteRequest>(
@@ -102,15 +105,42 @@ internal sealed class PositionWriter(
             var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
             await db.Database.OpenConnectionAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await using var insert = PositionInsert.Prepare(db.Database.GetDbConnection(), transaction.GetDbTransaction(), db.Database.IsSqlite());
+            var connection = db.Database.GetDbConnection();
+            var sqlite = db.Database.IsSqlite();
             var results = new bool[group.Count][];
-            for (var r = 0; r < group.Count; r++)
+            var newestPerRider = new Dictionary<string, RiderPosition>(StringComparer.Ordinal);
+            await using (var insert = PositionInsert.Prepare(connection, transaction.GetDbTransaction(), sqlite))
             {
-                var positions = group[r].Positions;
-                results[r] = new bool[positions.Count];
-                for (var i = 0; i < positions.Count; i++)
+                for (var r = 0; r < group.Count; r++)
                 {
-                    results[r][i] = await insert.ExecuteAsync(positions[i], cancellationToken);
+                    var positions = group[r].Positions;
+                    results[r] = new bool[positions.Count];
+                    for (var i = 0; i < positions.Count; i++)
+                    {
+                        if (results[r][i] = await insert.ExecuteAsync(positions[i], cancellationToken))
+                        {
+                            var position = positions[i];
+                            if (!newestPerRider.TryGetValue(position.RiderId, out var newest) || position.FixTime > newest.FixTime)
+                            {
+                                newestPerRider[position.RiderId] = position;
+                            }
+                        }
+                    }
+                }
+            }
+
+            var now = clock.GetUtcNow();
+            var deltas = new List<OrderTrackingChanged>();
+            await using (var live = LivePositionUpdate.Prepare(connection, transaction.GetDbTransaction(), sqlite))
+            {
+                foreach (var position in newestPerRider.Values)
+                {
+                    var moved = new LivePosition(position.Latitude, position.Longitude, position.FixTime,
+                        position.SpeedMetersPerSecond, position.HeadingDegrees);
+                    foreach (var (orderId, version) in await live.ExecuteAsync(position, now, cancellationToken))
+                    {
+                        deltas.Add(new OrderTrackingChanged(orderId, version, null, null, moved, null, now));
+                    }
                 }
             }
 
@@ -119,6 +149,8 @@ internal sealed class PositionWriter(
             {
                 group[r].Completion.TrySetResult(results[r]);
             }
+
+            await PublishAsync(scope.ServiceProvider.GetRequiredService<IPublisher>(), deltas, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -128,6 +160,25 @@ internal sealed class PositionWriter(
                 request.Completion.TrySetException(ex is OperationCanceledException
                     ? new ServiceUnavailableException("The server is shutting down; retry.", options.Value.RetryAfter)
                     : ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fans the committed moves out. Not through the outbox: a position is superseded within seconds, and a delta lost
+    /// to a crash shows as a version gap that receivers close by fetching the state again.
+    /// </summary>
+    private async Task PublishAsync(IPublisher publisher, List<OrderTrackingChanged> deltas, CancellationToken cancellationToken)
+    {
+        foreach (var delta in deltas)
+        {
+            try
+            {
+                await publisher.Publish(delta, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Publishing the move of order {OrderId} (version {Version}) failed", delta.OrderId, delta.Version);
             }
         }
     }

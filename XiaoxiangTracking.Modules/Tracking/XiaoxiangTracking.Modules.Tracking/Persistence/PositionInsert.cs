@@ -52,19 +52,22 @@ internal sealed class PositionInsert : IAsyncDisposable
         var p = _command.Parameters;
         p[0].Value = position.RiderId;
         p[1].Value = position.ClientPointId;
-        p[2].Value = Timestamp(position.FixTime);
+        p[2].Value = ProviderTimestamp.Of(position.FixTime, _sqlite);
         p[3].Value = position.Latitude;
         p[4].Value = position.Longitude;
         p[5].Value = (object?)position.AccuracyMeters ?? DBNull.Value;
         p[6].Value = (object?)position.SpeedMetersPerSecond ?? DBNull.Value;
         p[7].Value = (object?)position.HeadingDegrees ?? DBNull.Value;
         p[8].Value = position.Geohash;
-        p[9].Value = Timestamp(position.ReceivedAt);
+        p[9].Value = ProviderTimestamp.Of(position.ReceivedAt, _sqlite);
         return await _command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>The same representation EF uses for the provider (UTC ticks on SQLite, datetimeoffset on SQL Server).</summary>
-    private object Timestamp(DateTimeOffset value) => _sqlite ? value.UtcTicks : value;
-
     public ValueTask DisposeAsync() => _command.DisposeAsync();
+}
+
+/// <summary>A timestamp as EF stores it for the provider (UTC ticks on SQLite, datetimeoffset on SQL Server), for raw SQL.</summary>
+internal static class ProviderTimestamp
+{
+    public static object Of(DateTimeOffset value, bool sqlite) => sqlite ? value.UtcTicks : value;
 }

@@ -19,6 +19,10 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<OrderTrackingEntry> OrderTracking => Set<OrderTrackingEntry>();
 
+    public DbSet<LiveOrder> LiveOrders => Set<LiveOrder>();
+
+    public DbSet<RiderFix> RiderFixes => Set<RiderFix>();
+
     protected abstract string TablePrefix { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -59,6 +63,47 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             entry.HasIndex(e => new { e.OrderId, e.CreatedAt });
         });
 
+        modelBuilder.Entity<LiveOrder>(live =>
+        {
+            live.ToTable($"{TablePrefix}live_orders");
+            live.HasKey(l => l.OrderId);
+            live.Property(l => l.OrderId).HasMaxLength(32).IsFixedLength().IsUnicode(false);
+            live.Property(l => l.Status).HasConversion<byte>();
+            live.Property(l => l.WarehouseId).HasMaxLength(32).IsRequired();
+            live.Property(l => l.RiderId).HasMaxLength(32);
+            live.ComplexProperty(l => l.WarehouseLocation, location =>
+            {
+                location.Property(c => c.Latitude).HasColumnName("warehouse_latitude");
+                location.Property(c => c.Longitude).HasColumnName("warehouse_longitude");
+            });
+            live.ComplexProperty(l => l.DeliveryLocation, location =>
+            {
+                location.Property(c => c.Latitude).HasColumnName("delivery_latitude");
+                location.Property(c => c.Longitude).HasColumnName("delivery_longitude");
+            });
+            // Position updates bump it in SQL (LivePositionUpdate); aggregate changes check it.
+            live.Property(l => l.Version).IsConcurrencyToken();
+            live.Ignore(l => l.Position);
+            live.Ignore(l => l.PendingNotifications);
+            // A rider's active orders: the position writer's update, dispatch's load count.
+            live.HasIndex(l => new { l.RiderId, l.IsActive });
+            // Orders waiting for a rider, due first.
+            live.HasIndex(l => new { l.AwaitingRider, l.NextDispatchAt });
+            // Start-up rebuild of the active set.
+            live.HasIndex(l => l.IsActive);
+        });
+
+        modelBuilder.Entity<RiderFix>(fix =>
+        {
+            fix.ToTable($"{TablePrefix}rider_latest");
+            fix.HasKey(f => f.RiderId);
+            fix.Property(f => f.RiderId).HasMaxLength(32);
+            fix.Property(f => f.Geohash).HasMaxLength(12).IsUnicode(false).IsRequired();
+            fix.Ignore(f => f.Location);
+            // Dispatch on SQLite: riders in a few geohash cells, recently.
+            fix.HasIndex(f => new { f.Geohash, f.FixTime });
+        });
+
         modelBuilder.AddOutbox(TablePrefix);
         modelBuilder.UseSnakeCaseColumns();
     }
@@ -84,24 +129,26 @@ internal sealed class SqlServerTrackingDbContext(DbContextOptions<SqlServerTrack
 }
 
 /// <summary>
-/// SQL Server's spatial storage for positions. EF Core cannot map <c>geography</c> without the NetTopologySuite
-/// plugin (not available here), so the column is a persisted computed column added by the migration and queried with
-/// small, named raw statements.
+/// SQL Server's spatial storage: rider positions (the trajectory) and riders' latest fixes (dispatch) carry a persisted
+/// <c>geography</c> point with a spatial index. EF Core cannot map <c>geography</c> without the NetTopologySuite plugin
+/// (not available here), so the column is a persisted computed column added by the migrations and queried with small,
+/// named raw statements (<c>NearbyRiders</c>).
 /// </summary>
 internal static class SqlServerSpatial
 {
-    public const string AddLocationColumn =
-        "ALTER TABLE [tracking].[rider_positions] ADD [location] AS geography::Point([latitude], [longitude], 4326) PERSISTED;";
+    public const string Positions = "rider_positions";
 
-    public const string CreateLocationIndex =
-        "CREATE SPATIAL INDEX [SIX_rider_positions_location] ON [tracking].[rider_positions] ([location]) "
-        + "USING GEOGRAPHY_AUTO_GRID;";
+    public const string LatestFixes = "rider_latest";
 
-    public const string DropLocationIndex =
-        "DROP INDEX [SIX_rider_positions_location] ON [tracking].[rider_positions];";
+    public static string AddLocationColumn(string table) =>
+        $"ALTER TABLE [tracking].[{table}] ADD [location] AS geography::Point([latitude], [longitude], 4326) PERSISTED;";
 
-    public const string DropLocationColumn =
-        "ALTER TABLE [tracking].[rider_positions] DROP COLUMN [location];";
+    public static string CreateLocationIndex(string table) =>
+        $"CREATE SPATIAL INDEX [SIX_{table}_location] ON [tracking].[{table}] ([location]) USING GEOGRAPHY_AUTO_GRID;";
+
+    public static string DropLocationIndex(string table) => $"DROP INDEX [SIX_{table}_location] ON [tracking].[{table}];";
+
+    public static string DropLocationColumn(string table) => $"ALTER TABLE [tracking].[{table}] DROP COLUMN [location];";
 }
 
 internal sealed class SqliteTrackingDbContextFactory : IDesignTimeDbContextFactory<SqliteTrackingDbContext>

@@ -8,26 +8,26 @@ using XiaoxiangTracking.Modules.Orders.Persistence;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.MarkOrderPicked;
 
-/// <summary>The warehouse finished picking and handed the order to a rider.</summary>
+/// <summary>The warehouse finished picking and handed the order over (to a rider waiting there, or to dispatch).</summary>
 internal sealed record MarkOrderPickedRequest
 {
     /// <summary>The warehouse reporting; must be the order's warehouse.</summary>
     /// <example>wh-pudong-01</example>
     public string WarehouseId { get; init; } = null!;
 
-    /// <summary>The rider who took the order.</summary>
+    /// <summary>The rider who took the order at the warehouse; omit it to let dispatch assign the nearest available rider.</summary>
     /// <example>rider-0042</example>
-    public string RiderId { get; init; } = null!;
+    public string? RiderId { get; init; }
 }
 
-internal sealed record MarkOrderPicked(string OrderId, string WarehouseId, string RiderId) : ICommand<OrderResponse>;
+internal sealed record MarkOrderPicked(string OrderId, string WarehouseId, string? RiderId) : ICommand<OrderResponse>;
 
 internal sealed class MarkOrderPickedValidator : AbstractValidator<MarkOrderPicked>
 {
     public MarkOrderPickedValidator()
     {
         RuleFor(p => p.WarehouseId).IsPartyId();
-        RuleFor(p => p.RiderId).IsPartyId();
+        RuleFor(p => p.RiderId!).IsPartyId().When(p => p.RiderId is not null);
     }
 }
 
@@ -45,8 +45,9 @@ internal static class MarkOrderPickedEndpoint
         orders.MapPost("/{id}/picked", async (string id, MarkOrderPickedRequest request, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(new MarkOrderPicked(id, request.WarehouseId, request.RiderId), cancellationToken)))
             .WithName("MarkOrderPicked")
-            .WithSummary("Warehouse: picking complete, handed to a rider (2 Paid → 3 Delivering)")
-            .WithDescription("Completes the picking task and starts delivery with the given rider.")
+            .WithSummary("Warehouse: picking complete, handed over (2 Paid → 3 Delivering)")
+            .WithDescription("Completes the picking task and starts delivery, with the named rider or, without one, with "
+                + "the rider dispatch assigns.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

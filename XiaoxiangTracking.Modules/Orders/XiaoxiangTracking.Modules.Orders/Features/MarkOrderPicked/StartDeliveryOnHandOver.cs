@@ -8,7 +8,7 @@ using XiaoxiangTracking.Modules.Tracking.Contracts;
 namespace XiaoxiangTracking.Modules.Orders.Features.MarkOrderPicked;
 
 /// <summary>
-/// The warehouse's hand-over (reported to Tracking) starts delivery: 2 Paid → 3 Delivering with the rider. Delivered at
+/// The warehouse's hand-over (reported to Tracking) starts delivery: 2 Paid → 3 Delivering, with the rider if named. Delivered at
 /// least once, so a hand-over the order already reflects is ignored; one the order can no longer take (it was cancelled
 /// meanwhile) is logged and dropped, since retrying cannot make it legal. A lost race (concurrent change) is thrown so
 /// the outbox retries it against the new version.
@@ -25,7 +25,7 @@ internal sealed class StartDeliveryOnHandOver(OrdersDbContext db, ILogger<StartD
             return;
         }
 
-        if (order.Status == OrderStatus.Delivering && order.RiderId == notification.RiderId)
+        if (order.Status == OrderStatus.Delivering && order.PickedAt is not null)
         {
             return;
         }

@@ -44,7 +44,10 @@ internal sealed class GetOrderTimelineHandler(TrackingDbContext db) : IQueryHand
     {
         var entries = await db.OrderTracking.AsNoTracking()
             .Where(e => e.OrderId == query.OrderId)
-            .OrderBy(e => e.CreatedAt).ThenBy(e => e.OrderVersion)
+            // At one instant, causes first: a warehouse report, then the order change it caused, then the assignment.
+            .OrderBy(e => e.CreatedAt)
+            .ThenBy(e => e.OrderVersion != null ? 1 : e.EventType == OrderTrackingEntry.AssignmentEvent ? 2 : 0)
+            .ThenBy(e => e.OrderVersion)
             .Select(TimelineEntry.FromRow)
             .ToListAsync(cancellationToken);
         return entries.Count > 0 ? entries : throw new NotFoundException("Order", query.OrderId);

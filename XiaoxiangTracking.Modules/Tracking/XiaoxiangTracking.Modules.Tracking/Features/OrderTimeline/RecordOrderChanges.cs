@@ -25,8 +25,9 @@ internal sealed class RecordOrderChanges(TrackingDbContext db) :
     public ValueTask Handle(OrderPaid notification, CancellationToken cancellationToken) =>
         RecordAsync(notification, notification.WarehouseId, OperatorType.Warehouse, null, cancellationToken);
 
+    /// <summary>The warehouse reports the hand-over; the rider's assignment is an entry of its own (<c>RiderAssigned</c>).</summary>
     public ValueTask Handle(OrderPicked notification, CancellationToken cancellationToken) =>
-        RecordAsync(notification, notification.RiderId, OperatorType.Rider, notification.WarehouseLocation, cancellationToken);
+        RecordAsync(notification, notification.WarehouseId, OperatorType.Warehouse, notification.WarehouseLocation, cancellationToken);
 
     public ValueTask Handle(OrderDelivered notification, CancellationToken cancellationToken) =>
         RecordAsync(notification, notification.RiderId, OperatorType.Rider, null, cancellationToken);

@@ -9,6 +9,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Simplify;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.OrderTrajectory;
@@ -23,8 +24,9 @@ internal sealed class GetOrderTrajectoryValidator : AbstractValidator<GetOrderTr
 }
 
 /// <summary>
-/// The path of the rider who delivered (or is delivering) the order: the rider's stored fixes from hand-over until
-/// delivery or cancellation (open while delivering: fixes stamped slightly ahead of the server clock count), as a GeoJSON Feature whose LineString keeps one time per kept point.
+/// The order's delivery path: the fixes of each rider assigned to it, from their assignment until the next one or until
+/// delivery or cancellation (open while delivering: fixes stamped slightly ahead of the server clock count), as a
+/// GeoJSON Feature whose LineString keeps one time per kept point.
 /// </summary>
 internal sealed class GetOrderTrajectoryHandler(TrackingDbContext db) : IQueryHandler<GetOrderTrajectory, Feature>
 {
@@ -34,7 +36,7 @@ internal sealed class GetOrderTrajectoryHandler(TrackingDbContext db) : IQueryHa
     public async ValueTask<Feature> Handle(GetOrderTrajectory query, CancellationToken cancellationToken)
     {
         var timeline = await db.OrderTracking.AsNoTracking()
-            .Where(e => e.OrderId == query.OrderId && e.OrderVersion != null)
+            .Where(e => e.OrderId == query.OrderId)
             .OrderBy(e => e.CreatedAt)
             .Select(e => new { e.EventType, e.OperatorId, e.CreatedAt })
             .ToListAsync(cancellationToken);
@@ -43,32 +45,34 @@ internal sealed class GetOrderTrajectoryHandler(TrackingDbContext db) : IQueryHa
             throw new NotFoundException("Order", query.OrderId);
         }
 
-        var handedOver = timeline.FirstOrDefault(e => e.EventType == nameof(OrderPicked));
+        // Each assignment hands the path to its rider until the next one; delivery or cancellation closes it.
+        var assignments = timeline.Where(e => e.EventType == OrderTrackingEntry.AssignmentEvent && e.OperatorId is not null).ToList();
         var ended = timeline.FirstOrDefault(e => e.EventType is nameof(OrderDelivered) or nameof(OrderCancelled));
+        var fixes = new List<(DateTimeOffset FixTime, double Latitude, double Longitude)>();
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var riderId = assignments[i].OperatorId!;
+            var from = assignments[i].CreatedAt;
+            DateTimeOffset? until = i + 1 < assignments.Count ? assignments[i + 1].CreatedAt : ended?.CreatedAt;
+            var path = db.RiderPositions.AsNoTracking().Where(p => p.RiderId == riderId && p.FixTime >= from);
+            if (until is { } end)
+            {
+                path = i + 1 < assignments.Count ? path.Where(p => p.FixTime < end) : path.Where(p => p.FixTime <= end);
+            }
+
+            fixes.AddRange((await path
+                    .OrderBy(p => p.FixTime)
+                    .Select(p => new { p.FixTime, p.Latitude, p.Longitude })
+                    .ToListAsync(cancellationToken))
+                .Select(f => (f.FixTime, f.Latitude, f.Longitude)));
+        }
+
         var attributes = new AttributesTable
         {
             { "orderId", query.OrderId },
-            { "riderId", handedOver?.OperatorId },
+            { "riderId", assignments.LastOrDefault()?.OperatorId },
             { "toleranceMeters", query.ToleranceMeters },
         };
-        if (handedOver?.OperatorId is not { } riderId)
-        {
-            attributes.Add("times", Array.Empty<DateTimeOffset>());
-            attributes.Add("recordedPoints", 0);
-            return new Feature(null, attributes);
-        }
-
-        var from = handedOver.CreatedAt;
-        var path = db.RiderPositions.AsNoTracking().Where(p => p.RiderId == riderId && p.FixTime >= from);
-        if (ended is not null)
-        {
-            path = path.Where(p => p.FixTime <= ended.CreatedAt);
-        }
-
-        var fixes = await path
-            .OrderBy(p => p.FixTime)
-            .Select(p => new { p.FixTime, p.Latitude, p.Longitude })
-            .ToListAsync(cancellationToken);
 
         var kept = Simplify([.. fixes.Select(f => (f.Latitude, f.Longitude))], query.ToleranceMeters);
         var coordinates = kept.Select(i => new Coordinate(fixes[i].Longitude, fixes[i].Latitude)).ToArray();
@@ -112,7 +116,7 @@ internal static class GetOrderTrajectoryEndpoint
             .WithTags("Tracking")
             .WithName("GetOrderTrajectory")
             .WithSummary("An order's delivery path as GeoJSON")
-            .WithDescription("A GeoJSON Feature: a LineString of the rider's fixes from hand-over to delivery (or now), "
+            .WithDescription("A GeoJSON Feature: a LineString of the assigned rider's fixes from assignment to delivery (or now), "
                 + "with properties.times holding the fix time of each point. tolerance (metres, 0–500, default 0) "
                 + "simplifies the line (Douglas–Peucker); recordedPoints says how many fixes were stored.")
             .ProducesValidationProblem()

@@ -73,6 +73,10 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("promised_delivery_at");
 
+                    b.Property<int>("RiderAssignment")
+                        .HasColumnType("int")
+                        .HasColumnName("rider_assignment");
+
                     b.Property<string>("RiderId")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)")

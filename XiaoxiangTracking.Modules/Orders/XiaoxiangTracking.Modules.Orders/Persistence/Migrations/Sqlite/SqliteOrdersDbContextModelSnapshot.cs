@@ -66,6 +66,10 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("promised_delivery_at");
 
+                    b.Property<int>("RiderAssignment")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rider_assignment");
+
                     b.Property<string>("RiderId")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")

@@ -85,15 +85,15 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                 unique: true);
 
             // Spatial storage on SQL Server: persisted geography point + spatial index (see SqlServerSpatial).
-            migrationBuilder.Sql(SqlServerSpatial.AddLocationColumn);
-            migrationBuilder.Sql(SqlServerSpatial.CreateLocationIndex);
+            migrationBuilder.Sql(SqlServerSpatial.AddLocationColumn(SqlServerSpatial.Positions));
+            migrationBuilder.Sql(SqlServerSpatial.CreateLocationIndex(SqlServerSpatial.Positions));
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(SqlServerSpatial.DropLocationIndex);
-            migrationBuilder.Sql(SqlServerSpatial.DropLocationColumn);
+            migrationBuilder.Sql(SqlServerSpatial.DropLocationIndex(SqlServerSpatial.Positions));
+            migrationBuilder.Sql(SqlServerSpatial.DropLocationColumn(SqlServerSpatial.Positions));
 
             migrationBuilder.DropTable(
                 name: "order_tracking",

@@ -1,0 +1,35 @@
+using Mediator;
+using XiaoxiangTracking.Modules.Orders.Contracts;
+
+namespace XiaoxiangTracking.Modules.Tracking.Contracts;
+
+/// <summary>Where the rider delivering an order was at a fix.</summary>
+/// <param name="Latitude">WGS 84 latitude.</param>
+/// <param name="Longitude">WGS 84 longitude.</param>
+/// <param name="FixTime">When the rider's device took the fix.</param>
+/// <param name="Speed">Speed in m/s, when reported.</param>
+/// <param name="Heading">Heading in degrees from north, when reported.</param>
+public sealed record LivePosition(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading);
+
+/// <summary>
+/// A change of an order's live tracking state, as a delta: only the fields that changed are set, the rest are null.
+/// <see cref="Version"/> is the order's tracking version after the change; it increases by exactly one per change, so a
+/// receiver that holds version <c>v</c> applies <c>v + 1</c> and, on seeing a gap, fetches the whole state again.
+/// Status and rider changes are published at least once (outbox); position changes are published once after their
+/// commit, and a lost one shows as a gap.
+/// </summary>
+/// <param name="OrderId">The order.</param>
+/// <param name="Version">The tracking version after this change.</param>
+/// <param name="Status">The new status (code 1–5), when it changed.</param>
+/// <param name="RiderId">The new rider, when one was assigned.</param>
+/// <param name="Position">The rider's new position, when the rider moved.</param>
+/// <param name="Active">False once the order is completed or cancelled (its last change); null while unchanged.</param>
+/// <param name="OccurredAt">When the change was recorded.</param>
+public sealed record OrderTrackingChanged(
+    string OrderId,
+    long Version,
+    OrderStatus? Status,
+    string? RiderId,
+    LivePosition? Position,
+    bool? Active,
+    DateTimeOffset OccurredAt) : INotification;

@@ -1,0 +1,193 @@
+using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Shared.Domain;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+
+namespace XiaoxiangTracking.Modules.Tracking.Domain;
+
+/// <summary>
+/// An order's live tracking state: its status, its rider, where that rider last was, and a version that increases by
+/// one with every change. Status and rider changes go through this aggregate (each raises one
+/// <see cref="OrderTrackingChanged"/> delta, written to the outbox with the change); position changes are applied by
+/// the position writer's set-based update in the same shape (<c>LivePositionUpdate</c>). <see cref="Version"/> is the
+/// concurrency token, so a status change racing a position update retries rather than overwriting it.
+/// </summary>
+internal sealed class LiveOrder : AggregateRoot
+{
+    private LiveOrder()
+    {
+    }
+
+    public string OrderId { get; private set; } = string.Empty;
+
+    public OrderStatus Status { get; private set; }
+
+    /// <summary>The last Orders version applied: an order notification not newer than this is a repeat.</summary>
+    public long OrderVersion { get; private set; }
+
+    public string WarehouseId { get; private set; } = string.Empty;
+
+    public GeoCoordinate WarehouseLocation { get; private set; }
+
+    public GeoCoordinate DeliveryLocation { get; private set; }
+
+    public DateTimeOffset PromisedDeliveryAt { get; private set; }
+
+    public string? RiderId { get; private set; }
+
+    /// <summary>How many riders have been assigned (0 before the first); numbers the <see cref="RiderAssigned"/> facts.</summary>
+    public int Assignment { get; private set; }
+
+    /// <summary>True while the order is out for delivery without a rider: dispatch keeps trying.</summary>
+    public bool AwaitingRider { get; private set; }
+
+    public int DispatchAttempts { get; private set; }
+
+    public DateTimeOffset? NextDispatchAt { get; private set; }
+
+    public double? Latitude { get; private set; }
+
+    public double? Longitude { get; private set; }
+
+    public DateTimeOffset? FixTime { get; private set; }
+
+    public double? Speed { get; private set; }
+
+    public double? Heading { get; private set; }
+
+    /// <summary>False once the order is completed or cancelled.</summary>
+    public bool IsActive { get; private set; }
+
+    public long Version { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public LivePosition? Position => Latitude is { } lat && Longitude is { } lng && FixTime is { } at
+        ? new LivePosition(lat, lng, at, Speed, Heading)
+        : null;
+
+    public static LiveOrder Open(OrderPlaced placed, DateTimeOffset now)
+    {
+        var live = new LiveOrder
+        {
+            OrderId = placed.OrderId,
+            Status = placed.Status,
+            OrderVersion = placed.Version,
+            WarehouseId = placed.WarehouseId,
+            WarehouseLocation = placed.WarehouseLocation,
+            DeliveryLocation = placed.DeliveryLocation,
+            PromisedDeliveryAt = placed.PromisedDeliveryAt,
+            IsActive = true,
+            Version = 1,
+            UpdatedAt = now,
+        };
+        live.Raise(new OrderTrackingChanged(live.OrderId, live.Version, live.Status, null, null, true, now));
+        return live;
+    }
+
+    /// <summary>
+    /// Applies an order change published by the Orders module, once: returns false for a repeat or a late delivery.
+    /// Completion and cancellation end the live state.
+    /// </summary>
+    public bool ApplyOrderChange(IOrderNotification change, DateTimeOffset now)
+    {
+        if (change.Version <= OrderVersion)
+        {
+            return false;
+        }
+
+        OrderVersion = change.Version;
+        if (change.Status == Status)
+        {
+            return true;
+        }
+
+        Status = change.Status;
+        bool? active = null;
+        if (Status is OrderStatus.Completed or OrderStatus.Cancelled)
+        {
+            IsActive = false;
+            AwaitingRider = false;
+            NextDispatchAt = null;
+            active = false;
+        }
+
+        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, active, now));
+        return true;
+    }
+
+    /// <summary>
+    /// Delivery started. With the rider the warehouse named, that is the first assignment; without one the order
+    /// waits for dispatch, which tries at once and then every retry interval.
+    /// </summary>
+    public bool StartDelivery(OrderPicked picked, RiderFix? riderFix, DateTimeOffset now)
+    {
+        if (picked.Version <= OrderVersion)
+        {
+            return false;
+        }
+
+        OrderVersion = picked.Version;
+        Status = picked.Status;
+        if (picked.RiderId is { } riderId)
+        {
+            AssignTo(riderId, riderFix, AssignmentSource.Warehouse, null, null, now);
+        }
+        else
+        {
+            AwaitingRider = true;
+            NextDispatchAt = now;
+            Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, null, now));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Gives the order to <paramref name="riderId"/> (dispatch's choice or an operator's), starting from the rider's
+    /// latest fix so the customer sees the rider at once.
+    /// </summary>
+    public void Assign(string riderId, RiderFix? riderFix, AssignmentSource source, string? operatorId, double? distanceMeters, DateTimeOffset now)
+    {
+        if (!IsActive || Status != OrderStatus.Delivering)
+        {
+            throw new Shared.Errors.RuleViolationException(
+                "not_delivering",
+                $"Order {OrderId} is {Status} ({(int)Status}); a rider is assigned only while it is Delivering (3).",
+                new Dictionary<string, object?> { ["currentStatus"] = (int)Status });
+        }
+
+        AssignTo(riderId, riderFix, source, operatorId, distanceMeters, now);
+    }
+
+    /// <summary>No rider was available: try again after <paramref name="retryAfter"/>.</summary>
+    public void DispatchFailed(DateTimeOffset now, TimeSpan retryAfter)
+    {
+        DispatchAttempts++;
+        NextDispatchAt = now + retryAfter;
+    }
+
+    private void AssignTo(string riderId, RiderFix? riderFix, AssignmentSource source, string? operatorId, double? distanceMeters, DateTimeOffset now)
+    {
+        var previous = RiderId;
+        RiderId = riderId;
+        Assignment++;
+        AwaitingRider = false;
+        NextDispatchAt = null;
+        LivePosition? position = null;
+        if (riderFix is not null)
+        {
+            position = new LivePosition(riderFix.Latitude, riderFix.Longitude, riderFix.FixTime, riderFix.Speed, riderFix.Heading);
+        }
+
+        (Latitude, Longitude, FixTime, Speed, Heading) = (position?.Latitude, position?.Longitude, position?.FixTime, position?.Speed, position?.Heading);
+        Raise(new RiderAssigned(OrderId, riderId, previous, Assignment, source, operatorId, distanceMeters, now));
+        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, riderId, position, null, now));
+    }
+
+    private void Changed(DateTimeOffset now, OrderTrackingChanged delta)
+    {
+        Version++;
+        UpdatedAt = now;
+        Raise(delta with { Version = Version });
+    }
+}

@@ -1,0 +1,86 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Shared.Validation;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
+
+/// <summary>An operator's assignment (or reassignment) of an order being delivered.</summary>
+internal sealed record AssignRiderRequest
+{
+    /// <summary>The rider who delivers the order from now on.</summary>
+    /// <example>rider-0042</example>
+    public string RiderId { get; init; } = null!;
+
+    /// <summary>The operator making the change (recorded with the assignment).</summary>
+    /// <example>ops-zhang</example>
+    public string OperatorId { get; init; } = null!;
+}
+
+internal sealed record AssignRider(string OrderId, string RiderId, string OperatorId) : ICommand<LiveOrderResponse>;
+
+internal sealed class AssignRiderValidator : AbstractValidator<AssignRider>
+{
+    public AssignRiderValidator()
+    {
+        RuleFor(a => a.RiderId).IsPartyId();
+        RuleFor(a => a.OperatorId).IsPartyId();
+    }
+}
+
+/// <summary>
+/// Gives an order that is being delivered (3) to the named rider, whether it was waiting for dispatch or already had a
+/// rider. Operators may exceed dispatch's limits (distance, load): they know what dispatch does not. Assigning the rider
+/// the order already has changes nothing.
+/// </summary>
+internal sealed class AssignRiderHandler(TrackingDbContext db, TimeProvider clock)
+    : ICommandHandler<AssignRider, LiveOrderResponse>
+{
+    public async ValueTask<LiveOrderResponse> Handle(AssignRider command, CancellationToken cancellationToken)
+    {
+        var riderFix = await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == command.RiderId, cancellationToken);
+        var saved = await LiveOrderChanges.SaveAsync(db, command.OrderId, live =>
+        {
+            if (live.RiderId == command.RiderId && live.IsActive)
+            {
+                return false;
+            }
+
+            var now = clock.GetUtcNow();
+            live.Assign(command.RiderId, riderFix, AssignmentSource.Operator, command.OperatorId, null, now);
+            db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(live, riderFix, now));
+            return true;
+        }, cancellationToken);
+
+        if (saved is not null)
+        {
+            return LiveOrderResponse.Of(LiveOrderState.Of(saved));
+        }
+
+        var current = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == command.OrderId, cancellationToken)
+            ?? throw new NotFoundException("Order", command.OrderId);
+        return LiveOrderResponse.Of(LiveOrderState.Of(current));
+    }
+}
+
+internal static class AssignRiderEndpoint
+{
+    public static void MapAssignRider(this IEndpointRouteBuilder tracking) =>
+        tracking.MapPut("/orders/{orderId}/rider", async (string orderId, AssignRiderRequest request, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new AssignRider(orderId, request.RiderId, request.OperatorId), cancellationToken)))
+            .WithName("AssignRider")
+            .WithSummary("Ops: assign or reassign the rider of an order being delivered")
+            .WithDescription("Overrides dispatch (its distance and load limits do not apply). The order must be Delivering "
+                + "(3). Returns the order's live state; assigning the current rider again changes nothing.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}

@@ -1,0 +1,52 @@
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+
+/// <summary>An order's live tracking state.</summary>
+/// <param name="OrderId">The order.</param>
+/// <param name="Status">Status code: 1 PendingPayment, 2 Paid, 3 Delivering, 4 Completed, 5 Cancelled.</param>
+/// <param name="StatusName">The status's name.</param>
+/// <param name="RiderId">The rider delivering it; null before one is assigned.</param>
+/// <param name="Position">The rider's latest fix while delivering; null before the rider's first fix.</param>
+/// <param name="Active">False once completed or cancelled.</param>
+/// <param name="Version">The tracking version; live updates carry the same number, one more per change.</param>
+/// <param name="UpdatedAt">When the state last changed.</param>
+internal sealed record LiveOrderResponse(
+    string OrderId,
+    int Status,
+    string StatusName,
+    string? RiderId,
+    LivePosition? Position,
+    bool Active,
+    long Version,
+    DateTimeOffset UpdatedAt)
+{
+    public static LiveOrderResponse Of(LiveOrderState state) => new(state.OrderId, (int)state.Status, state.Status.ToString(),
+        state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt);
+}
+
+internal sealed record GetLiveOrder(string OrderId) : IQuery<LiveOrderResponse>;
+
+internal sealed class GetLiveOrderHandler(LiveOrderCache cache) : IQueryHandler<GetLiveOrder, LiveOrderResponse>
+{
+    public async ValueTask<LiveOrderResponse> Handle(GetLiveOrder query, CancellationToken cancellationToken) =>
+        LiveOrderResponse.Of(await cache.GetAsync(query.OrderId, cancellationToken) ?? throw new NotFoundException("Order", query.OrderId));
+}
+
+internal static class GetLiveOrderEndpoint
+{
+    public static void MapGetLiveOrder(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/api/orders/{id}/live", async (string id, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new GetLiveOrder(id), cancellationToken)))
+            .WithTags("Tracking")
+            .WithName("GetLiveOrder")
+            .WithSummary("An order's live tracking state (status, rider, rider's position, version)")
+            .WithDescription("The whole current state with its tracking version: what a client loads first and again "
+                + "whenever it sees a gap in the versions of the live updates it receives.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

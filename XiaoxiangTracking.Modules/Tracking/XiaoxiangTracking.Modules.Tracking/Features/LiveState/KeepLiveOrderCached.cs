@@ -1,0 +1,11 @@
+using Mediator;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+
+/// <summary>The cache follows the same deltas every other receiver gets (and heals its gaps the same way).</summary>
+internal sealed class KeepLiveOrderCached(LiveOrderCache cache) : INotificationHandler<OrderTrackingChanged>
+{
+    public ValueTask Handle(OrderTrackingChanged notification, CancellationToken cancellationToken) =>
+        cache.ApplyAsync(notification, cancellationToken);
+}

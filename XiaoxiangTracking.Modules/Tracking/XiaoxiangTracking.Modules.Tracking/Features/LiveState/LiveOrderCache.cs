@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Settings;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+
+/// <summary>
+/// Orders' live state in <see cref="HybridCache"/> (in process; a distributed second level plugs in underneath without
+/// changing this class). The database is the truth and every change is also a delta: the cache applies the delta that
+/// is exactly its next version, and on a gap reloads the order from the database, so a lost or reordered delta heals on
+/// the next one. Deltas of one order are applied one at a time (striped locks).
+/// </summary>
+internal sealed class LiveOrderCache(HybridCache cache, IServiceScopeFactory scopes, IOptions<LiveStateOptions> options)
+{
+    private const int Stripes = 64;
+    private const int WarmPageSize = 500;
+    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1))];
+
+    private HybridCacheEntryOptions Entry => new()
+    {
+        Expiration = options.Value.CacheDuration,
+        LocalCacheExpiration = options.Value.CacheDuration,
+    };
+
+    public static string Key(string orderId) => $"tracking:live:{orderId}";
+
+    /// <summary>The order's live state, from the cache or else the database; null for an unknown order.</summary>
+    public ValueTask<LiveOrderState?> GetAsync(string orderId, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(Key(orderId), (Cache: this, OrderId: orderId),
+            static (state, token) => state.Cache.LoadAsync(state.OrderId, token), Entry, cancellationToken: cancellationToken);
+
+    public async ValueTask ApplyAsync(OrderTrackingChanged delta, CancellationToken cancellationToken)
+    {
+        var gate = _locks[(int)((uint)StringComparer.Ordinal.GetHashCode(delta.OrderId) % Stripes)];
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = await GetAsync(delta.OrderId, cancellationToken);
+            if (current is not null && delta.Version <= current.Version)
+            {
+                return;
+            }
+
+            var next = current is not null && delta.Version == current.Version + 1
+                ? current.Apply(delta)
+                : await LoadAsync(delta.OrderId, cancellationToken);
+            await cache.SetAsync(Key(delta.OrderId), next, Entry, cancellationToken: cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Puts every active order's state in the cache (at start-up), page by page in key order.</summary>
+    public async Task<int> WarmAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        var count = 0;
+        var after = string.Empty;
+        while (true)
+        {
+            var page = await db.LiveOrders.AsNoTracking()
+                .Where(l => l.IsActive && string.Compare(l.OrderId, after) > 0)
+                .OrderBy(l => l.OrderId)
+                .Take(WarmPageSize)
+                .ToListAsync(cancellationToken);
+            foreach (var live in page)
+            {
+                await cache.SetAsync(Key(live.OrderId), LiveOrderState.Of(live), Entry, cancellationToken: cancellationToken);
+            }
+
+            count += page.Count;
+            if (page.Count < WarmPageSize)
+            {
+                return count;
+            }
+
+            after = page[^1].OrderId;
+        }
+    }
+
+    private async ValueTask<LiveOrderState?> LoadAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        var live = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
+        return live is null ? null : LiveOrderState.Of(live);
+    }
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Domain;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+
+/// <summary>An order's live tracking state, as customers and ops see it.</summary>
+/// <param name="OrderId">The order.</param>
+/// <param name="Status">Status code: 1 PendingPayment, 2 Paid, 3 Delivering, 4 Completed, 5 Cancelled.</param>
+/// <param name="RiderId">The rider delivering it; null before one is assigned.</param>
+/// <param name="Position">The rider's latest fix while delivering; null before the rider's first fix.</param>
+/// <param name="Active">False once completed or cancelled.</param>
+/// <param name="Version">The tracking version: one more with every change; deltas carry the same number.</param>
+/// <param name="UpdatedAt">When the state last changed.</param>
+[ImmutableObject(true)]
+internal sealed record LiveOrderState(
+    string OrderId,
+    OrderStatus Status,
+    string? RiderId,
+    LivePosition? Position,
+    bool Active,
+    long Version,
+    DateTimeOffset UpdatedAt)
+{
+    public static LiveOrderState Of(LiveOrder live) =>
+        new(live.OrderId, live.Status, live.RiderId, live.Position, live.IsActive, live.Version, live.UpdatedAt);
+
+    /// <summary>
+    /// The state after <paramref name="delta"/>, which must be the next version. A new rider brings their own position
+    /// (or none yet), so the previous rider's is not carried over.
+    /// </summary>
+    public LiveOrderState Apply(OrderTrackingChanged delta) => this with
+    {
+        Status = delta.Status ?? Status,
+        RiderId = delta.RiderId ?? RiderId,
+        Position = delta.RiderId is not null ? delta.Position : delta.Position ?? Position,
+        Active = delta.Active ?? Active,
+        Version = delta.Version,
+        UpdatedAt = delta.OccurredAt,
+    };
+}

@@ -1,0 +1,101 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+
+/// <summary>
+/// Keeps each order's live state in step with the Orders module: opened when the order is placed, moved with every
+/// status change (each a new tracking version and a delta in the outbox), ended at completion or cancellation. Delivered
+/// at least once and possibly late: a notification not newer than the state's Orders version changes nothing. A change
+/// for an order whose state is not open yet (its <c>OrderPlaced</c> is still being retried) throws, so the outbox
+/// retries it after the opening. A hand-over without a rider starts dispatch at once.
+/// </summary>
+internal sealed class TrackLiveOrders(TrackingDbContext db, Dispatcher dispatcher, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
+    INotificationHandler<OrderPlaced>,
+    INotificationHandler<OrderPaid>,
+    INotificationHandler<OrderPicked>,
+    INotificationHandler<OrderDelivered>,
+    INotificationHandler<OrderCancelled>
+{
+    public async ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken)
+    {
+        if (await db.LiveOrders.AnyAsync(l => l.OrderId == notification.OrderId, cancellationToken))
+        {
+            return;
+        }
+
+        db.LiveOrders.Add(LiveOrder.Open(notification, clock.GetUtcNow()));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent delivery of the same notification may have opened it first; anything else is a real failure.
+            db.ChangeTracker.Clear();
+            if (!await db.LiveOrders.AnyAsync(l => l.OrderId == notification.OrderId, cancellationToken))
+            {
+                throw;
+            }
+        }
+    }
+
+    public ValueTask Handle(OrderPaid notification, CancellationToken cancellationToken) => ApplyAsync(notification, cancellationToken);
+
+    public async ValueTask Handle(OrderPicked notification, CancellationToken cancellationToken)
+    {
+        var riderFix = notification.RiderId is { } riderId
+            ? await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == riderId, cancellationToken)
+            : null;
+        var live = await ChangeAsync(notification, l =>
+        {
+            if (!l.StartDelivery(notification, riderFix, clock.GetUtcNow()))
+            {
+                return false;
+            }
+
+            if (notification.RiderId is not null)
+            {
+                db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(l, riderFix, notification.OccurredAt));
+            }
+
+            return true;
+        }, cancellationToken);
+
+        if (live is { AwaitingRider: true })
+        {
+            try
+            {
+                await dispatcher.TryDispatchAsync(live.OrderId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The order stays waiting; the retry service tries it again.
+                logger.LogError(ex, "Dispatching order {OrderId} failed; it will be retried", live.OrderId);
+            }
+        }
+    }
+
+    public ValueTask Handle(OrderDelivered notification, CancellationToken cancellationToken) => ApplyAsync(notification, cancellationToken);
+
+    public ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken) => ApplyAsync(notification, cancellationToken);
+
+    private async ValueTask ApplyAsync(IOrderNotification change, CancellationToken cancellationToken) =>
+        await ChangeAsync(change, l => l.ApplyOrderChange(change, clock.GetUtcNow()), cancellationToken);
+
+    private async Task<LiveOrder?> ChangeAsync(IOrderNotification change, Func<LiveOrder, bool> apply, CancellationToken cancellationToken)
+    {
+        if (!await db.LiveOrders.AnyAsync(l => l.OrderId == change.OrderId, cancellationToken))
+        {
+            throw new InvalidOperationException(
+                $"{change.GetType().Name} v{change.Version} of order {change.OrderId} arrived before the order's live state was opened.");
+        }
+
+        return await LiveOrderChanges.SaveAsync(db, change.OrderId, apply, cancellationToken);
+    }
+}
