@@ -70,7 +70,7 @@ public class OrdersApiTests(TrackingHostFactory host) : IClassFixture<TrackingHo
 
         var published = await host.Notifications.WaitFor<OrderDelivered>(n => n.OrderId == id);
         published.Version.Should().Be(4);
-        host.Notifications.Published.Where(n => n.OrderId == id).Select(n => (n.Status, n.Version)).Should().Equal(
+        host.Notifications.Published.OfType<IOrderNotification>().Where(n => n.OrderId == id).Select(n => (n.Status, n.Version)).Should().Equal(
             (OrderStatus.PendingPayment, 1L), (OrderStatus.Paid, 2L), (OrderStatus.Delivering, 3L), (OrderStatus.Completed, 4L));
     }
 

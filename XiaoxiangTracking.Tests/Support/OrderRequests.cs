@@ -42,8 +42,20 @@ public static class OrderRequests
     public static Task<HttpResponseMessage> PickedAsync(this HttpClient client, string orderId, string riderId = "rider-0042", string warehouseId = WarehouseId) =>
         client.PostAsJsonAsync($"/api/orders/{orderId}/picked", new { warehouseId, riderId });
 
+    /// <summary>The warehouse hands the order over without naming a rider: dispatch finds one.</summary>
+    public static Task<HttpResponseMessage> HandOverForDispatchAsync(this HttpClient client, string orderId, string warehouseId = WarehouseId) =>
+        client.PostAsJsonAsync($"/api/orders/{orderId}/picked", new { warehouseId });
+
     public static Task<HttpResponseMessage> DeliveredAsync(this HttpClient client, string orderId, string riderId = "rider-0042") =>
         client.PostAsJsonAsync($"/api/orders/{orderId}/delivered", new { riderId });
+
+    /// <summary>The order's live state once it satisfies <paramref name="condition"/> (deltas reach the cache after commit).</summary>
+    public static Task<JsonObject> LiveWhen(this HttpClient client, string orderId, Func<JsonObject, bool> condition) =>
+        Eventually.Until(async () =>
+        {
+            var response = await client.GetAsync($"/api/orders/{orderId}/live");
+            return response.IsSuccessStatusCode && await response.ReadJsonAsync() is { } live && condition(live) ? live : null;
+        });
 
     public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
         (JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject)

@@ -3,14 +3,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Tests.Support;
 
 /// <summary>
 /// The real host over HTTP with its own SQLite file in a fresh folder (one per test class through
 /// <c>IClassFixture</c>, or one per test when created directly). Every order notification the host publishes is
-/// recorded in <see cref="Notifications"/>.
+/// recorded in <see cref="Notifications"/>, as are rider assignments and live-state deltas.
 /// </summary>
 public class TrackingHostFactory : WebApplicationFactory<Program>
 {
@@ -39,6 +41,19 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
 
     public NotificationLog Notifications { get; } = new();
 
+    /// <summary>The host's clock when the test drives time (<see cref="WithClock"/>); the system clock otherwise.</summary>
+    public FakeTimeProvider? Clock { get; private set; }
+
+    /// <summary>
+    /// Runs the host on a clock the test advances (starting at the real current time, so reported fixes pass the
+    /// filters); timers such as dispatch retries fire only when the test moves the clock. Call before the first request.
+    /// </summary>
+    public TrackingHostFactory WithClock()
+    {
+        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        return this;
+    }
+
     /// <summary>Overrides a setting of appsettings.json for this host; call before the first request.</summary>
     public TrackingHostFactory With(string key, string? value)
     {
@@ -62,6 +77,12 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
             services.AddScoped<INotificationHandler<OrderPicked>, RecordingHandler<OrderPicked>>();
             services.AddScoped<INotificationHandler<OrderDelivered>, RecordingHandler<OrderDelivered>>();
             services.AddScoped<INotificationHandler<OrderCancelled>, RecordingHandler<OrderCancelled>>();
+            services.AddScoped<INotificationHandler<RiderAssigned>, RecordingHandler<RiderAssigned>>();
+            services.AddScoped<INotificationHandler<OrderTrackingChanged>, RecordingHandler<OrderTrackingChanged>>();
+            if (Clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
         });
     }
 
@@ -83,7 +104,7 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
     }
 
     private sealed class RecordingHandler<T>(NotificationLog log) : INotificationHandler<T>
-        where T : IOrderNotification
+        where T : INotification
     {
         public ValueTask Handle(T notification, CancellationToken cancellationToken)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Tests.Support;
 
 namespace XiaoxiangTracking.Tests.Tracking;
@@ -101,4 +102,46 @@ public class OrderTrajectoryTests(TrackingHostFactory host) : IClassFixture<Trac
                 ? trajectory
                 : null;
         });
+}
+
+/// <summary>The trajectory's time window on a clock the test drives: reassignment hands it over, delivery closes it.</summary>
+public class OrderTrajectoryWindowTests
+{
+    [Fact]
+    public async Task Each_rider_contributes_their_assignment_window_and_delivery_closes_the_path()
+    {
+        using var host = new TrackingHostFactory().WithClock();
+        var client = host.CreateClient();
+        var clock = host.Clock!;
+        var orderId = await DispatchTests.PaidOrder(client, host);
+        (await client.PickedAsync(orderId, "rider-a")).EnsureSuccessStatusCode();
+        await host.Notifications.WaitFor<RiderAssigned>(a => a.OrderId == orderId);
+
+        clock.Advance(TimeSpan.FromSeconds(15));
+        await client.ReportAsync("rider-a", RiderApp.NearWarehouse(0, 100), clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromSeconds(15));
+        (await client.PutAsJsonAsync($"/api/tracking/orders/{orderId}/rider", new { riderId = "rider-b", operatorId = "ops-li" }))
+            .EnsureSuccessStatusCode();
+        clock.Advance(TimeSpan.FromSeconds(15));
+        await client.ReportAsync("rider-a", RiderApp.NearWarehouse(0, 300), clock.GetUtcNow());
+        await client.ReportAsync("rider-b", RiderApp.NearWarehouse(0, 200), clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromSeconds(15));
+        await host.Notifications.WaitFor<RiderAssigned>(a => a.OrderId == orderId && a.Assignment == 2);
+        await Eventually.Until(async () =>
+            (await (await client.GetAsync($"/api/orders/{orderId}")).ReadJsonAsync())["riderId"]!.GetValue<string>() == "rider-b");
+        (await client.DeliveredAsync(orderId, "rider-b")).EnsureSuccessStatusCode();
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == orderId && d.Active == false);
+        clock.Advance(TimeSpan.FromSeconds(15));
+        await client.ReportAsync("rider-b", RiderApp.NearWarehouse(0, 400), clock.GetUtcNow());
+
+        var trajectory = await (await client.GetAsync($"/api/orders/{orderId}/trajectory")).ReadJsonAsync();
+
+        // rider-a's fix before the reassignment, rider-b's after it; rider-a's later fix and rider-b's after delivery are not the order's.
+        var east = trajectory["geometry"]!["coordinates"]!.AsArray()
+            .Select(c => Math.Round((c![0]!.GetValue<double>() - 121.54) * 111_320 * Math.Cos(31.22 * Math.PI / 180)))
+            .ToList();
+        east.Should().Equal(100, 200);
+        trajectory["properties"]!["riderId"]!.GetValue<string>().Should().Be("rider-b");
+        trajectory["properties"]!["recordedPoints"]!.GetValue<int>().Should().Be(2);
+    }
 }
