@@ -1,3 +1,4 @@
+using XiaoxiangTracking.Modules.Notifications;
 using XiaoxiangTracking.Modules.Orders;
 using XiaoxiangTracking.Modules.Tracking;
 using XiaoxiangTracking.Web.Hosting;
@@ -9,11 +10,13 @@ builder.AddApiDefaults();
 builder.AddModuleMediator();
 builder.AddOrdersModule();
 builder.AddTrackingModule();
+builder.AddNotificationsModule();
 
 var app = builder.Build();
 
 app.UseApiDefaults();
 app.MapOrdersEndpoints();
 app.MapTrackingEndpoints();
+app.MapNotificationsEndpoints();
 
 app.Run();

@@ -8,6 +8,9 @@ public static class RiderApp
 {
     private const double MetersPerDegree = 111_320;
 
+    /// <summary>A rider id no other test uses.</summary>
+    public static string NewRider() => $"r-{Guid.NewGuid():N}"[..20];
+
     /// <summary>The point <paramref name="northMeters"/> north and <paramref name="eastMeters"/> east of (latitude, longitude).</summary>
     public static (double Latitude, double Longitude) Offset(double latitude, double longitude, double northMeters, double eastMeters) =>
         (latitude + (northMeters / MetersPerDegree),

@@ -33,8 +33,8 @@ public class BatchOrderPropertyTests(TrackingHostFactory host) : IClassFixture<T
             async (ride, order) =>
             {
                 var points = ride.Select((step, i) => Point(i, start.AddSeconds(15 * i), ride.Take(i + 1), step.Kind)).ToArray();
-                var inOrder = PositionIngestTests.NewRider();
-                var shuffled = PositionIngestTests.NewRider();
+                var inOrder = RiderApp.NewRider();
+                var shuffled = RiderApp.NewRider();
 
                 await Send(inOrder, points);
                 await Send(shuffled, [.. order.Select(i => points[i].DeepClone().AsObject())]);

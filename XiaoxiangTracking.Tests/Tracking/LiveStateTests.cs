@@ -16,7 +16,7 @@ public class LiveStateTests(TrackingHostFactory host) : IClassFixture<TrackingHo
     [Fact]
     public async Task Every_change_is_the_next_version_and_carries_only_the_changed_fields()
     {
-        var rider = PositionIngestTests.NewRider();
+        var rider = RiderApp.NewRider();
         var order = await _client.PlaceAsync();
         var id = order.Id();
         (await _client.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
@@ -47,7 +47,7 @@ public class LiveStateTests(TrackingHostFactory host) : IClassFixture<TrackingHo
     [Fact]
     public async Task One_fix_moves_every_order_the_rider_carries_and_an_older_fix_moves_none()
     {
-        var rider = PositionIngestTests.NewRider();
+        var rider = RiderApp.NewRider();
         var first = await DeliveringOrder(rider);
         var second = await DeliveringOrder(rider);
         var now = DateTimeOffset.UtcNow;
@@ -69,7 +69,7 @@ public class LiveStateTests(TrackingHostFactory host) : IClassFixture<TrackingHo
     [Fact]
     public async Task A_delta_after_a_gap_makes_the_cache_reload_the_order_instead_of_applying_it()
     {
-        var rider = PositionIngestTests.NewRider();
+        var rider = RiderApp.NewRider();
         var id = await DeliveringOrder(rider);
         await _client.LiveWhen(id, l => l["version"]!.GetValue<long>() == 3);
 

@@ -13,7 +13,7 @@ public class OrderTrajectoryTests(TrackingHostFactory host) : IClassFixture<Trac
     [Fact]
     public async Task The_trajectory_is_the_riders_path_since_hand_over_with_a_time_per_point()
     {
-        var rider = PositionIngestTests.NewRider();
+        var rider = RiderApp.NewRider();
         var (orderId, pickedAt) = await DeliveringOrder(rider);
         await Post(rider, Fix("before", pickedAt.AddSeconds(-30), 0));
         await Post(rider, [.. Enumerable.Range(1, 10).Select(i => Fix($"p{i}", pickedAt.AddSeconds(i), i))]);
@@ -36,7 +36,7 @@ public class OrderTrajectoryTests(TrackingHostFactory host) : IClassFixture<Trac
     [Fact]
     public async Task A_tolerance_in_metres_simplifies_a_straight_path_to_its_ends_and_keeps_their_times()
     {
-        var rider = PositionIngestTests.NewRider();
+        var rider = RiderApp.NewRider();
         var (orderId, pickedAt) = await DeliveringOrder(rider);
         await Post(rider, [.. Enumerable.Range(1, 10).Select(i => Fix($"p{i}", pickedAt.AddSeconds(i), i, wobbleMeters: i % 2 == 0 ? 2 : -2))]);
 

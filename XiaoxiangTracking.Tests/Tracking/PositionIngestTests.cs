@@ -17,7 +17,7 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
     [Fact]
     public async Task An_accepted_report_is_committed_when_the_reply_arrives_and_becomes_the_latest_position()
     {
-        var rider = NewRider();
+        var rider = RiderApp.NewRider();
         var at = DateTimeOffset.UtcNow.AddSeconds(-5);
 
         var response = await _client.PostAsJsonAsync("/api/tracking/positions", Report(rider, "p1", at, 31.2304, 121.4737));
@@ -33,7 +33,7 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
     [Fact]
     public async Task A_rejected_report_is_422_with_its_reason_and_is_not_stored()
     {
-        var rider = NewRider();
+        var rider = RiderApp.NewRider();
 
         var response = await _client.PostAsJsonAsync("/api/tracking/positions", Report(rider, "p1", DateTimeOffset.UtcNow, 0, 0));
 
@@ -47,7 +47,7 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
     [Fact]
     public async Task A_batch_reply_lists_each_fix_in_request_order_with_its_outcome()
     {
-        var rider = NewRider();
+        var rider = RiderApp.NewRider();
         var t = DateTimeOffset.UtcNow.AddMinutes(-10);
         var batch = Batch(rider,
             Point("a", t, 31.2304, 121.4737),
@@ -77,7 +77,7 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
     [Fact]
     public async Task Resending_the_same_batch_stores_nothing_twice()
     {
-        var rider = NewRider();
+        var rider = RiderApp.NewRider();
         var t = DateTimeOffset.UtcNow.AddMinutes(-5);
         var batch = Batch(rider, Point("1", t, 31.2304, 121.4737), Point("2", t.AddSeconds(15), 31.2306, 121.4739));
 
@@ -93,7 +93,7 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
     [Fact]
     public async Task A_late_batch_of_older_fixes_extends_the_trajectory_but_never_moves_the_latest_position_back()
     {
-        var rider = NewRider();
+        var rider = RiderApp.NewRider();
         var now = DateTimeOffset.UtcNow;
         (await _client.PostAsJsonAsync("/api/tracking/positions", Report(rider, "live", now.AddSeconds(-1), 31.2400, 121.4800)))
             .EnsureSuccessStatusCode();
@@ -114,7 +114,7 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
     public async Task A_batch_over_the_limit_or_without_a_rider_is_400_with_field_errors()
     {
         var t = DateTimeOffset.UtcNow.AddMinutes(-5);
-        var tooMany = Batch(NewRider(), [.. Enumerable.Range(0, 501).Select(i => Point($"p{i}", t.AddSeconds(i), 31.23, 121.47))]);
+        var tooMany = Batch(RiderApp.NewRider(), [.. Enumerable.Range(0, 501).Select(i => Point($"p{i}", t.AddSeconds(i), 31.23, 121.47))]);
         var noRider = Batch("", Point("p", t, 31.23, 121.47));
         noRider["positions"]![0]!["pointId"] = "";
 
@@ -132,8 +132,6 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
         return await db.RiderPositions.CountAsync(p => p.RiderId == rider);
     }
-
-    internal static string NewRider() => $"r-{Guid.NewGuid():N}"[..20];
 
     internal static JsonObject Report(string rider, string pointId, DateTimeOffset at, double latitude, double longitude) => new()
     {
@@ -170,7 +168,7 @@ public class PositionBackPressureTests
         var client = host.CreateClient();
         (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
         var writer = host.Services.GetRequiredService<PositionWriter>();
-        var rider = PositionIngestTests.NewRider();
+        var rider = RiderApp.NewRider();
         var now = DateTimeOffset.UtcNow;
 
         // Another process holds SQLite's write lock: nothing can commit until it lets go.

@@ -1,4 +1,5 @@
 using Mediator;
+using XiaoxiangTracking.Modules.Notifications;
 using XiaoxiangTracking.Modules.Orders;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Validation;
@@ -20,7 +21,7 @@ internal static class ModuleMediator
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.GenerateTypesAsInternal = true;
-            options.Assemblies = [typeof(OrdersModule), typeof(OrderPlaced), typeof(TrackingModule), typeof(WarehouseHandedOver)];
+            options.Assemblies = [typeof(OrdersModule), typeof(OrderPlaced), typeof(TrackingModule), typeof(WarehouseHandedOver), typeof(NotificationsModule)];
             options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
         });
         return builder;

@@ -29,6 +29,7 @@ public interface IOrderNotification : INotification
 /// <param name="WarehouseId">The warehouse that will pick it.</param>
 /// <param name="WarehouseLocation">Where the warehouse is.</param>
 /// <param name="DeliveryLocation">Where the order is delivered.</param>
+/// <param name="DeliveryAddress">The delivery address as the customer wrote it (shown to the rider).</param>
 /// <param name="PromisedDeliveryAt">When the customer was promised delivery.</param>
 /// <param name="OccurredAt">When it was placed.</param>
 public sealed record OrderPlaced(
@@ -38,6 +39,7 @@ public sealed record OrderPlaced(
     string WarehouseId,
     GeoCoordinate WarehouseLocation,
     GeoCoordinate DeliveryLocation,
+    string DeliveryAddress,
     DateTimeOffset PromisedDeliveryAt,
     DateTimeOffset OccurredAt) : IOrderNotification
 {

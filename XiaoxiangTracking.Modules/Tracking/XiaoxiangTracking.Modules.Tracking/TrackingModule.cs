@@ -43,6 +43,7 @@ public static class TrackingModule
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
         services.AddHybridCache();
         services.AddSingleton<LiveOrderCache>();
+        services.AddScoped<ILiveOrderQueries, LiveOrderQueries>();
         services.AddHostedService<LiveOrderCacheWarmer>();
         services.AddSingleton<DispatchGate>();
         services.AddScoped<NearbyRiders>();

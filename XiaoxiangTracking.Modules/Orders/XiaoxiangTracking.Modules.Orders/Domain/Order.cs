@@ -91,7 +91,7 @@ internal sealed class Order : AggregateRoot
 
         order.TotalAmount = Money.TwoDecimals(order._lines.Sum(l => l.LineTotal));
         order.Raise(new OrderPlaced(order.Id, order.Version, customerId, warehouseId, warehouseLocation,
-            deliveryAddress.Location, promisedDeliveryAt, now));
+            deliveryAddress.Location, deliveryAddress.Text, promisedDeliveryAt, now));
         return order;
     }
 

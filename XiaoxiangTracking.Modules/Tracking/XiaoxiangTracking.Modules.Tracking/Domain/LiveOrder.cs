@@ -24,7 +24,11 @@ internal sealed class LiveOrder : AggregateRoot
     /// <summary>The last Orders version applied: an order notification not newer than this is a repeat.</summary>
     public long OrderVersion { get; private set; }
 
+    public string CustomerId { get; private set; } = string.Empty;
+
     public string WarehouseId { get; private set; } = string.Empty;
+
+    public string DeliveryAddress { get; private set; } = string.Empty;
 
     public GeoCoordinate WarehouseLocation { get; private set; }
 
@@ -72,7 +76,9 @@ internal sealed class LiveOrder : AggregateRoot
             OrderId = placed.OrderId,
             Status = placed.Status,
             OrderVersion = placed.Version,
+            CustomerId = placed.CustomerId,
             WarehouseId = placed.WarehouseId,
+            DeliveryAddress = placed.DeliveryAddress,
             WarehouseLocation = placed.WarehouseLocation,
             DeliveryLocation = placed.DeliveryLocation,
             PromisedDeliveryAt = placed.PromisedDeliveryAt,

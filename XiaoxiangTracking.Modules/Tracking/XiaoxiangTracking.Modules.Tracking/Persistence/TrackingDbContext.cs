@@ -69,7 +69,9 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             live.HasKey(l => l.OrderId);
             live.Property(l => l.OrderId).HasMaxLength(32).IsFixedLength().IsUnicode(false);
             live.Property(l => l.Status).HasConversion<byte>();
+            live.Property(l => l.CustomerId).HasMaxLength(32).IsRequired();
             live.Property(l => l.WarehouseId).HasMaxLength(32).IsRequired();
+            live.Property(l => l.DeliveryAddress).HasMaxLength(255).IsRequired();
             live.Property(l => l.RiderId).HasMaxLength(32);
             live.ComplexProperty(l => l.WarehouseLocation, location =>
             {
@@ -89,8 +91,8 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             live.HasIndex(l => new { l.RiderId, l.IsActive });
             // Orders waiting for a rider, due first.
             live.HasIndex(l => new { l.AwaitingRider, l.NextDispatchAt });
-            // Start-up rebuild of the active set.
-            live.HasIndex(l => l.IsActive);
+            // Start-up rebuild of the active set; a warehouse's active orders (the ops map).
+            live.HasIndex(l => new { l.IsActive, l.WarehouseId });
         });
 
         modelBuilder.Entity<RiderFix>(fix =>

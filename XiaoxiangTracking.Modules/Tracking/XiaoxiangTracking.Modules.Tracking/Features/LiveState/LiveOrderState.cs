@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 
@@ -13,6 +14,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <param name="Active">False once completed or cancelled.</param>
 /// <param name="Version">The tracking version: one more with every change; deltas carry the same number.</param>
 /// <param name="UpdatedAt">When the state last changed.</param>
+/// <param name="CustomerId">The customer who placed it.</param>
+/// <param name="WarehouseId">The warehouse that picks it.</param>
+/// <param name="DeliveryLocation">Where it is delivered.</param>
+/// <param name="DeliveryAddress">The delivery address as written by the customer.</param>
 [ImmutableObject(true)]
 internal sealed record LiveOrderState(
     string OrderId,
@@ -21,10 +26,18 @@ internal sealed record LiveOrderState(
     LivePosition? Position,
     bool Active,
     long Version,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string CustomerId,
+    string WarehouseId,
+    GeoCoordinate DeliveryLocation,
+    string DeliveryAddress)
 {
     public static LiveOrderState Of(LiveOrder live) =>
-        new(live.OrderId, live.Status, live.RiderId, live.Position, live.IsActive, live.Version, live.UpdatedAt);
+        new(live.OrderId, live.Status, live.RiderId, live.Position, live.IsActive, live.Version, live.UpdatedAt,
+            live.CustomerId, live.WarehouseId, live.DeliveryLocation, live.DeliveryAddress);
+
+    public LiveOrderSnapshot ToSnapshot() =>
+        new(OrderId, Version, Status, RiderId, Position, Active, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt);
 
     /// <summary>
     /// The state after <paramref name="delta"/>, which must be the next version. A new rider brings their own position

@@ -85,6 +85,18 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnType("bit")
                         .HasColumnName("awaiting_rider");
 
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("DeliveryAddress")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("delivery_address");
+
                     b.Property<int>("DispatchAttempts")
                         .HasColumnType("int")
                         .HasColumnName("dispatch_attempts");
@@ -177,9 +189,9 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
 
                     b.HasKey("OrderId");
 
-                    b.HasIndex("IsActive");
-
                     b.HasIndex("AwaitingRider", "NextDispatchAt");
+
+                    b.HasIndex("IsActive", "WarehouseId");
 
                     b.HasIndex("RiderId", "IsActive");
 

@@ -76,6 +76,18 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("awaiting_rider");
 
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("DeliveryAddress")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivery_address");
+
                     b.Property<int>("DispatchAttempts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("dispatch_attempts");
@@ -168,9 +180,9 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
 
                     b.HasKey("OrderId");
 
-                    b.HasIndex("IsActive");
-
                     b.HasIndex("AwaitingRider", "NextDispatchAt");
+
+                    b.HasIndex("IsActive", "WarehouseId");
 
                     b.HasIndex("RiderId", "IsActive");
 

@@ -1,0 +1,353 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using XiaoxiangTracking.Modules.Notifications.Hub;
+using XiaoxiangTracking.Modules.Notifications.Settings;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+
+namespace XiaoxiangTracking.Modules.Notifications.Fanout;
+
+/// <summary>
+/// One hub connection's bounded queue and the pump that drains it. Fan-out only ever <see cref="Enqueue"/>s (never
+/// waits: when the queue is full the push is skipped and counted), and the pump sends in queue order, one at a time,
+/// so a slow client slows nobody else. Per order it remembers the last version sent: it never sends a version the
+/// client already has, and when it sees a gap (pushes skipped while full) it fills it from the delta history, or with a
+/// snapshot when the history no longer reaches back.
+/// </summary>
+internal sealed class SubscriberConnection : IAsyncDisposable
+{
+    private readonly IHubContext<TrackingHub> _hub;
+    private readonly DeltaLog _log;
+    private readonly OrderDirectory _directory;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly NotificationsOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<Push> _queue;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
+
+    // What the client asked for (written by hub calls, read by fan-out).
+    private readonly ConcurrentDictionary<string, Viewer> _orders = new(StringComparer.Ordinal);
+    private volatile string? _riderId;
+    private volatile StrongBox<string?>? _fleet;
+
+    // What the client has been sent (the pump's alone).
+    private readonly Dictionary<string, Followed> _followed = new(StringComparer.Ordinal);
+    private long _skipped;
+    private int _overflowed;
+
+    public SubscriberConnection(
+        string connectionId,
+        IHubContext<TrackingHub> hub,
+        DeltaLog log,
+        OrderDirectory directory,
+        IServiceScopeFactory scopes,
+        NotificationsOptions options,
+        ILogger logger)
+    {
+        ConnectionId = connectionId;
+        _hub = hub;
+        _log = log;
+        _directory = directory;
+        _scopes = scopes;
+        _options = options;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Push>(new BoundedChannelOptions(options.QueueCapacityPerConnection)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _pump = Task.Run(PumpAsync);
+    }
+
+    public string ConnectionId { get; }
+
+    public IEnumerable<string> Orders => _orders.Keys;
+
+    public string? RiderId => _riderId;
+
+    public bool FollowsFleet => _fleet is not null;
+
+    public string? FleetWarehouse => _fleet?.Value;
+
+    /// <summary>Pushes skipped because this connection's queue was full.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    public void Enqueue(Push push)
+    {
+        if (!_queue.Writer.TryWrite(push))
+        {
+            Interlocked.Increment(ref _skipped);
+            Volatile.Write(ref _overflowed, 1);
+        }
+    }
+
+    public void FollowOrder(string orderId, Viewer viewer, long? have)
+    {
+        _orders[orderId] = viewer;
+        Enqueue(new Push.CatchUp(orderId, viewer, have));
+    }
+
+    public void UnfollowOrder(string orderId) => _orders.TryRemove(orderId, out _);
+
+    public void FollowRider(string riderId)
+    {
+        _riderId = riderId;
+        Enqueue(new Push.RiderCatchUp(riderId));
+    }
+
+    public void FollowFleet(string? warehouseId)
+    {
+        _fleet = new StrongBox<string?>(warehouseId);
+        Enqueue(new Push.FleetCatchUp(warehouseId));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stop.CancelAsync();
+        try
+        {
+            await _pump;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while sending.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(_stop.Token))
+            {
+                while (_queue.Reader.TryRead(out var push))
+                {
+                    await Guarded(token => HandleAsync(push, token));
+                }
+
+                // Pushes were skipped while the queue was full: now that it has drained, bring every followed order
+                // up to date (from the history, or a snapshot), so the client converges without waiting for the next change.
+                if (Interlocked.Exchange(ref _overflowed, 0) == 1)
+                {
+                    foreach (var (orderId, followed) in _followed.ToList())
+                    {
+                        await Guarded(token => CatchUpAsync(orderId, followed, followed.LastSent, token));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Disconnected.
+        }
+    }
+
+    private async Task Guarded(Func<CancellationToken, Task> work)
+    {
+        try
+        {
+            await work(_stop.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Push to connection {ConnectionId} failed", ConnectionId);
+        }
+    }
+
+    private Task HandleAsync(Push push, CancellationToken cancellationToken) => push switch
+    {
+        Push.Delta delta => OnDeltaAsync(delta.Change, cancellationToken),
+        Push.CatchUp catchUp => OnFollowAsync(catchUp.OrderId, catchUp.Viewer, Source.Order, catchUp.Have, cancellationToken),
+        Push.RiderCatchUp rider => OnFollowManyAsync(Viewer.Rider, Source.Rider,
+            (queries, token) => queries.ForRiderAsync(rider.RiderId, token), cancellationToken),
+        Push.FleetCatchUp fleet => OnFollowManyAsync(Viewer.Ops, Source.Fleet,
+            (queries, token) => queries.ActiveAsync(fleet.WarehouseId, token), cancellationToken),
+        Push.Beacon => OnBeaconAsync(cancellationToken),
+        _ => Task.CompletedTask,
+    };
+
+    private async Task OnDeltaAsync(OrderTrackingChanged change, CancellationToken cancellationToken)
+    {
+        if (!_followed.TryGetValue(change.OrderId, out var followed))
+        {
+            // An explicitly followed order starts with its catch-up (queued at subscription, reading the history), so
+            // its deltas wait for that. An order that became this rider's, or appeared in the fleet, starts here.
+            if (_orders.ContainsKey(change.OrderId) || Through(change.OrderId) is not { } through)
+            {
+                return;
+            }
+
+            await OnFollowAsync(change.OrderId, through.Viewer, through.Source, null, cancellationToken);
+            return;
+        }
+
+        if (followed.Source != Source.Order && Through(change.OrderId) is null)
+        {
+            // Reassigned to another rider, or no longer in the fleet view.
+            _followed.Remove(change.OrderId);
+            await _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.OrderRemoved, change.OrderId, cancellationToken);
+            return;
+        }
+
+        if (followed.Source == Source.Order && !_orders.ContainsKey(change.OrderId))
+        {
+            _followed.Remove(change.OrderId);
+            return;
+        }
+
+        if (change.Version <= followed.LastSent)
+        {
+            return;
+        }
+
+        if (change.Version > followed.LastSent + 1)
+        {
+            await CatchUpAsync(change.OrderId, followed, followed.LastSent, cancellationToken);
+            return;
+        }
+
+        await SendDeltaAsync(change, followed, cancellationToken);
+        if (change.Active == false && followed.Source != Source.Order)
+        {
+            _followed.Remove(change.OrderId);
+        }
+    }
+
+    private async Task OnFollowAsync(string orderId, Viewer viewer, Source source, long? have, CancellationToken cancellationToken)
+    {
+        var followed = new Followed(viewer, source) { LastSent = have ?? -1 };
+        _followed[orderId] = followed;
+        await CatchUpAsync(orderId, followed, have, cancellationToken);
+    }
+
+    private async Task OnFollowManyAsync(
+        Viewer viewer,
+        Source source,
+        Func<ILiveOrderQueries, CancellationToken, Task<IReadOnlyList<LiveOrderSnapshot>>> load,
+        CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var snapshots = await load(scope.ServiceProvider.GetRequiredService<ILiveOrderQueries>(), cancellationToken);
+        foreach (var snapshot in snapshots)
+        {
+            if (_followed.ContainsKey(snapshot.OrderId))
+            {
+                continue;
+            }
+
+            var followed = new Followed(viewer, source);
+            _followed[snapshot.OrderId] = followed;
+            await SendSnapshotAsync(snapshot, followed, null, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Brings one order from <paramref name="have"/> to the newest version known: the missed deltas when the history
+    /// holds them all, otherwise a snapshot (unless the client is already ahead of it) and any newer deltas.
+    /// </summary>
+    private async Task CatchUpAsync(string orderId, Followed followed, long? have, CancellationToken cancellationToken)
+    {
+        if (have is { } known && _log.After(orderId, known) is { } missed)
+        {
+            foreach (var change in missed)
+            {
+                await SendDeltaAsync(change, followed, cancellationToken);
+            }
+
+            return;
+        }
+
+        LiveOrderSnapshot? snapshot;
+        await using (var scope = _scopes.CreateAsyncScope())
+        {
+            snapshot = await scope.ServiceProvider.GetRequiredService<ILiveOrderQueries>().GetAsync(orderId, cancellationToken);
+        }
+
+        if (snapshot is null)
+        {
+            _followed.Remove(orderId);
+            return;
+        }
+
+        await SendSnapshotAsync(snapshot, followed, have, cancellationToken);
+    }
+
+    private async Task SendSnapshotAsync(LiveOrderSnapshot snapshot, Followed followed, long? have, CancellationToken cancellationToken)
+    {
+        if (have is null || snapshot.Version > have)
+        {
+            await Send(OrderViews.Snapshot(snapshot, followed.Viewer, _options.CustomerPositionDecimals), cancellationToken);
+            followed.LastSent = snapshot.Version;
+        }
+
+        foreach (var change in _log.After(snapshot.OrderId, followed.LastSent) ?? [])
+        {
+            await SendDeltaAsync(change, followed, cancellationToken);
+        }
+    }
+
+    private async Task SendDeltaAsync(OrderTrackingChanged change, Followed followed, CancellationToken cancellationToken)
+    {
+        if (change.Version <= followed.LastSent)
+        {
+            return;
+        }
+
+        await Send(OrderViews.Delta(change, followed.Viewer, _options.CustomerPositionDecimals), cancellationToken);
+        followed.LastSent = change.Version;
+    }
+
+    private async Task OnBeaconAsync(CancellationToken cancellationToken)
+    {
+        if (_followed.Count == 0)
+        {
+            return;
+        }
+
+        var versions = _followed.ToDictionary(f => f.Key, f => Math.Max(_log.Latest(f.Key) ?? 0, f.Value.LastSent), StringComparer.Ordinal);
+        await _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.Versions, versions, cancellationToken);
+    }
+
+    private Task Send(OrderUpdate update, CancellationToken cancellationToken) =>
+        _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.OrderUpdated, update, cancellationToken);
+
+    /// <summary>Whether the order reaches this connection through its rider or fleet subscription, and with which view.</summary>
+    private (Viewer Viewer, Source Source)? Through(string orderId)
+    {
+        var parties = _directory.Find(orderId);
+        if (_riderId is { } riderId && parties?.RiderId == riderId)
+        {
+            return (Viewer.Rider, Source.Rider);
+        }
+
+        if (_fleet is { } fleet && (fleet.Value is null || parties?.WarehouseId == fleet.Value))
+        {
+            return (Viewer.Ops, Source.Fleet);
+        }
+
+        return null;
+    }
+
+    private enum Source
+    {
+        Order,
+        Rider,
+        Fleet,
+    }
+
+    private sealed class Followed(Viewer viewer, Source source)
+    {
+        public Viewer Viewer { get; } = viewer;
+
+        public Source Source { get; } = source;
+
+        public long LastSent { get; set; } = -1;
+    }
+}

@@ -1,0 +1,94 @@
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+
+namespace XiaoxiangTracking.Modules.Notifications.Hub;
+
+/// <summary>Where the rider is, as the viewer may see it.</summary>
+/// <param name="Latitude">WGS 84 latitude (rounded for customers).</param>
+/// <param name="Longitude">WGS 84 longitude (rounded for customers).</param>
+/// <param name="FixTime">When the rider's device took the fix.</param>
+/// <param name="Speed">Speed in m/s, when reported.</param>
+/// <param name="Heading">Heading in degrees, when reported.</param>
+internal sealed record PositionView(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading);
+
+/// <summary>
+/// One push about one order (hub method <c>OrderUpdated</c>). A snapshot (<see cref="Snapshot"/> true) is the whole
+/// state the viewer may see at <see cref="Version"/>: it replaces what the client holds. A delta carries only the
+/// fields that changed (null: unchanged) and is applied only on top of version <c>Version - 1</c>.
+/// </summary>
+/// <param name="OrderId">The order.</param>
+/// <param name="Version">The order's tracking version after this update.</param>
+/// <param name="Snapshot">True for a whole state, false for a delta.</param>
+/// <param name="Status">Status code 1–5.</param>
+/// <param name="RiderId">The rider (riders and ops only).</param>
+/// <param name="Position">The rider's position (customers: only while delivering, rounded).</param>
+/// <param name="Active">False once the order is completed or cancelled.</param>
+/// <param name="DeliveryAddress">The delivery address (riders and ops; snapshots only).</param>
+/// <param name="CustomerId">The customer (ops only; snapshots only).</param>
+/// <param name="WarehouseId">The warehouse (riders and ops; snapshots only).</param>
+internal sealed record OrderUpdate(
+    string OrderId,
+    long Version,
+    bool Snapshot,
+    int? Status,
+    string? RiderId,
+    PositionView? Position,
+    bool? Active,
+    string? DeliveryAddress,
+    string? CustomerId,
+    string? WarehouseId);
+
+/// <summary>The hub's client methods, by name.</summary>
+internal static class ClientMethods
+{
+    /// <summary><c>OrderUpdated(OrderUpdate)</c>: a snapshot or a delta.</summary>
+    public const string OrderUpdated = nameof(OrderUpdated);
+
+    /// <summary><c>OrderRemoved(orderId)</c>: the order is no longer this rider's (reassigned) or left the fleet view.</summary>
+    public const string OrderRemoved = nameof(OrderRemoved);
+
+    /// <summary><c>Versions({orderId: version})</c>: the current version of every order the connection follows.</summary>
+    public const string Versions = nameof(Versions);
+}
+
+/// <summary>Who is looking: decides which fields of an order a push carries.</summary>
+internal enum Viewer
+{
+    Customer = 1,
+    Rider = 2,
+    Ops = 3,
+}
+
+/// <summary>The role views of a change or a state (DESIGN: customer, rider and ops see different granularity).</summary>
+internal static class OrderViews
+{
+    public static OrderUpdate Snapshot(LiveOrderSnapshot state, Viewer viewer, int customerDecimals) => viewer switch
+    {
+        Viewer.Customer => new(state.OrderId, state.Version, true, (int)state.Status, null,
+            state.Status == Orders.Contracts.OrderStatus.Delivering ? Coarse(state.Position, customerDecimals) : null,
+            state.Active, null, null, null),
+        Viewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, Exact(state.Position),
+            state.Active, state.DeliveryAddress, null, state.WarehouseId),
+        _ => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, Exact(state.Position),
+            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId),
+    };
+
+    /// <summary>
+    /// A delta for the viewer. Tracking moves an order's position only while it is being delivered, so a delta that
+    /// carries one is always from delivery.
+    /// </summary>
+    public static OrderUpdate Delta(OrderTrackingChanged change, Viewer viewer, int customerDecimals) => viewer switch
+    {
+        Viewer.Customer => new(change.OrderId, change.Version, false, (int?)change.Status, null,
+            Coarse(change.Position, customerDecimals), change.Active, null, null, null),
+        _ => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, Exact(change.Position),
+            change.Active, null, null, null),
+    };
+
+    private static PositionView? Exact(LivePosition? position) =>
+        position is null ? null : new(position.Latitude, position.Longitude, position.FixTime, position.Speed, position.Heading);
+
+    private static PositionView? Coarse(LivePosition? position, int decimals) =>
+        position is null
+            ? null
+            : new(Math.Round(position.Latitude, decimals), Math.Round(position.Longitude, decimals), position.FixTime, null, null);
+}

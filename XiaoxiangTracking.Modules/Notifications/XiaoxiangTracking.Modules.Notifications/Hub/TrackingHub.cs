@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.SignalR;
+using XiaoxiangTracking.Modules.Notifications.Fanout;
+
+namespace XiaoxiangTracking.Modules.Notifications.Hub;
+
+/// <summary>
+/// <c>/hubs/tracking</c>: clients follow orders and receive <c>OrderUpdated</c> (snapshots and versioned deltas),
+/// <c>OrderRemoved</c> and the periodic <c>Versions</c> heartbeat. The resync protocol is in docs/api.md.
+/// </summary>
+internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess access) : Microsoft.AspNetCore.SignalR.Hub
+{
+    private const int MaxIdLength = 32;
+
+    public override Task OnConnectedAsync()
+    {
+        subscribers.Connect(Context.ConnectionId);
+        return base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await subscribers.DisconnectAsync(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>
+    /// Follows one order. Without <paramref name="lastVersion"/> the client first gets a snapshot; with it, exactly the
+    /// changes after that version (or a snapshot when they are too old), then every new change in version order.
+    /// Call it again with the version you hold whenever you see a gap.
+    /// </summary>
+    public async Task SubscribeOrder(string orderId, long? lastVersion)
+    {
+        RequireId(orderId, nameof(orderId));
+        if (lastVersion < 0)
+        {
+            throw new HubException("'lastVersion' must be 0 or more.");
+        }
+
+        var viewer = await access.OrderViewerAsync(Context.User ?? new(), orderId, Context.ConnectionAborted);
+        subscribers.FollowOrder(Context.ConnectionId, orderId, viewer, lastVersion);
+    }
+
+    /// <summary>Stops following one order.</summary>
+    public void UnsubscribeOrder(string orderId)
+    {
+        RequireId(orderId, nameof(orderId));
+        subscribers.UnfollowOrder(Context.ConnectionId, orderId);
+    }
+
+    /// <summary>A rider follows their assignments: a snapshot of each active one, then its changes; new assignments arrive as they are made.</summary>
+    public void SubscribeAssignments(string riderId)
+    {
+        RequireId(riderId, nameof(riderId));
+        subscribers.FollowRider(Context.ConnectionId, riderId);
+    }
+
+    /// <summary>Ops follow every active order (or one warehouse's): snapshots, then every change, with rider ids.</summary>
+    public void SubscribeFleet(string? warehouseId)
+    {
+        if (warehouseId is not null)
+        {
+            RequireId(warehouseId, nameof(warehouseId));
+        }
+
+        subscribers.FollowFleet(Context.ConnectionId, warehouseId);
+    }
+
+    private static void RequireId(string? value, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxIdLength)
+        {
+            throw new HubException($"'{name}' must be 1 to {MaxIdLength} characters.");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+
+/// <summary>Other modules' reads of live state: one order from the cache, sets of orders from the table.</summary>
+internal sealed class LiveOrderQueries(LiveOrderCache cache, TrackingDbContext db) : ILiveOrderQueries
+{
+    public async ValueTask<LiveOrderSnapshot?> GetAsync(string orderId, CancellationToken cancellationToken) =>
+        (await cache.GetAsync(orderId, cancellationToken))?.ToSnapshot();
+
+    public async Task<IReadOnlyList<LiveOrderSnapshot>> ActiveAsync(string? warehouseId, CancellationToken cancellationToken)
+    {
+        var active = db.LiveOrders.AsNoTracking().Where(l => l.IsActive);
+        if (warehouseId is not null)
+        {
+            active = active.Where(l => l.WarehouseId == warehouseId);
+        }
+
+        return [.. (await active.ToListAsync(cancellationToken)).Select(l => LiveOrderState.Of(l).ToSnapshot())];
+    }
+
+    public async Task<IReadOnlyList<LiveOrderSnapshot>> ForRiderAsync(string riderId, CancellationToken cancellationToken) =>
+        [.. (await db.LiveOrders.AsNoTracking().Where(l => l.IsActive && l.RiderId == riderId).ToListAsync(cancellationToken))
+            .Select(l => LiveOrderState.Of(l).ToSnapshot())];
+}

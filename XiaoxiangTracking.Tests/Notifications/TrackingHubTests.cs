@@ -1,0 +1,168 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Notifications;
+
+public class TrackingHubTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+{
+    private readonly HttpClient _client = host.CreateClient();
+
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.ServerSentEvents)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task A_subscriber_gets_a_snapshot_then_every_status_and_position_delta_in_order(HttpTransportType transport)
+    {
+        var rider = RiderApp.NewRider();
+        var order = await _client.PlaceAsync();
+        var id = order.Id();
+        await using var customer = await HubClient.ConnectAsync(host, transport);
+        customer.Connection.ConnectionId.Should().NotBeNull();
+
+        await customer.SubscribeOrderAsync(id);
+        await customer.WaitForVersion(id, 1);
+        (await _client.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
+        (await _client.PickedAsync(id, rider)).EnsureSuccessStatusCode();
+        await customer.WaitForVersion(id, 3);
+        var fixTime = DateTimeOffset.UtcNow;
+        var at = RiderApp.NearWarehouse(123.4, 56.7);
+        await _client.ReportAsync(rider, at, fixTime);
+        await customer.WaitForVersion(id, 4);
+        (await _client.DeliveredAsync(id, rider)).EnsureSuccessStatusCode();
+
+        var final = await customer.WaitForVersion(id, 5);
+        var updates = customer.For(id);
+        updates.Select(u => (u.Version, u.Snapshot)).Should().Equal((1, true), (2, false), (3, false), (4, false), (5, false));
+        updates.Select(u => u.Status).Should().Equal(1, 2, 3, null, 4);
+        // The customer view: never the rider's id; the position rounded to 4 decimals, only while delivering.
+        updates.Should().OnlyContain(u => u.RiderId == null && u.CustomerId == null && u.DeliveryAddress == null);
+        updates[3].Position.Should().BeEquivalentTo(new { Latitude = Math.Round(at.Latitude, 4), Longitude = Math.Round(at.Longitude, 4), FixTime = fixTime });
+        final.Should().BeEquivalentTo(new { Version = 5L, Status = 4, Active = false });
+        var live = await _client.LiveWhen(id, l => l["version"]!.GetValue<long>() == 5);
+        live["status"]!.GetValue<int>().Should().Be(final.Status);
+    }
+
+    [Fact]
+    public async Task Reconnecting_with_the_last_version_delivers_exactly_the_missed_changes()
+    {
+        var rider = RiderApp.NewRider();
+        var order = await _client.PlaceAsync();
+        var id = order.Id();
+        await using (var before = await HubClient.ConnectAsync(host))
+        {
+            await before.SubscribeOrderAsync(id);
+            (await _client.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
+            await before.WaitForVersion(id, 2);
+        }
+
+        (await _client.PickedAsync(id, rider)).EnsureSuccessStatusCode();
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Version == 3);
+        await _client.ReportAsync(rider, RiderApp.NearWarehouse(300), DateTimeOffset.UtcNow);
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Version == 4);
+
+        await using var after = await HubClient.ConnectAsync(host);
+        await after.SubscribeOrderAsync(id, lastVersion: 2);
+
+        await after.WaitForVersion(id, 4);
+        // Nothing it had, nothing twice, no snapshot: just versions 3 and 4 as deltas.
+        after.For(id).Select(u => (u.Version, u.Snapshot)).Should().Equal((3, false), (4, false));
+    }
+
+    [Fact]
+    public async Task A_client_that_silently_lost_a_delta_converges_after_the_next_one()
+    {
+        var rider = RiderApp.NewRider();
+        var id = await DeliveringOrder(rider);
+        await using var customer = await HubClient.ConnectAsync(host);
+        await customer.SubscribeOrderAsync(id);
+        await customer.WaitForVersion(id, 3);
+        customer.Lose = u => u.OrderId == id && u.Version == 4;
+
+        var now = DateTimeOffset.UtcNow;
+        await _client.ReportAsync(rider, RiderApp.NearWarehouse(100), now);
+        await _client.ReportAsync(rider, RiderApp.NearWarehouse(200), now.AddSeconds(15));
+
+        var state = await customer.WaitForVersion(id, 5);
+        state.Position!.Latitude.Should().Be(Math.Round(RiderApp.NearWarehouse(200).Latitude, 4));
+        customer.Resyncs.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Subscribing_to_an_unknown_order_or_with_a_bad_version_is_a_hub_error()
+    {
+        await using var client = await HubClient.ConnectAsync(host);
+
+        var placed = (await _client.PlaceAsync()).Id();
+        var unknown = () => client.SubscribeOrderAsync("00000000000000000000000000000000");
+        var badVersion = () => client.SubscribeOrderAsync(placed, -1);
+
+        (await unknown.Should().ThrowAsync<HubException>()).WithMessage("*was not found*");
+        (await badVersion.Should().ThrowAsync<HubException>()).WithMessage("*lastVersion*");
+    }
+
+    [Fact]
+    public async Task Ops_watching_the_fleet_see_rider_ids_exact_positions_and_customers()
+    {
+        var rider = RiderApp.NewRider();
+        var id = await DeliveringOrder(rider);
+        await using var ops = await HubClient.ConnectAsync(host);
+
+        await ops.Connection.InvokeAsync("SubscribeFleet", OrderRequests.WarehouseId);
+        await ops.WaitForVersion(id, 3);
+        var at = RiderApp.NearWarehouse(123.456, 78.9);
+        await _client.ReportAsync(rider, at, DateTimeOffset.UtcNow);
+
+        var state = await ops.WaitForVersion(id, 4);
+        var snapshot = ops.For(id).First(u => u.Snapshot);
+        snapshot.RiderId.Should().Be(rider);
+        snapshot.CustomerId.Should().Be("c-10001");
+        snapshot.DeliveryAddress.Should().StartWith("上海市浦东新区");
+        state.Position!.Latitude.Should().Be(at.Latitude);
+        state.RiderId.Should().Be(rider);
+    }
+
+    [Fact]
+    public async Task A_rider_sees_their_assignments_with_the_address_and_loses_one_reassigned_away()
+    {
+        var rider = RiderApp.NewRider();
+        await using var app = await HubClient.ConnectAsync(host);
+        await app.Connection.InvokeAsync("SubscribeAssignments", rider);
+        var id = await DeliveringOrder(rider);
+
+        var assigned = await app.WaitForVersion(id, 3);
+        assigned.RiderId.Should().Be(rider);
+        app.For(id).Should().Contain(u => u.Snapshot && u.DeliveryAddress!.StartsWith("上海市", StringComparison.Ordinal) && u.CustomerId == null);
+
+        (await _client.PutAsJsonAsync($"/api/tracking/orders/{id}/rider", new { riderId = "rider-other", operatorId = "ops-wang" }))
+            .EnsureSuccessStatusCode();
+
+        await Eventually.Until(() => app.Removed.Contains(id));
+    }
+
+    [Fact]
+    public async Task The_MessagePack_protocol_carries_the_same_updates()
+    {
+        var order = await _client.PlaceAsync();
+        await using var mobile = await HubClient.ConnectAsync(host, messagePack: true);
+
+        await mobile.SubscribeOrderAsync(order.Id());
+        (await _client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+
+        var state = await mobile.WaitForVersion(order.Id(), 2);
+        state.Status.Should().Be(2);
+        mobile.Connection.State.Should().Be(HubConnectionState.Connected);
+    }
+
+    private async Task<string> DeliveringOrder(string rider)
+    {
+        var order = await _client.PlaceAsync();
+        (await _client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+        (await _client.PickedAsync(order.Id(), rider)).EnsureSuccessStatusCode();
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == order.Id() && d.Version == 3);
+        return order.Id();
+    }
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace XiaoxiangTracking.Tests.Support;
+
+/// <summary>A rider position as a hub client receives it.</summary>
+public sealed record PositionMessage(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading);
+
+/// <summary>The hub's <c>OrderUpdated</c> message as a client reads it.</summary>
+public sealed record OrderUpdateMessage(
+    string OrderId,
+    long Version,
+    bool Snapshot,
+    int? Status,
+    string? RiderId,
+    PositionMessage? Position,
+    bool? Active,
+    string? DeliveryAddress,
+    string? CustomerId,
+    string? WarehouseId);
+
+/// <summary>An order as a client holds it after applying the updates it received.</summary>
+public sealed record ClientOrderState(long Version, int? Status, string? RiderId, PositionMessage? Position, bool? Active);
+
+/// <summary>
+/// A real SignalR client of <c>/hubs/tracking</c> on the test host, behaving as docs/api.md tells client authors to:
+/// a snapshot replaces the order, the next version's delta is applied, an older one ignored, and a gap (or a
+/// <c>Versions</c> heartbeat ahead of it) answered by subscribing again with the version it holds. Everything received
+/// is kept in order for assertions.
+/// </summary>
+public sealed class HubClient : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<OrderUpdateMessage> _received = new();
+    private readonly ConcurrentQueue<string> _removed = new();
+    private readonly ConcurrentDictionary<string, ClientOrderState> _orders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _subscribed = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _handling = new(1, 1);
+
+    private HubClient(HubConnection connection) => Connection = connection;
+
+    public HubConnection Connection { get; }
+
+    public IReadOnlyList<OrderUpdateMessage> Received => [.. _received];
+
+    public IReadOnlyList<string> Removed => [.. _removed];
+
+    /// <summary>When set, an update matching it is dropped as if lost on the way (to test convergence).</summary>
+    public Func<OrderUpdateMessage, bool>? Lose { get; set; }
+
+    public int Resyncs { get; private set; }
+
+    public static async Task<HubClient> ConnectAsync(
+        TrackingHostFactory host, HttpTransportType transports = HttpTransportType.WebSockets, bool messagePack = false)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "/hubs/tracking"), options =>
+        {
+            options.Transports = transports;
+            options.HttpMessageHandlerFactory = _ => host.Server.CreateHandler();
+            options.WebSocketFactory = async (context, token) =>
+                await host.Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
+        });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var client = new HubClient(builder.Build());
+        client.Connection.On<OrderUpdateMessage>("OrderUpdated", client.OnUpdateAsync);
+        client.Connection.On<string>("OrderRemoved", orderId => client._removed.Enqueue(orderId));
+        client.Connection.On<Dictionary<string, long>>("Versions", client.OnVersionsAsync);
+        await client.Connection.StartAsync();
+        return client;
+    }
+
+    /// <summary>Follows an order; with <paramref name="lastVersion"/>, as a client that kept the order at that version (e.g. across an app restart).</summary>
+    public Task SubscribeOrderAsync(string orderId, long? lastVersion = null)
+    {
+        _subscribed[orderId] = 0;
+        if (lastVersion is { } kept)
+        {
+            _orders.TryAdd(orderId, new ClientOrderState(kept, null, null, null, null));
+        }
+
+        return Connection.InvokeAsync("SubscribeOrder", orderId, lastVersion);
+    }
+
+    public ClientOrderState? State(string orderId) => _orders.GetValueOrDefault(orderId);
+
+    /// <summary>Waits (bounded) until the client holds the order at <paramref name="version"/> or later.</summary>
+    public Task<ClientOrderState> WaitForVersion(string orderId, long version) =>
+        Eventually.Until(() => Task.FromResult(State(orderId) is { } state && state.Version >= version ? state : null));
+
+    public IReadOnlyList<OrderUpdateMessage> For(string orderId) => [.. _received.Where(u => u.OrderId == orderId)];
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private async Task OnUpdateAsync(OrderUpdateMessage update)
+    {
+        if (Lose?.Invoke(update) == true)
+        {
+            Lose = null;
+            return;
+        }
+
+        _received.Enqueue(update);
+        await _handling.WaitAsync();
+        try
+        {
+            var held = State(update.OrderId);
+            if (update.Snapshot)
+            {
+                _orders[update.OrderId] = new(update.Version, update.Status, update.RiderId, update.Position, update.Active);
+            }
+            else if (held is not null && update.Version == held.Version + 1)
+            {
+                _orders[update.OrderId] = new(update.Version, update.Status ?? held.Status, update.RiderId ?? held.RiderId,
+                    update.Position ?? held.Position, update.Active ?? held.Active);
+            }
+            else if (held is null || update.Version > held.Version + 1)
+            {
+                await ResyncAsync(update.OrderId, held?.Version);
+            }
+        }
+        finally
+        {
+            _handling.Release();
+        }
+    }
+
+    private async Task OnVersionsAsync(Dictionary<string, long> versions)
+    {
+        foreach (var (orderId, version) in versions)
+        {
+            if (_subscribed.ContainsKey(orderId) && (State(orderId)?.Version ?? -1) < version)
+            {
+                await ResyncAsync(orderId, State(orderId)?.Version);
+            }
+        }
+    }
+
+    private Task ResyncAsync(string orderId, long? held)
+    {
+        Resyncs++;
+        // Not awaited inside a handler: the hub answers through the same connection.
+        _ = Connection.InvokeAsync("SubscribeOrder", orderId, held);
+        return Task.CompletedTask;
+    }
+}
