@@ -11,6 +11,7 @@ builder.AddModuleMediator();
 builder.AddOrdersModule();
 builder.AddTrackingModule();
 builder.AddNotificationsModule();
+builder.AddBackgroundJobs();
 
 var app = builder.Build();
 

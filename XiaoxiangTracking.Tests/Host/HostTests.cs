@@ -56,8 +56,10 @@ public class HostTests(TrackingHostFactory host) : IClassFixture<TrackingHostFac
             operation["operationId"]!.GetValue<string>().Should().Be(name);
             var responses = operation["responses"]!.AsObject();
             responses.Select(r => r.Key).Should().Contain(code => code.StartsWith('2'), $"{method} {path} documents success");
-            responses.Where(r => r.Key.StartsWith('2')).Should().OnlyContain(
-                r => r.Value!["content"]!["application/json"]!["schema"] != null, $"{method} {path} has a response schema");
+            foreach (var (code, response) in responses.Where(r => r.Key.StartsWith('2') && r.Key != "204"))
+            {
+                response!["content"]?["application/json"]?["schema"].Should().NotBeNull($"{method} {path} has a {code} response schema");
+            }
             if (method == "post")
             {
                 operation["requestBody"]!["content"]!["application/json"]!["schema"].Should().NotBeNull($"{method} {path} has a body schema");

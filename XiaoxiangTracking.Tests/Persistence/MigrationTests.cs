@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using XiaoxiangTracking.Modules.Notifications.Persistence;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
@@ -23,6 +24,9 @@ public class MigrationTests
         ["tracking"] = (
             () => new SqlServerTrackingDbContext(DesignTime.Options<SqlServerTrackingDbContext>(DatabaseProvider.SqlServer, TrackingDbContext.Schema)),
             () => new SqliteTrackingDbContext(DesignTime.Options<SqliteTrackingDbContext>(DatabaseProvider.Sqlite, TrackingDbContext.Schema))),
+        ["notifications"] = (
+            () => new SqlServerNotificationsDbContext(DesignTime.Options<SqlServerNotificationsDbContext>(DatabaseProvider.SqlServer, NotificationsDbContext.Schema)),
+            () => new SqliteNotificationsDbContext(DesignTime.Options<SqliteNotificationsDbContext>(DatabaseProvider.Sqlite, NotificationsDbContext.Schema))),
     };
 
     public static TheoryData<string, bool> ScriptKinds()

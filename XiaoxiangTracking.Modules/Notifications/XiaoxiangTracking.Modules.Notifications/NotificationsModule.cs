@@ -1,3 +1,4 @@
+using FluentValidation;
 using MessagePack;
 using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Builder;
@@ -7,15 +8,18 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Notifications.Fanout;
 using XiaoxiangTracking.Modules.Notifications.Hub;
+using XiaoxiangTracking.Modules.Notifications.Persistence;
 using XiaoxiangTracking.Modules.Notifications.Settings;
+using XiaoxiangTracking.Modules.Notifications.Webhooks;
 using XiaoxiangTracking.Modules.Shared;
+using XiaoxiangTracking.Modules.Shared.Persistence;
 
 namespace XiaoxiangTracking.Modules.Notifications;
 
-/// <summary>The Notifications module's entry point: the SignalR tracking hub and the fan-out of live changes to it.</summary>
+/// <summary>The Notifications module's entry point: the SignalR tracking hub with its fan-out, and webhooks for integrators.</summary>
 public static class NotificationsModule
 {
-    /// <summary>Registers SignalR (JSON and MessagePack), the fan-out and its heartbeat.</summary>
+    /// <summary>Registers SignalR (JSON and MessagePack), the fan-out and its heartbeat, and webhook delivery (Hangfire jobs).</summary>
     public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -34,13 +38,24 @@ public static class NotificationsModule
         services.AddSingleton<Subscribers>();
         services.AddScoped<SubscriptionAccess>();
         services.AddHostedService<FanoutMaintenance>();
+
+        services.AddValidatedOptions<WebhookOptions>(builder.Configuration, WebhookOptions.SectionName);
+        services.AddModuleDbContext<NotificationsDbContext, SqliteNotificationsDbContext, SqlServerNotificationsDbContext>(
+            builder.Configuration, NotificationsDbContext.Schema);
+        services.AddHealthChecks().AddModuleDatabaseCheck<NotificationsDbContext>("notifications-database");
+        services.AddHttpClient(WebhookSender.HttpClientName);
+        services.AddScoped<WebhookSender>();
+        services.AddScoped<WebhookSweep>();
+        services.AddHostedService<WebhookSweepSchedule>();
+        services.AddValidatorsFromAssembly(typeof(NotificationsModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }
 
-    /// <summary>Maps the hub at <c>/hubs/tracking</c> (WebSockets, Server-Sent Events and long polling).</summary>
+    /// <summary>Maps the hub at <c>/hubs/tracking</c> (WebSockets, Server-Sent Events and long polling) and <c>/api/webhooks</c>.</summary>
     public static IEndpointRouteBuilder MapNotificationsEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHub<TrackingHub>("/hubs/tracking");
+        endpoints.MapWebhooks();
         return endpoints;
     }
 }
