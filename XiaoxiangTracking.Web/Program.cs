@@ -16,6 +16,7 @@ builder.AddBackgroundJobs();
 var app = builder.Build();
 
 app.UseApiDefaults();
+app.UseJobsDashboard();
 app.MapOrdersEndpoints();
 app.MapTrackingEndpoints();
 app.MapNotificationsEndpoints();

@@ -57,4 +57,19 @@ internal static class BackgroundJobs
         });
         return builder;
     }
+
+    /// <summary>
+    /// The Hangfire dashboard at <c>/hangfire</c>. Callers are not authenticated yet, so it answers only requests from
+    /// this machine (Hangfire's local-requests filter: the remote address is a loopback or the server's own address);
+    /// behind a reverse proxy every request looks remote and is refused.
+    /// </summary>
+    public static WebApplication UseJobsDashboard(this WebApplication app)
+    {
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new Hangfire.Dashboard.LocalRequestsOnlyAuthorizationFilter()],
+            DashboardTitle = "Xiaoxiang Tracking jobs",
+        });
+        return app;
+    }
 }

@@ -1,0 +1,29 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Host;
+
+public class JobsDashboardTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+{
+    [Theory]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("::1", HttpStatusCode.OK)]
+    [InlineData("10.20.30.40", HttpStatusCode.Unauthorized)]
+    [InlineData("203.0.113.9", HttpStatusCode.Unauthorized)]
+    public async Task The_jobs_dashboard_answers_only_requests_from_this_machine(string remoteAddress, HttpStatusCode expected)
+    {
+        host.CreateClient();
+
+        var context = await host.Server.SendAsync(request =>
+        {
+            request.Request.Method = HttpMethods.Get;
+            request.Request.Path = "/hangfire";
+            request.Connection.RemoteIpAddress = IPAddress.Parse(remoteAddress);
+            request.Connection.LocalIpAddress = IPAddress.Parse("10.0.0.5");
+        });
+
+        ((HttpStatusCode)context.Response.StatusCode).Should().Be(expected);
+    }
+}
