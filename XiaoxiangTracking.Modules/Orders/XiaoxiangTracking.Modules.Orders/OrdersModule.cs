@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Features.CancelOrder;
+using XiaoxiangTracking.Modules.Orders.Features.ExpireUnpaidOrders;
 using XiaoxiangTracking.Modules.Orders.Features.GetOrder;
 using XiaoxiangTracking.Modules.Orders.Features.ListCustomerOrders;
 using XiaoxiangTracking.Modules.Orders.Features.MarkOrderDelivered;
@@ -38,6 +39,8 @@ public static class OrdersModule
         services.AddIdempotencyKeys(builder.Configuration);
         services.AddValidatorsFromAssembly(typeof(OrdersModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHealthChecks().AddModuleDatabaseCheck<OrdersDbContext>("orders-database");
+        services.AddScoped<ExpireUnpaidOrders>();
+        services.AddHostedService<ExpireUnpaidOrdersSchedule>();
         return builder;
     }
 

@@ -15,6 +15,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Contracts;
 /// <param name="DeliveryLocation">Where it is delivered.</param>
 /// <param name="DeliveryAddress">The delivery address as written by the customer.</param>
 /// <param name="UpdatedAt">When the state last changed.</param>
+/// <param name="Alerts">The alert types open on the order.</param>
 public sealed record LiveOrderSnapshot(
     string OrderId,
     long Version,
@@ -26,7 +27,8 @@ public sealed record LiveOrderSnapshot(
     string WarehouseId,
     GeoCoordinate DeliveryLocation,
     string DeliveryAddress,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<AlertType> Alerts);
 
 /// <summary>Reads of orders' live state for other modules (the Tracking module answers them from its cache and tables).</summary>
 public interface ILiveOrderQueries

@@ -25,6 +25,7 @@ public sealed record LivePosition(double Latitude, double Longitude, DateTimeOff
 /// <param name="Position">The rider's new position, when the rider moved.</param>
 /// <param name="Active">False once the order is completed or cancelled (its last change); null while unchanged.</param>
 /// <param name="OccurredAt">When the change was recorded.</param>
+/// <param name="Alerts">The alert types now open on the order, when that set changed (empty: none open).</param>
 public sealed record OrderTrackingChanged(
     string OrderId,
     long Version,
@@ -32,4 +33,5 @@ public sealed record OrderTrackingChanged(
     string? RiderId,
     LivePosition? Position,
     bool? Active,
-    DateTimeOffset OccurredAt) : INotification;
+    DateTimeOffset OccurredAt,
+    IReadOnlyList<AlertType>? Alerts = null) : INotification;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
 using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
@@ -38,7 +39,8 @@ public static class TrackingModule
         services.AddValidatedOptions<LiveStateOptions>(builder.Configuration, LiveStateOptions.SectionName);
         services.AddModuleDbContext<TrackingDbContext, SqliteTrackingDbContext, SqlServerTrackingDbContext>(
             builder.Configuration, TrackingDbContext.Schema);
-        services.AddModuleOutbox<TrackingDbContext>(typeof(WarehouseHandedOver), typeof(RiderAssigned), typeof(OrderTrackingChanged));
+        services.AddModuleOutbox<TrackingDbContext>(
+            typeof(WarehouseHandedOver), typeof(RiderAssigned), typeof(OrderTrackingChanged), typeof(AlertRaised), typeof(AlertResolved));
         services.AddSingleton<PositionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
         services.AddHybridCache();
@@ -49,6 +51,10 @@ public static class TrackingModule
         services.AddScoped<NearbyRiders>();
         services.AddScoped<Dispatcher>();
         services.AddHostedService<DispatchRetryService>();
+        services.AddValidatedOptions<AlertOptions>(builder.Configuration, AlertOptions.SectionName);
+        services.AddScoped<AlertBook>();
+        services.AddScoped<AlertScan>();
+        services.AddHostedService<AlertScanSchedule>();
         services.AddValidatorsFromAssembly(typeof(TrackingModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHealthChecks().AddModuleDatabaseCheck<TrackingDbContext>("tracking-database");
         // Trajectories are GeoJSON.
@@ -64,6 +70,7 @@ public static class TrackingModule
         tracking.MapGetRiderPosition();
         tracking.MapReportWarehouseStage();
         tracking.MapAssignRider();
+        tracking.MapAlerts();
         endpoints.MapGetOrderTimeline();
         endpoints.MapGetOrderTrajectory();
         endpoints.MapGetLiveOrder();

@@ -25,6 +25,7 @@ internal sealed record PositionView(double Latitude, double Longitude, DateTimeO
 /// <param name="DeliveryAddress">The delivery address (riders and ops; snapshots only).</param>
 /// <param name="CustomerId">The customer (ops only; snapshots only).</param>
 /// <param name="WarehouseId">The warehouse (riders and ops; snapshots only).</param>
+/// <param name="Alerts">The alert types open on the order (ops only; in a delta, when the set changed).</param>
 internal sealed record OrderUpdate(
     string OrderId,
     long Version,
@@ -35,7 +36,8 @@ internal sealed record OrderUpdate(
     bool? Active,
     string? DeliveryAddress,
     string? CustomerId,
-    string? WarehouseId);
+    string? WarehouseId,
+    IReadOnlyList<string>? Alerts);
 
 /// <summary>The hub's client methods, by name.</summary>
 internal static class ClientMethods
@@ -65,11 +67,11 @@ internal static class OrderViews
     {
         Viewer.Customer => new(state.OrderId, state.Version, true, (int)state.Status, null,
             state.Status == Orders.Contracts.OrderStatus.Delivering ? Coarse(state.Position, customerDecimals) : null,
-            state.Active, null, null, null),
+            state.Active, null, null, null, null),
         Viewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, Exact(state.Position),
-            state.Active, state.DeliveryAddress, null, state.WarehouseId),
+            state.Active, state.DeliveryAddress, null, state.WarehouseId, null),
         _ => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, Exact(state.Position),
-            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId),
+            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts)),
     };
 
     /// <summary>
@@ -79,10 +81,14 @@ internal static class OrderViews
     public static OrderUpdate Delta(OrderTrackingChanged change, Viewer viewer, int customerDecimals) => viewer switch
     {
         Viewer.Customer => new(change.OrderId, change.Version, false, (int?)change.Status, null,
-            Coarse(change.Position, customerDecimals), change.Active, null, null, null),
+            Coarse(change.Position, customerDecimals), change.Active, null, null, null, null),
+        Viewer.Rider => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, Exact(change.Position),
+            change.Active, null, null, null, null),
         _ => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, Exact(change.Position),
-            change.Active, null, null, null),
+            change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts)),
     };
+
+    private static IReadOnlyList<string> Names(IReadOnlyList<AlertType> alerts) => [.. alerts.Select(a => a.ToString())];
 
     private static PositionView? Exact(LivePosition? position) =>
         position is null ? null : new(position.Latitude, position.Longitude, position.FixTime, position.Speed, position.Heading);

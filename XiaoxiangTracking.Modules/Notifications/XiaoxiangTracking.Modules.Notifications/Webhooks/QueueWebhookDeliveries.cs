@@ -20,7 +20,9 @@ internal sealed class QueueWebhookDeliveries(NotificationsDbContext db, IBackgro
     INotificationHandler<OrderPicked>,
     INotificationHandler<OrderDelivered>,
     INotificationHandler<OrderCancelled>,
-    INotificationHandler<RiderAssigned>
+    INotificationHandler<RiderAssigned>,
+    INotificationHandler<AlertRaised>,
+    INotificationHandler<AlertResolved>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -50,6 +52,24 @@ internal sealed class QueueWebhookDeliveries(NotificationsDbContext db, IBackgro
                 notification.Assignment,
                 Source = notification.Source.ToString(),
             },
+            cancellationToken);
+
+    public ValueTask Handle(AlertRaised notification, CancellationToken cancellationToken) =>
+        QueueAsync(WebhookEventTypes.AlertRaised, $"{notification.AlertId}:raised", notification.OccurredAt,
+            new
+            {
+                notification.AlertId,
+                notification.OrderId,
+                Type = notification.Type.ToString(),
+                notification.RiderId,
+                notification.Detail,
+                notification.Retroactive,
+            },
+            cancellationToken);
+
+    public ValueTask Handle(AlertResolved notification, CancellationToken cancellationToken) =>
+        QueueAsync(WebhookEventTypes.AlertResolved, $"{notification.AlertId}:resolved", notification.OccurredAt,
+            new { notification.AlertId, notification.OrderId, Type = notification.Type.ToString(), notification.ResolvedBy },
             cancellationToken);
 
     private ValueTask QueueAsync(string eventType, IOrderNotification change, object details, CancellationToken cancellationToken) =>

@@ -11,10 +11,12 @@ internal static class WebhookEventTypes
     public const string OrderDelivered = "order.delivered";
     public const string OrderCancelled = "order.cancelled";
     public const string RiderAssigned = "rider.assigned";
+    public const string AlertRaised = "alert.raised";
+    public const string AlertResolved = "alert.resolved";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        OrderPlaced, OrderPaid, OrderPicked, OrderDelivered, OrderCancelled, RiderAssigned,
+        OrderPlaced, OrderPaid, OrderPicked, OrderDelivered, OrderCancelled, RiderAssigned, AlertRaised, AlertResolved,
     };
 }
 

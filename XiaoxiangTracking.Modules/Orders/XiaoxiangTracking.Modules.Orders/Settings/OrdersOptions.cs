@@ -15,6 +15,14 @@ internal sealed class OrdersOptions
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan MaxDeliveryPromise { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>An order not paid within this long after it was placed is cancelled (default 15 min).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan PaymentTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Cron schedule of the payment expiry job (default every minute).</summary>
+    [Required]
+    public string PaymentExpiryCron { get; set; } = "* * * * *";
+
     /// <summary>Most lines on one order (default 100).</summary>
     [Range(1, 1_000)]
     public int MaxLinesPerOrder { get; set; } = 100;

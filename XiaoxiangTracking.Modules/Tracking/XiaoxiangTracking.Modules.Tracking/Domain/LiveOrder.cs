@@ -48,6 +48,15 @@ internal sealed class LiveOrder : AggregateRoot
 
     public DateTimeOffset? NextDispatchAt { get; private set; }
 
+    /// <summary>When the current rider was assigned.</summary>
+    public DateTimeOffset? AssignedAt { get; private set; }
+
+    /// <summary>The alert types open on the order, as comma-separated codes (see <see cref="Alerts"/>).</summary>
+    public string OpenAlerts { get; private set; } = string.Empty;
+
+    public IReadOnlyList<AlertType> Alerts =>
+        [.. OpenAlerts.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(code => (AlertType)int.Parse(code, System.Globalization.CultureInfo.InvariantCulture))];
+
     public double? Latitude { get; private set; }
 
     public double? Longitude { get; private set; }
@@ -165,6 +174,21 @@ internal sealed class LiveOrder : AggregateRoot
         AssignTo(riderId, riderFix, source, operatorId, distanceMeters, now);
     }
 
+    /// <summary>An alert of <paramref name="type"/> opened or closed; false when the set of open alerts is unchanged.</summary>
+    public bool SetAlert(AlertType type, bool open, DateTimeOffset now)
+    {
+        var alerts = Alerts.ToHashSet();
+        if (!(open ? alerts.Add(type) : alerts.Remove(type)))
+        {
+            return false;
+        }
+
+        IReadOnlyList<AlertType> sorted = [.. alerts.Order()];
+        OpenAlerts = string.Join(',', sorted.Select(a => ((int)a).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, sorted));
+        return true;
+    }
+
     /// <summary>No rider was available: try again after <paramref name="retryAfter"/>.</summary>
     public void DispatchFailed(DateTimeOffset now, TimeSpan retryAfter)
     {
@@ -176,6 +200,7 @@ internal sealed class LiveOrder : AggregateRoot
     {
         var previous = RiderId;
         RiderId = riderId;
+        AssignedAt = now;
         Assignment++;
         AwaitingRider = false;
         NextDispatchAt = null;

@@ -74,6 +74,11 @@ internal sealed class OrderTrackingEntry : AggregateRoot
 
     public const string AssignmentEvent = "RiderAssigned";
 
+    /// <summary>An alert raised or resolved on the order, where the rider was (when known).</summary>
+    public static OrderTrackingEntry ForAlert(Alert alert, byte status, bool raised, DateTimeOffset now) =>
+        new(alert.OrderId, null, $"{alert.Type}Alert{(raised ? "Raised" : "Resolved")}", status, alert.Latitude, alert.Longitude,
+            alert.Detail, raised ? alert.RiderId : alert.ResolvedBy, raised && alert.RiderId is not null ? Domain.OperatorType.Rider : null, now);
+
     public static string StageEvent(WarehouseStage stage) => $"Warehouse{stage}";
 
     public string Id { get; private set; } = string.Empty;

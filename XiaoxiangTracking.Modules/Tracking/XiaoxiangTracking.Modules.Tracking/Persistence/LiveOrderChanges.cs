@@ -17,14 +17,19 @@ internal static class LiveOrderChanges
     /// commit with it) and saves. Returns the saved state, or null when there is no live state or the change declined
     /// (returned false).
     /// </summary>
+    public static Task<LiveOrder?> SaveAsync(
+        TrackingDbContext db, string orderId, Func<LiveOrder, bool> change, CancellationToken cancellationToken) =>
+        SaveAsync(db, orderId, (live, _) => Task.FromResult(change(live)), cancellationToken);
+
+    /// <summary>As above, for a change that reads more of the module's tables (each attempt reads afresh).</summary>
     public static async Task<LiveOrder?> SaveAsync(
-        TrackingDbContext db, string orderId, Func<LiveOrder, bool> change, CancellationToken cancellationToken)
+        TrackingDbContext db, string orderId, Func<LiveOrder, CancellationToken, Task<bool>> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             var live = await db.LiveOrders.SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
-            if (live is null || !change(live))
+            if (live is null || !await change(live, cancellationToken))
             {
                 return null;
             }

@@ -23,6 +23,8 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<RiderFix> RiderFixes => Set<RiderFix>();
 
+    public DbSet<Alert> Alerts => Set<Alert>();
+
     protected abstract string TablePrefix { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -73,6 +75,8 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             live.Property(l => l.WarehouseId).HasMaxLength(32).IsRequired();
             live.Property(l => l.DeliveryAddress).HasMaxLength(255).IsRequired();
             live.Property(l => l.RiderId).HasMaxLength(32);
+            live.Property(l => l.OpenAlerts).HasMaxLength(40).IsUnicode(false).IsRequired();
+            live.Ignore(l => l.Alerts);
             live.ComplexProperty(l => l.WarehouseLocation, location =>
             {
                 location.Property(c => c.Latitude).HasColumnName("warehouse_latitude");
@@ -104,6 +108,25 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             fix.Ignore(f => f.Location);
             // Dispatch on SQLite: riders in a few geohash cells, recently.
             fix.HasIndex(f => new { f.Geohash, f.FixTime });
+        });
+
+        modelBuilder.Entity<Alert>(alert =>
+        {
+            alert.ToTable($"{TablePrefix}alerts");
+            alert.HasKey(a => a.Id);
+            alert.Property(a => a.Id).HasMaxLength(32).IsFixedLength().IsUnicode(false);
+            alert.Property(a => a.OrderId).HasMaxLength(32).IsFixedLength().IsUnicode(false).IsRequired();
+            alert.Property(a => a.Type).HasConversion<byte>();
+            alert.Property(a => a.Status).HasConversion<byte>();
+            alert.Property(a => a.RiderId).HasMaxLength(32);
+            alert.Property(a => a.Detail).HasMaxLength(500).IsRequired();
+            alert.Property(a => a.AcknowledgedBy).HasMaxLength(32);
+            alert.Property(a => a.ResolvedBy).HasMaxLength(32);
+            alert.Ignore(a => a.PendingNotifications);
+            // One unresolved alert per order and type, however often or concurrently the rules run.
+            alert.HasIndex(a => new { a.OrderId, a.Type }).IsUnique().HasFilter("status <> 3");
+            // The ops list: unresolved first, newest first.
+            alert.HasIndex(a => new { a.Status, a.RaisedAt });
         });
 
         modelBuilder.AddOutbox(TablePrefix);

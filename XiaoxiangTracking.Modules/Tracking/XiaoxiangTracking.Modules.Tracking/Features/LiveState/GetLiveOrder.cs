@@ -16,6 +16,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <param name="Active">False once completed or cancelled.</param>
 /// <param name="Version">The tracking version; live updates carry the same number, one more per change.</param>
 /// <param name="UpdatedAt">When the state last changed.</param>
+/// <param name="Alerts">The alert types open on the order (Stall, Offline, Deviation, TimeoutWarning, Timeout).</param>
 internal sealed record LiveOrderResponse(
     string OrderId,
     int Status,
@@ -24,10 +25,11 @@ internal sealed record LiveOrderResponse(
     LivePosition? Position,
     bool Active,
     long Version,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> Alerts)
 {
     public static LiveOrderResponse Of(LiveOrderState state) => new(state.OrderId, (int)state.Status, state.Status.ToString(),
-        state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt);
+        state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt, [.. state.Alerts.Select(a => a.ToString())]);
 }
 
 internal sealed record GetLiveOrder(string OrderId) : IQuery<LiveOrderResponse>;

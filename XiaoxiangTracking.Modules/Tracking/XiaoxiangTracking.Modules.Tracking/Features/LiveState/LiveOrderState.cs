@@ -18,6 +18,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <param name="WarehouseId">The warehouse that picks it.</param>
 /// <param name="DeliveryLocation">Where it is delivered.</param>
 /// <param name="DeliveryAddress">The delivery address as written by the customer.</param>
+/// <param name="Alerts">The alert types open on the order.</param>
 [ImmutableObject(true)]
 internal sealed record LiveOrderState(
     string OrderId,
@@ -30,14 +31,15 @@ internal sealed record LiveOrderState(
     string CustomerId,
     string WarehouseId,
     GeoCoordinate DeliveryLocation,
-    string DeliveryAddress)
+    string DeliveryAddress,
+    IReadOnlyList<AlertType> Alerts)
 {
     public static LiveOrderState Of(LiveOrder live) =>
         new(live.OrderId, live.Status, live.RiderId, live.Position, live.IsActive, live.Version, live.UpdatedAt,
-            live.CustomerId, live.WarehouseId, live.DeliveryLocation, live.DeliveryAddress);
+            live.CustomerId, live.WarehouseId, live.DeliveryLocation, live.DeliveryAddress, live.Alerts);
 
     public LiveOrderSnapshot ToSnapshot() =>
-        new(OrderId, Version, Status, RiderId, Position, Active, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt);
+        new(OrderId, Version, Status, RiderId, Position, Active, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt, Alerts);
 
     /// <summary>
     /// The state after <paramref name="delta"/>, which must be the next version. A new rider brings their own position
@@ -49,6 +51,7 @@ internal sealed record LiveOrderState(
         RiderId = delta.RiderId ?? RiderId,
         Position = delta.RiderId is not null ? delta.Position : delta.Position ?? Position,
         Active = delta.Active ?? Active,
+        Alerts = delta.Alerts ?? Alerts,
         Version = delta.Version,
         UpdatedAt = delta.OccurredAt,
     };

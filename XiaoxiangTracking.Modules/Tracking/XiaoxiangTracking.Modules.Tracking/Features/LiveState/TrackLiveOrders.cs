@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
@@ -15,7 +16,8 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// for an order whose state is not open yet (its <c>OrderPlaced</c> is still being retried) throws, so the outbox
 /// retries it after the opening. A hand-over without a rider starts dispatch at once.
 /// </summary>
-internal sealed class TrackLiveOrders(TrackingDbContext db, Dispatcher dispatcher, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
+internal sealed class TrackLiveOrders(
+    TrackingDbContext db, Dispatcher dispatcher, AlertBook alerts, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
     INotificationHandler<OrderPlaced>,
     INotificationHandler<OrderPaid>,
     INotificationHandler<OrderPicked>,
@@ -81,14 +83,31 @@ internal sealed class TrackLiveOrders(TrackingDbContext db, Dispatcher dispatche
         }
     }
 
-    public ValueTask Handle(OrderDelivered notification, CancellationToken cancellationToken) => ApplyAsync(notification, cancellationToken);
+    public ValueTask Handle(OrderDelivered notification, CancellationToken cancellationToken) => EndAsync(notification, cancellationToken);
 
-    public ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken) => ApplyAsync(notification, cancellationToken);
+    public ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken) => EndAsync(notification, cancellationToken);
+
+    /// <summary>The order ended: its open alerts resolve themselves in the same change, before the final status.</summary>
+    private async ValueTask EndAsync(IOrderNotification change, CancellationToken cancellationToken) =>
+        await ChangeAsync(change, async (l, token) =>
+        {
+            if (change.Version <= l.OrderVersion)
+            {
+                return false;
+            }
+
+            await alerts.ResolveWithinAsync(l, null, null, clock.GetUtcNow(), token);
+            return l.ApplyOrderChange(change, clock.GetUtcNow());
+        }, cancellationToken);
 
     private async ValueTask ApplyAsync(IOrderNotification change, CancellationToken cancellationToken) =>
         await ChangeAsync(change, l => l.ApplyOrderChange(change, clock.GetUtcNow()), cancellationToken);
 
-    private async Task<LiveOrder?> ChangeAsync(IOrderNotification change, Func<LiveOrder, bool> apply, CancellationToken cancellationToken)
+    private Task<LiveOrder?> ChangeAsync(IOrderNotification change, Func<LiveOrder, bool> apply, CancellationToken cancellationToken) =>
+        ChangeAsync(change, (live, _) => Task.FromResult(apply(live)), cancellationToken);
+
+    private async Task<LiveOrder?> ChangeAsync(
+        IOrderNotification change, Func<LiveOrder, CancellationToken, Task<bool>> apply, CancellationToken cancellationToken)
     {
         if (!await db.LiveOrders.AnyAsync(l => l.OrderId == change.OrderId, cancellationToken))
         {

@@ -68,6 +68,87 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.ToTable("outbox_messages", "tracking");
                 });
 
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.Alert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("char(32)")
+                        .HasColumnName("id")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("float")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("float")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("char(32)")
+                        .HasColumnName("order_id")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("raised_at");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<bool>("Retroactive")
+                        .HasColumnType("bit")
+                        .HasColumnName("retroactive");
+
+                    b.Property<string>("RiderId")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("rider_id");
+
+                    b.Property<byte>("Status")
+                        .HasColumnType("tinyint")
+                        .HasColumnName("status");
+
+                    b.Property<byte>("Type")
+                        .HasColumnType("tinyint")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "Type")
+                        .IsUnique()
+                        .HasFilter("status <> 3");
+
+                    b.HasIndex("Status", "RaisedAt");
+
+                    b.ToTable("alerts", "tracking");
+                });
+
             modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.LiveOrder", b =>
                 {
                     b.Property<string>("OrderId")
@@ -76,6 +157,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnType("char(32)")
                         .HasColumnName("order_id")
                         .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("assigned_at");
 
                     b.Property<int>("Assignment")
                         .HasColumnType("int")
@@ -124,6 +209,13 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("NextDispatchAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("next_dispatch_at");
+
+                    b.Property<string>("OpenAlerts")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(40)")
+                        .HasColumnName("open_alerts");
 
                     b.Property<long>("OrderVersion")
                         .HasColumnType("bigint")

@@ -59,6 +59,87 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.ToTable("tracking_outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.Alert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id")
+                        .IsFixedLength();
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id")
+                        .IsFixedLength();
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("raised_at");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<bool>("Retroactive")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retroactive");
+
+                    b.Property<string>("RiderId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rider_id");
+
+                    b.Property<byte>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<byte>("Type")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "Type")
+                        .IsUnique()
+                        .HasFilter("status <> 3");
+
+                    b.HasIndex("Status", "RaisedAt");
+
+                    b.ToTable("tracking_alerts", (string)null);
+                });
+
             modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.LiveOrder", b =>
                 {
                     b.Property<string>("OrderId")
@@ -67,6 +148,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("order_id")
                         .IsFixedLength();
+
+                    b.Property<long?>("AssignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("assigned_at");
 
                     b.Property<int>("Assignment")
                         .HasColumnType("INTEGER")
@@ -115,6 +200,13 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.Property<long?>("NextDispatchAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_dispatch_at");
+
+                    b.Property<string>("OpenAlerts")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("open_alerts");
 
                     b.Property<long>("OrderVersion")
                         .HasColumnType("INTEGER")

@@ -1,0 +1,47 @@
+using Mediator;
+
+namespace XiaoxiangTracking.Modules.Tracking.Contracts;
+
+/// <summary>What went wrong with a delivery.</summary>
+public enum AlertType
+{
+    /// <summary>The rider has barely moved for a while, away from the warehouse and the customer.</summary>
+    Stall = 1,
+
+    /// <summary>No position from the rider for a while.</summary>
+    Offline = 2,
+
+    /// <summary>The rider left the route to the customer.</summary>
+    Deviation = 3,
+
+    /// <summary>The promised delivery time is near.</summary>
+    TimeoutWarning = 4,
+
+    /// <summary>The promised delivery time has passed.</summary>
+    Timeout = 5,
+}
+
+/// <summary>An alert was raised on an order (published after it was stored; at most one open per order and type).</summary>
+/// <param name="AlertId">The alert.</param>
+/// <param name="OrderId">The order.</param>
+/// <param name="Type">What went wrong.</param>
+/// <param name="RiderId">The rider concerned, if any.</param>
+/// <param name="Detail">A sentence for ops.</param>
+/// <param name="Retroactive">True when raised over positions that arrived late (an offline batch).</param>
+/// <param name="OccurredAt">When it was raised.</param>
+public sealed record AlertRaised(
+    string AlertId,
+    string OrderId,
+    AlertType Type,
+    string? RiderId,
+    string Detail,
+    bool Retroactive,
+    DateTimeOffset OccurredAt) : INotification;
+
+/// <summary>An alert was resolved: its condition cleared, the order ended, or an operator closed it.</summary>
+/// <param name="AlertId">The alert.</param>
+/// <param name="OrderId">The order.</param>
+/// <param name="Type">What had gone wrong.</param>
+/// <param name="ResolvedBy">The operator, or null when it resolved itself.</param>
+/// <param name="OccurredAt">When it was resolved.</param>
+public sealed record AlertResolved(string AlertId, string OrderId, AlertType Type, string? ResolvedBy, DateTimeOffset OccurredAt) : INotification;
