@@ -12,7 +12,7 @@ namespace XiaoxiangTracking.Tests.Support;
 /// <summary>
 /// The real host over HTTP with its own SQLite file in a fresh folder (one per test class through
 /// <c>IClassFixture</c>, or one per test when created directly). Every order notification the host publishes is
-/// recorded in <see cref="Notifications"/>, as are rider assignments and live-state deltas.
+/// recorded in <see cref="Notifications"/>, as are rider assignments, live-state deltas and alerts.
 /// </summary>
 public class TrackingHostFactory : WebApplicationFactory<Program>
 {
@@ -79,6 +79,8 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
             services.AddScoped<INotificationHandler<OrderCancelled>, RecordingHandler<OrderCancelled>>();
             services.AddScoped<INotificationHandler<RiderAssigned>, RecordingHandler<RiderAssigned>>();
             services.AddScoped<INotificationHandler<OrderTrackingChanged>, RecordingHandler<OrderTrackingChanged>>();
+            services.AddScoped<INotificationHandler<AlertRaised>, RecordingHandler<AlertRaised>>();
+            services.AddScoped<INotificationHandler<AlertResolved>, RecordingHandler<AlertResolved>>();
             if (Clock is not null)
             {
                 services.AddSingleton<TimeProvider>(Clock);

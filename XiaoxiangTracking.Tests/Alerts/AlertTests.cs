@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Orders.Features.ExpireUnpaidOrders;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Alerts;
+
+/// <summary>
+/// The alert rules on a clock the test drives, against the real host: each job is run as Hangfire would run it, by
+/// resolving it from the host's services.
+/// </summary>
+public sealed class AlertTests : IDisposable
+{
+    private readonly TrackingHostFactory _host = new TrackingHostFactory().WithClock();
+    private readonly HttpClient _client;
+
+    public AlertTests() => _client = _host.CreateClient();
+
+    private Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock => _host.Clock!;
+
+    [Fact]
+    public async Task A_rider_is_offline_only_after_the_threshold_and_the_alert_resolves_with_the_next_fix()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+        await _client.ReportAsync(rider, RiderApp.NearWarehouse(500), Clock.GetUtcNow());
+
+        Clock.Advance(TimeSpan.FromSeconds(90));
+        await ScanAsync();
+        (await Unresolved(orderId)).Should().BeEmpty("90 s without a fix is the threshold, not past it");
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await ScanAsync();
+        var raised = (await Unresolved(orderId)).Should().ContainSingle().Subject;
+        raised!["type"]!.GetValue<string>().Should().Be("Offline");
+        raised["riderId"]!.GetValue<string>().Should().Be(rider);
+        await _host.Notifications.WaitFor<AlertRaised>(a => a.OrderId == orderId && a.Type == AlertType.Offline);
+        (await _client.LiveWhen(orderId, l => l["alerts"]!.AsArray().Count == 1))["alerts"]![0]!.GetValue<string>().Should().Be("Offline");
+
+        await _client.ReportAsync(rider, RiderApp.NearWarehouse(600), Clock.GetUtcNow());
+        await ScanAsync();
+
+        (await Unresolved(orderId)).Should().BeEmpty();
+        var resolved = await _host.Notifications.WaitFor<AlertResolved>(a => a.OrderId == orderId && a.Type == AlertType.Offline);
+        resolved.ResolvedBy.Should().BeNull("it resolved itself");
+        (await _client.LiveWhen(orderId, l => l["alerts"]!.AsArray().Count == 0))["alerts"]!.AsArray().Should().BeEmpty();
+        var timeline = await _client.GetFromJsonAsync<JsonArray>($"/api/orders/{orderId}/timeline");
+        timeline!.Select(e => e!["event"]!.GetValue<string>()).Should().ContainInOrder("OfflineAlertRaised", "OfflineAlertResolved");
+    }
+
+    [Fact]
+    public async Task A_rider_reporting_from_one_spot_stalls_exactly_at_the_stall_period_and_recovers_by_moving_on()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+        var spot = RiderApp.NearWarehouse(1500, 800);
+        for (var i = 0; i < 20; i++)
+        {
+            if (i > 0)
+            {
+                Clock.Advance(TimeSpan.FromSeconds(15));
+            }
+
+            // A few metres of GPS noise around one spot, every 15 s, from the moment of assignment.
+            await _client.ReportAsync(rider, RiderApp.Offset(spot.Latitude, spot.Longitude, (i % 2) * 5, 0), Clock.GetUtcNow());
+        }
+
+        // 4 min 59 s after the first fix at the spot: not yet.
+        Clock.Advance(TimeSpan.FromSeconds(14));
+        await ScanAsync();
+        (await Unresolved(orderId)).Should().BeEmpty();
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await ScanAsync();
+        (await Unresolved(orderId)).Should().ContainSingle().Which!["type"]!.GetValue<string>().Should().Be("Stall");
+
+        Clock.Advance(TimeSpan.FromSeconds(15));
+        await _client.ReportAsync(rider, RiderApp.Offset(spot.Latitude, spot.Longitude, 120, 0), Clock.GetUtcNow());
+        await ScanAsync();
+        (await Unresolved(orderId)).Should().BeEmpty("the rider moved on");
+    }
+
+    [Fact]
+    public async Task The_timeout_warning_comes_five_minutes_before_the_promise_the_timeout_at_it_and_delivery_resolves_it()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+        var promised = await PromisedAt(orderId);
+
+        await RideUntil(rider, promised - TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+        await ScanAsync();
+        (await Unresolved(orderId)).Should().BeEmpty();
+
+        await RideUntil(rider, promised - TimeSpan.FromMinutes(5));
+        await ScanAsync();
+        (await Unresolved(orderId)).Select(a => a!["type"]!.GetValue<string>()).Should().Equal("TimeoutWarning");
+
+        await RideUntil(rider, promised);
+        await ScanAsync();
+        (await Unresolved(orderId)).Select(a => a!["type"]!.GetValue<string>()).Should().Equal("Timeout");
+
+        (await _client.DeliveredAsync(orderId, rider)).EnsureSuccessStatusCode();
+        await _host.Notifications.WaitFor<AlertResolved>(a => a.OrderId == orderId && a.Type == AlertType.Timeout);
+        (await Unresolved(orderId)).Should().BeEmpty();
+        var all = await _client.GetFromJsonAsync<JsonArray>($"/api/tracking/alerts?orderId={orderId}&unresolved=false");
+        all!.Select(a => (a!["type"]!.GetValue<string>(), a["status"]!.GetValue<string>()))
+            .Should().BeEquivalentTo([("TimeoutWarning", "Resolved"), ("Timeout", "Resolved")]);
+    }
+
+    [Fact]
+    public async Task Two_scans_at_once_and_again_leave_exactly_one_open_alert()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+        await _client.ReportAsync(rider, RiderApp.NearWarehouse(500), Clock.GetUtcNow());
+        Clock.Advance(TimeSpan.FromMinutes(3));
+
+        await Task.WhenAll(ScanAsync(), ScanAsync(), ScanAsync());
+        await ScanAsync();
+
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        (await db.Alerts.CountAsync(a => a.OrderId == orderId)).Should().Be(1);
+        _host.Notifications.Published.OfType<AlertRaised>().Count(a => a.OrderId == orderId).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Ops_acknowledge_and_resolve_an_alert_and_bad_requests_are_refused()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        await ScanAsync();
+        var alertId = (await Unresolved(orderId)).Single()!["id"]!.GetValue<string>();
+
+        var acknowledged = await (await _client.PostAsJsonAsync($"/api/tracking/alerts/{alertId}/acknowledge", new { operatorId = "ops-li" })).ReadJsonAsync();
+        var resolved = await (await _client.PostAsJsonAsync($"/api/tracking/alerts/{alertId}/resolve", new { operatorId = "ops-li" })).ReadJsonAsync();
+        var again = await _client.PostAsJsonAsync($"/api/tracking/alerts/{alertId}/acknowledge", new { operatorId = "ops-li" });
+        var unknown = await _client.PostAsJsonAsync("/api/tracking/alerts/00000000000000000000000000000000/resolve", new { operatorId = "ops-li" });
+        var invalid = await _client.PostAsJsonAsync($"/api/tracking/alerts/{alertId}/resolve", new { operatorId = "" });
+
+        acknowledged["status"]!.GetValue<string>().Should().Be("Acknowledged");
+        acknowledged["acknowledgedBy"]!.GetValue<string>().Should().Be("ops-li");
+        resolved["status"]!.GetValue<string>().Should().Be("Resolved");
+        resolved["resolvedBy"]!.GetValue<string>().Should().Be("ops-li");
+        again.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        _ = rider;
+    }
+
+    [Fact]
+    public async Task An_order_unpaid_past_the_payment_timeout_is_cancelled_with_the_reason_and_notified()
+    {
+        var unpaid = await _client.PlaceAsync();
+        var paid = await _client.PlaceAsync();
+        (await _client.PayAsync(paid.Id(), paid.Total())).EnsureSuccessStatusCode();
+
+        Clock.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        (await ExpireAsync()).Should().Be(0);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        (await ExpireAsync()).Should().Be(1);
+        (await ExpireAsync()).Should().Be(0, "running again changes nothing");
+
+        var cancelled = await _host.Notifications.WaitFor<OrderCancelled>(c => c.OrderId == unpaid.Id());
+        cancelled.Reason.Should().Be(ExpireUnpaidOrders.Reason);
+        cancelled.PreviousStatus.Should().Be(OrderStatus.PendingPayment);
+        (await (await _client.GetAsync($"/api/orders/{paid.Id()}")).ReadJsonAsync())["status"]!.GetValue<int>().Should().Be(2);
+        (await (await _client.GetAsync($"/api/orders/{unpaid.Id()}")).ReadJsonAsync())["status"]!.GetValue<int>().Should().Be(5);
+    }
+
+    public void Dispose() => _host.Dispose();
+
+    private async Task<(string OrderId, string RiderId)> DeliveringOrder()
+    {
+        var rider = RiderApp.NewRider();
+        var order = await _client.PlaceAsync();
+        (await _client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+        (await _client.PickedAsync(order.Id(), rider)).EnsureSuccessStatusCode();
+        await _host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == order.Id() && d.Version == 3);
+        return (order.Id(), rider);
+    }
+
+    private async Task<DateTimeOffset> PromisedAt(string orderId) =>
+        (await (await _client.GetAsync($"/api/orders/{orderId}")).ReadJsonAsync())["promisedDeliveryAt"]!.GetValue<DateTimeOffset>();
+
+    private double _travelled;
+
+    /// <summary>A rider riding on at 7 m/s and reporting every 15 s until <paramref name="until"/>, so only the timeout rules can fire.</summary>
+    private async Task RideUntil(string rider, DateTimeOffset until)
+    {
+        while (Clock.GetUtcNow() < until)
+        {
+            var step = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(15).Ticks, (until - Clock.GetUtcNow()).Ticks));
+            Clock.Advance(step);
+            _travelled += step.TotalSeconds * 7;
+            await _client.ReportAsync(rider, RiderApp.NearWarehouse(500 + _travelled), Clock.GetUtcNow());
+        }
+    }
+
+    private async Task ScanAsync()
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AlertScan>().RunAsync(CancellationToken.None);
+    }
+
+    private async Task<int> ExpireAsync()
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ExpireUnpaidOrders>().RunAsync(CancellationToken.None);
+    }
+
+    private async Task<JsonArray> Unresolved(string orderId) =>
+        (await _client.GetFromJsonAsync<JsonArray>($"/api/tracking/alerts?orderId={orderId}"))!;
+}
