@@ -58,7 +58,7 @@ public sealed class AlertTests : IDisposable
     public async Task A_rider_reporting_from_one_spot_stalls_exactly_at_the_stall_period_and_recovers_by_moving_on()
     {
         var (orderId, rider) = await DeliveringOrder();
-        var spot = RiderApp.NearWarehouse(1500, 800);
+        var spot = RiderApp.AlongRoute(0.3);
         for (var i = 0; i < 20; i++)
         {
             if (i > 0)
@@ -109,6 +109,59 @@ public sealed class AlertTests : IDisposable
         var all = await _client.GetFromJsonAsync<JsonArray>($"/api/tracking/alerts?orderId={orderId}&unresolved=false");
         all!.Select(a => (a!["type"]!.GetValue<string>(), a["status"]!.GetValue<string>()))
             .Should().BeEquivalentTo([("TimeoutWarning", "Resolved"), ("Timeout", "Resolved")]);
+    }
+
+    [Fact]
+    public async Task Leaving_the_route_raises_a_deviation_as_the_positions_arrive_and_returning_resolves_it()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+        await RideAlong(rider, 0.03, 0.06, 0.09);
+        var turn = RiderApp.AlongRoute(0.09);
+
+        // Veering north: 300 m off is within the corridor; 600 m and 750 m off are two fixes off route, not yet three.
+        await Report(rider, RiderApp.Offset(turn.Latitude, turn.Longitude, 300, 0), seconds: 30);
+        await Report(rider, RiderApp.Offset(turn.Latitude, turn.Longitude, 600, 0), seconds: 30);
+        await Report(rider, RiderApp.Offset(turn.Latitude, turn.Longitude, 750, 0));
+        await Eventually.Until(async () => await Evaluated(orderId, rider));
+        (await Unresolved(orderId)).Should().BeEmpty();
+
+        // No scan here: the third fix off route raises it as it arrives.
+        await Report(rider, RiderApp.Offset(turn.Latitude, turn.Longitude, 900, 0));
+        var raised = await _host.Notifications.WaitFor<AlertRaised>(a => a.OrderId == orderId && a.Type == AlertType.Deviation);
+        raised.Detail.Should().Contain("off the route");
+
+        await Report(rider, RiderApp.AlongRoute(0.1), seconds: 60);
+        await _host.Notifications.WaitFor<AlertResolved>(a => a.OrderId == orderId && a.Type == AlertType.Deviation);
+    }
+
+    [Fact]
+    public async Task Riding_away_from_the_customer_along_the_route_is_a_deviation_too()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+
+        await RideAlong(rider, 0.40, 0.37, 0.34, 0.31);
+
+        (await _host.Notifications.WaitFor<AlertRaised>(a => a.OrderId == orderId && a.Type == AlertType.Deviation))
+            .Detail.Should().Contain("Moving away");
+    }
+
+    [Fact]
+    public async Task Entering_the_customers_arrival_radius_is_marked_on_the_timeline_once()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+
+        await Report(rider, RiderApp.AlongRoute(0.98), seconds: 600);
+        await RideAlong(rider, 0.995, 0.998, 1.0);
+
+        var timeline = await Eventually.Until(async () =>
+            await _client.GetFromJsonAsync<JsonArray>($"/api/orders/{orderId}/timeline") is { } t
+            && t.Any(e => e!["event"]!.GetValue<string>() == "ArrivedAtCustomer") ? t : null);
+        await Eventually.Until(async () => await Evaluated(orderId, rider));
+        timeline = (await _client.GetFromJsonAsync<JsonArray>($"/api/orders/{orderId}/timeline"))!;
+        timeline.Count(e => e!["event"]!.GetValue<string>() == "ArrivedAtCustomer").Should().Be(1);
+        var arrived = timeline.Single(e => e!["event"]!.GetValue<string>() == "ArrivedAtCustomer")!;
+        arrived["operatorId"]!.GetValue<string>().Should().Be(rider);
+        arrived["latitude"]!.GetValue<double>().Should().BeApproximately(RiderApp.AlongRoute(0.995).Latitude, 1e-9);
     }
 
     [Fact]
@@ -183,20 +236,49 @@ public sealed class AlertTests : IDisposable
         return (order.Id(), rider);
     }
 
+    /// <summary>Reports every 15 s at the given fractions of the way to the customer.</summary>
+    private async Task RideAlong(string rider, params double[] fractions)
+    {
+        foreach (var fraction in fractions)
+        {
+            await Report(rider, RiderApp.AlongRoute(fraction));
+        }
+    }
+
+    private async Task Report(string rider, (double Latitude, double Longitude) at, int seconds = 15)
+    {
+        Clock.Advance(TimeSpan.FromSeconds(seconds));
+        await _client.ReportAsync(rider, at, Clock.GetUtcNow());
+    }
+
+    /// <summary>Whether the rules have seen the rider's latest fix (the move evaluator works after the reply).</summary>
+    private async Task<bool> Evaluated(string orderId, string rider)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var queue = scope.ServiceProvider.GetRequiredService<MoveEvaluationQueue>();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        var latest = await db.RiderFixes.SingleAsync(f => f.RiderId == rider);
+        var live = await db.LiveOrders.SingleAsync(l => l.OrderId == orderId);
+        return queue.Reader.Count == 0 && live.FixTime == latest.FixTime;
+    }
+
     private async Task<DateTimeOffset> PromisedAt(string orderId) =>
         (await (await _client.GetAsync($"/api/orders/{orderId}")).ReadJsonAsync())["promisedDeliveryAt"]!.GetValue<DateTimeOffset>();
 
     private double _travelled;
 
-    /// <summary>A rider riding on at 7 m/s and reporting every 15 s until <paramref name="until"/>, so only the timeout rules can fire.</summary>
+    /// <summary>
+    /// A rider riding towards the customer (6.5 km away) at 4 m/s and reporting every 15 s until <paramref name="until"/>,
+    /// so only the timeout rules can fire.
+    /// </summary>
     private async Task RideUntil(string rider, DateTimeOffset until)
     {
         while (Clock.GetUtcNow() < until)
         {
             var step = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(15).Ticks, (until - Clock.GetUtcNow()).Ticks));
             Clock.Advance(step);
-            _travelled += step.TotalSeconds * 7;
-            await _client.ReportAsync(rider, RiderApp.NearWarehouse(500 + _travelled), Clock.GetUtcNow());
+            _travelled += step.TotalSeconds * 4;
+            await _client.ReportAsync(rider, RiderApp.AlongRoute(Math.Min(0.99, _travelled / 6_500)), Clock.GetUtcNow());
         }
     }
 

@@ -20,6 +20,10 @@ public static class RiderApp
     public static (double Latitude, double Longitude) NearWarehouse(double northMeters, double eastMeters = 0) =>
         Offset(31.22, 121.54, northMeters, eastMeters);
 
+    /// <summary>The point a <paramref name="fraction"/> of the way from the warehouse to the customer of <see cref="OrderRequests.NewOrder"/>.</summary>
+    public static (double Latitude, double Longitude) AlongRoute(double fraction) =>
+        (31.22 + ((31.2304 - 31.22) * fraction), 121.54 + ((121.4737 - 121.54) * fraction));
+
     public static async Task ReportAsync(this HttpClient client, string riderId, (double Latitude, double Longitude) at, DateTimeOffset fixTime)
     {
         var response = await client.PostAsJsonAsync("/api/tracking/positions", new JsonObject

@@ -15,4 +15,23 @@ public static class GeoDistance
     }
 
     private static double DegreesToRadians(double degrees) => degrees * Math.PI / 180;
+
+    /// <summary>
+    /// Distance in metres from <paramref name="point"/> to the segment <paramref name="from"/>–<paramref name="to"/>, on a
+    /// local plane around <paramref name="from"/> (equirectangular: exact enough across a city).
+    /// </summary>
+    public static double ToSegmentMeters(GeoCoordinate point, GeoCoordinate from, GeoCoordinate to)
+    {
+        const double metersPerDegree = 111_320;
+        var cosLatitude = Math.Cos(DegreesToRadians(from.Latitude));
+        (double X, double Y) Local(GeoCoordinate c) =>
+            ((c.Longitude - from.Longitude) * cosLatitude * metersPerDegree, (c.Latitude - from.Latitude) * metersPerDegree);
+
+        var (px, py) = Local(point);
+        var (bx, by) = Local(to);
+        var lengthSquared = (bx * bx) + (by * by);
+        var t = lengthSquared == 0 ? 0 : Math.Clamp(((px * bx) + (py * by)) / lengthSquared, 0, 1);
+        var (dx, dy) = (px - (t * bx), py - (t * by));
+        return Math.Sqrt((dx * dx) + (dy * dy));
+    }
 }

@@ -54,6 +54,9 @@ public static class TrackingModule
         services.AddValidatedOptions<AlertOptions>(builder.Configuration, AlertOptions.SectionName);
         services.AddScoped<AlertBook>();
         services.AddScoped<AlertScan>();
+        services.AddScoped<DeliveryRules>();
+        services.AddSingleton<MoveEvaluationQueue>();
+        services.AddHostedService<MoveEvaluator>();
         services.AddHostedService<AlertScanSchedule>();
         services.AddValidatorsFromAssembly(typeof(TrackingModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHealthChecks().AddModuleDatabaseCheck<TrackingDbContext>("tracking-database");

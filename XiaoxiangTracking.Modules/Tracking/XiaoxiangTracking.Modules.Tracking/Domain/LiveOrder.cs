@@ -48,6 +48,12 @@ internal sealed class LiveOrder : AggregateRoot
 
     public DateTimeOffset? NextDispatchAt { get; private set; }
 
+    /// <summary>When the rider reached the warehouse (or took the order there): the delivery ride starts.</summary>
+    public DateTimeOffset? ArrivedAtWarehouseAt { get; private set; }
+
+    /// <summary>When the rider first came within arrival distance of the customer.</summary>
+    public DateTimeOffset? ArrivedAtCustomerAt { get; private set; }
+
     /// <summary>When the current rider was assigned.</summary>
     public DateTimeOffset? AssignedAt { get; private set; }
 
@@ -145,6 +151,8 @@ internal sealed class LiveOrder : AggregateRoot
         Status = picked.Status;
         if (picked.RiderId is { } riderId)
         {
+            // Handed over at the warehouse: the rider is there.
+            ArrivedAtWarehouseAt = picked.OccurredAt;
             AssignTo(riderId, riderFix, AssignmentSource.Warehouse, null, null, now);
         }
         else
@@ -186,6 +194,30 @@ internal sealed class LiveOrder : AggregateRoot
         IReadOnlyList<AlertType> sorted = [.. alerts.Order()];
         OpenAlerts = string.Join(',', sorted.Select(a => ((int)a).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, sorted));
+        return true;
+    }
+
+    /// <summary>The rider came within arrival distance of the warehouse; false when already recorded.</summary>
+    public bool ArriveAtWarehouse(DateTimeOffset at)
+    {
+        if (ArrivedAtWarehouseAt is not null)
+        {
+            return false;
+        }
+
+        ArrivedAtWarehouseAt = at;
+        return true;
+    }
+
+    /// <summary>The rider came within arrival distance of the customer; false when already recorded.</summary>
+    public bool ArriveAtCustomer(DateTimeOffset at)
+    {
+        if (ArrivedAtCustomerAt is not null)
+        {
+            return false;
+        }
+
+        ArrivedAtCustomerAt = at;
         return true;
     }
 

@@ -74,6 +74,14 @@ internal sealed class OrderTrackingEntry : AggregateRoot
 
     public const string AssignmentEvent = "RiderAssigned";
 
+    /// <summary>The rider entered the arrival radius of the warehouse or the customer (geofence).</summary>
+    public static OrderTrackingEntry ForArrival(LiveOrder live, string eventType, Shared.Domain.GeoCoordinate at, DateTimeOffset fixTime) =>
+        new(live.OrderId, null, eventType, (byte)live.Status, at.Latitude, at.Longitude, null, live.RiderId, Domain.OperatorType.Rider, fixTime);
+
+    public const string ArrivedAtWarehouseEvent = "ArrivedAtWarehouse";
+
+    public const string ArrivedAtCustomerEvent = "ArrivedAtCustomer";
+
     /// <summary>An alert raised or resolved on the order, where the rider was (when known).</summary>
     public static OrderTrackingEntry ForAlert(Alert alert, byte status, bool raised, DateTimeOffset now) =>
         new(alert.OrderId, null, $"{alert.Type}Alert{(raised ? "Raised" : "Resolved")}", status, alert.Latitude, alert.Longitude,

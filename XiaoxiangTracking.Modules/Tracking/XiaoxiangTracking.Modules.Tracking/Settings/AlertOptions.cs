@@ -30,6 +30,28 @@ internal sealed class AlertOptions
     [Range(10, 2_000)]
     public double ArrivalRadiusMeters { get; set; } = 100;
 
+    /// <summary>
+    /// A rider farther than this from the straight warehouse → customer corridor is off route (default 500 m: city
+    /// streets wind, a corridor does not).
+    /// </summary>
+    [Range(50, 10_000)]
+    public double DeviationMeters { get; set; } = 500;
+
+    /// <summary>
+    /// Consecutive fixes that must be off route — or each farther from the customer than the one before — before a
+    /// deviation is raised (default 3, 45 s of reports), so a single bad fix or a detour around a block does not.
+    /// </summary>
+    [Range(2, 50)]
+    public int DeviationFixes { get; set; } = 3;
+
+    /// <summary>How much farther from the customer those fixes must have taken the rider to count as moving away (default 200 m).</summary>
+    [Range(10, 10_000)]
+    public double MovingAwayMeters { get; set; } = 200;
+
+    /// <summary>Positions waiting to be evaluated against the rules as they arrive (default 10,000); beyond that the scan catches up.</summary>
+    [Range(100, 1_000_000)]
+    public int EvaluationQueueCapacity { get; set; } = 10_000;
+
     /// <summary>How long before the promised time the timeout warning is raised (default 5 min).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "02:00:00")]
     public TimeSpan TimeoutWarningBefore { get; set; } = TimeSpan.FromMinutes(5);

@@ -57,4 +57,34 @@ internal static class AlertRules
 
         return since.All(f => GeoDistance.Meters(anchor.Location, f.Location) < options.StallRadiusMeters);
     }
+
+    /// <summary>
+    /// Off route: after pick-up, the last <see cref="AlertOptions.DeviationFixes"/> fixes are all farther than
+    /// <see cref="AlertOptions.DeviationMeters"/> from the warehouse → customer corridor, or each is farther from the
+    /// customer than the one before and together they took the rider <see cref="AlertOptions.MovingAwayMeters"/> away.
+    /// Returns why, or null when the rider is on route.
+    /// </summary>
+    public static string? Deviation(IReadOnlyList<Fix> fixesSincePickUpOldestFirst, GeoCoordinate warehouse, GeoCoordinate customer, AlertOptions options)
+    {
+        if (fixesSincePickUpOldestFirst.Count < options.DeviationFixes)
+        {
+            return null;
+        }
+
+        var last = fixesSincePickUpOldestFirst.Skip(fixesSincePickUpOldestFirst.Count - options.DeviationFixes).ToList();
+        var offRoute = last.Select(f => GeoDistance.ToSegmentMeters(f.Location, warehouse, customer)).ToList();
+        if (offRoute.All(d => d > options.DeviationMeters))
+        {
+            return $"{offRoute[^1]:0} m off the route to the customer for {last.Count} fixes.";
+        }
+
+        var toCustomer = last.Select(f => GeoDistance.Meters(f.Location, customer)).ToList();
+        var fartherEachTime = toCustomer.Zip(toCustomer.Skip(1)).All(pair => pair.Second > pair.First);
+        if (fartherEachTime && toCustomer[^1] - toCustomer[0] >= options.MovingAwayMeters)
+        {
+            return $"Moving away from the customer: {toCustomer[^1] - toCustomer[0]:0} m farther over {last.Count} fixes.";
+        }
+
+        return null;
+    }
 }

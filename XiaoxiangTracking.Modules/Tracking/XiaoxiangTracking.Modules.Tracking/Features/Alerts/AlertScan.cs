@@ -11,11 +11,11 @@ using XiaoxiangTracking.Modules.Tracking.Settings;
 namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 
 /// <summary>
-/// The recurring safety net (<see cref="AlertOptions.ScanCron"/>, every minute): evaluates the timeout, offline and
-/// stall rules for every active order, raising what holds and resolving what no longer does. Idempotent — run twice,
-/// or twice at once, it leaves the same alerts.
+/// The recurring safety net (<see cref="AlertOptions.ScanCron"/>, every minute): evaluates the timeout rules and the
+/// rider rules (<see cref="DeliveryRules"/>) for every active order, raising what holds and resolving what no longer
+/// does. Idempotent — run twice, or twice at once, it leaves the same alerts.
 /// </summary>
-internal sealed class AlertScan(TrackingDbContext db, AlertBook alerts, IOptions<AlertOptions> options, TimeProvider clock)
+internal sealed class AlertScan(TrackingDbContext db, AlertBook alerts, DeliveryRules rules, IOptions<AlertOptions> options, TimeProvider clock)
 {
     public const string RecurringJobId = "alerts-scan";
 
@@ -29,10 +29,7 @@ internal sealed class AlertScan(TrackingDbContext db, AlertBook alerts, IOptions
         foreach (var order in orders)
         {
             await TimeoutsAsync(order, now, settings, cancellationToken);
-            if (order is { Status: OrderStatus.Delivering, RiderId: { } riderId, AssignedAt: { } assignedAt })
-            {
-                await RiderAsync(order, riderId, assignedAt, now, settings, cancellationToken);
-            }
+            await rules.EvaluateRiderAsync(order, now, cancellationToken);
         }
     }
 
@@ -49,41 +46,6 @@ internal sealed class AlertScan(TrackingDbContext db, AlertBook alerts, IOptions
             await alerts.RaiseAsync(order.OrderId, AlertType.TimeoutWarning, order.RiderId,
                 $"Promised for {order.PromisedDeliveryAt:HH:mm} UTC, {(order.PromisedDeliveryAt - now).TotalMinutes:0} min from now.",
                 null, false, cancellationToken);
-        }
-    }
-
-    private async Task RiderAsync(
-        LiveOrder order, string riderId, DateTimeOffset assignedAt, DateTimeOffset now, AlertOptions settings, CancellationToken cancellationToken)
-    {
-        var latest = await db.RiderFixes.AsNoTracking().Where(f => f.RiderId == riderId)
-            .Select(f => (DateTimeOffset?)f.FixTime).SingleOrDefaultAsync(cancellationToken);
-        var offline = AlertRules.IsOffline(now, latest, assignedAt, settings);
-        await ApplyAsync(order, AlertType.Offline, offline, riderId,
-            $"No position from rider {riderId} since {(latest ?? assignedAt):HH:mm:ss} UTC.", null, cancellationToken);
-
-        // An anchor fix before the stall period is needed; older than the offline threshold before it, the rider was offline.
-        var from = now - settings.StallAfter - settings.OfflineAfter;
-        var fixes = await db.RiderPositions.AsNoTracking()
-            .Where(p => p.RiderId == riderId && p.FixTime >= from && p.FixTime <= now)
-            .OrderBy(p => p.FixTime)
-            .Select(p => new Fix(p.FixTime, p.Latitude, p.Longitude))
-            .ToListAsync(cancellationToken);
-        var stalled = !offline && AlertRules.IsStalled(now, fixes, assignedAt, order.WarehouseLocation, order.DeliveryLocation, settings);
-        await ApplyAsync(order, AlertType.Stall, stalled, riderId,
-            $"Rider {riderId} has moved less than {settings.StallRadiusMeters:0} m in {settings.StallAfter.TotalMinutes:0} min.",
-            fixes.Count > 0 ? fixes[^1].Location : null, cancellationToken);
-    }
-
-    private async Task ApplyAsync(
-        LiveOrder order, AlertType type, bool holds, string riderId, string detail, Shared.Domain.GeoCoordinate? at, CancellationToken cancellationToken)
-    {
-        if (holds)
-        {
-            await alerts.RaiseAsync(order.OrderId, type, riderId, detail, at, false, cancellationToken);
-        }
-        else if (order.Alerts.Contains(type))
-        {
-            await alerts.ResolveAsync(order.OrderId, type, null, cancellationToken);
         }
     }
 }

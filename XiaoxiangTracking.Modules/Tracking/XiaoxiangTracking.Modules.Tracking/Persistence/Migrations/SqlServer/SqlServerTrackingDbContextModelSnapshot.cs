@@ -158,6 +158,14 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnName("order_id")
                         .IsFixedLength();
 
+                    b.Property<DateTimeOffset?>("ArrivedAtCustomerAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("arrived_at_customer_at");
+
+                    b.Property<DateTimeOffset?>("ArrivedAtWarehouseAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("arrived_at_warehouse_at");
+
                     b.Property<DateTimeOffset?>("AssignedAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("assigned_at");

@@ -149,6 +149,14 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasColumnName("order_id")
                         .IsFixedLength();
 
+                    b.Property<long?>("ArrivedAtCustomerAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("arrived_at_customer_at");
+
+                    b.Property<long?>("ArrivedAtWarehouseAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("arrived_at_warehouse_at");
+
                     b.Property<long?>("AssignedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("assigned_at");

@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using XiaoxiangTracking.Modules.Shared.Domain;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Modules.Tracking.Settings;
+
+namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
+
+/// <summary>
+/// The rider rules of one delivery at one moment — arrival at the warehouse or the customer (timeline), offline,
+/// stall and deviation (alerts) — evaluated the same way on each incoming position and by the recurring scan.
+/// </summary>
+internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOptions<AlertOptions> options)
+{
+    public async Task EvaluateRiderAsync(LiveOrder order, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (order is not { IsActive: true, Status: Orders.Contracts.OrderStatus.Delivering, RiderId: { } riderId, AssignedAt: { } assignedAt })
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        var latest = await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == riderId, cancellationToken);
+        var offline = AlertRules.IsOffline(now, latest?.FixTime, assignedAt, settings);
+        await ApplyAsync(order, AlertType.Offline, offline ? $"No position from rider {riderId} since {(latest?.FixTime ?? assignedAt):HH:mm:ss} UTC." : null,
+            latest?.Location, cancellationToken);
+        if (latest is not null && latest.FixTime >= assignedAt)
+        {
+            order = await ArrivalsAsync(order, latest, cancellationToken) ?? order;
+        }
+
+        // An anchor fix before the stall period is needed; older than the offline threshold before it, the rider was offline.
+        var from = now - settings.StallAfter - settings.OfflineAfter;
+        var recent = await Fixes(riderId, from, now, newestFirst: false, int.MaxValue, cancellationToken);
+        var stalled = !offline && AlertRules.IsStalled(now, recent, assignedAt, order.WarehouseLocation, order.DeliveryLocation, settings);
+        await ApplyAsync(order, AlertType.Stall,
+            stalled ? $"Rider {riderId} has moved less than {settings.StallRadiusMeters:0} m in {settings.StallAfter.TotalMinutes:0} min." : null,
+            recent.Count > 0 ? recent[^1].Location : null, cancellationToken);
+
+        if (order.ArrivedAtWarehouseAt is { } pickedUp && order.ArrivedAtCustomerAt is null)
+        {
+            var sincePickUp = (await Fixes(riderId, pickedUp, now, newestFirst: true, settings.DeviationFixes, cancellationToken))
+                .AsEnumerable().Reverse().ToList();
+            var deviation = AlertRules.Deviation(sincePickUp, order.WarehouseLocation, order.DeliveryLocation, settings);
+            await ApplyAsync(order, AlertType.Deviation, deviation is null ? null : $"Rider {riderId}: {deviation}",
+                sincePickUp.Count > 0 ? sincePickUp[^1].Location : null, cancellationToken);
+        }
+        else if (order.Alerts.Contains(AlertType.Deviation))
+        {
+            // Arrived at the customer: whatever route it took, it is no longer off route.
+            await alerts.ResolveAsync(order.OrderId, AlertType.Deviation, null, cancellationToken);
+        }
+    }
+
+    /// <summary>The rider's fixes in a time range, in time order either way, at most <paramref name="take"/> of them.</summary>
+    private Task<List<Fix>> Fixes(string riderId, DateTimeOffset from, DateTimeOffset until, bool newestFirst, int take, CancellationToken cancellationToken)
+    {
+        var range = db.RiderPositions.AsNoTracking().Where(p => p.RiderId == riderId && p.FixTime >= from && p.FixTime <= until);
+        var ordered = newestFirst ? range.OrderByDescending(p => p.FixTime) : range.OrderBy(p => p.FixTime);
+        return ordered.Take(take).Select(p => new Fix(p.FixTime, p.Latitude, p.Longitude)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The geofences: entering the arrival radius of the warehouse, then of the customer, goes on the timeline once.</summary>
+    private async Task<LiveOrder?> ArrivalsAsync(LiveOrder order, RiderFix latest, CancellationToken cancellationToken)
+    {
+        var radius = options.Value.ArrivalRadiusMeters;
+        var atWarehouse = order.ArrivedAtWarehouseAt is null && GeoDistance.Meters(latest.Location, order.WarehouseLocation) <= radius;
+        var atCustomer = order.ArrivedAtCustomerAt is null && GeoDistance.Meters(latest.Location, order.DeliveryLocation) <= radius;
+        if (!atWarehouse && !atCustomer)
+        {
+            return null;
+        }
+
+        return await LiveOrderChanges.SaveAsync(db, order.OrderId, live =>
+        {
+            var changed = false;
+            if (atWarehouse && live.ArriveAtWarehouse(latest.FixTime))
+            {
+                db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtWarehouseEvent, latest.Location, latest.FixTime));
+                changed = true;
+            }
+
+            if (atCustomer && live.ArriveAtCustomer(latest.FixTime))
+            {
+                db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtCustomerEvent, latest.Location, latest.FixTime));
+                changed = true;
+            }
+
+            return changed;
+        }, cancellationToken);
+    }
+
+    /// <summary>Raises the alert when <paramref name="detail"/> says the rule holds; resolves an open one when it does not.</summary>
+    private async Task ApplyAsync(LiveOrder order, AlertType type, string? detail, GeoCoordinate? at, CancellationToken cancellationToken)
+    {
+        if (detail is not null)
+        {
+            await alerts.RaiseAsync(order.OrderId, type, order.RiderId, detail, at, false, cancellationToken);
+        }
+        else if (order.Alerts.Contains(type))
+        {
+            await alerts.ResolveAsync(order.OrderId, type, null, cancellationToken);
+        }
+    }
+}
