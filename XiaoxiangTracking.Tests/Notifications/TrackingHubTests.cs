@@ -7,7 +7,7 @@ using XiaoxiangTracking.Tests.Support;
 
 namespace XiaoxiangTracking.Tests.Notifications;
 
-public class TrackingHubTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyEtaHostFactory>
 {
     private readonly HttpClient _client = host.CreateClient();
 

@@ -9,7 +9,7 @@ using XiaoxiangTracking.Tests.Support;
 
 namespace XiaoxiangTracking.Tests.Tracking;
 
-public class LiveStateTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
+public class LiveStateTests(SteadyEtaHostFactory host) : IClassFixture<SteadyEtaHostFactory>
 {
     private readonly HttpClient _client = host.CreateClient();
 

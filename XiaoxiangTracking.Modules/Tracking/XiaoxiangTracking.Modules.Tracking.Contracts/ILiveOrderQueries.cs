@@ -16,6 +16,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Contracts;
 /// <param name="DeliveryAddress">The delivery address as written by the customer.</param>
 /// <param name="UpdatedAt">When the state last changed.</param>
 /// <param name="Alerts">The alert types open on the order.</param>
+/// <param name="Eta">The arrival estimate while delivering.</param>
 public sealed record LiveOrderSnapshot(
     string OrderId,
     long Version,
@@ -28,7 +29,8 @@ public sealed record LiveOrderSnapshot(
     GeoCoordinate DeliveryLocation,
     string DeliveryAddress,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<AlertType> Alerts);
+    IReadOnlyList<AlertType> Alerts,
+    LiveEta? Eta);
 
 /// <summary>Reads of orders' live state for other modules (the Tracking module answers them from its cache and tables).</summary>
 public interface ILiveOrderQueries

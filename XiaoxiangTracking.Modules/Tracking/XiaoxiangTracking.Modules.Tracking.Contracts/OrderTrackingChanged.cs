@@ -11,6 +11,13 @@ namespace XiaoxiangTracking.Modules.Tracking.Contracts;
 /// <param name="Heading">Heading in degrees from north, when reported.</param>
 public sealed record LivePosition(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading);
 
+/// <summary>When the order should arrive, with a confidence range.</summary>
+/// <param name="EstimatedAt">The expected arrival time.</param>
+/// <param name="Earliest">The early end of the likely range.</param>
+/// <param name="Latest">The late end of the likely range.</param>
+/// <param name="Learned">True when estimated from past deliveries in the same area and hour; false when from the default speed.</param>
+public sealed record LiveEta(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned);
+
 /// <summary>
 /// A change of an order's live tracking state, as a delta: only the fields that changed are set, the rest are null.
 /// <see cref="Version"/> is the order's tracking version after the change; it increases by exactly one per change, so a
@@ -26,6 +33,7 @@ public sealed record LivePosition(double Latitude, double Longitude, DateTimeOff
 /// <param name="Active">False once the order is completed or cancelled (its last change); null while unchanged.</param>
 /// <param name="OccurredAt">When the change was recorded.</param>
 /// <param name="Alerts">The alert types now open on the order, when that set changed (empty: none open).</param>
+/// <param name="Eta">The new arrival estimate, when it changed by at least a minute.</param>
 public sealed record OrderTrackingChanged(
     string OrderId,
     long Version,
@@ -34,4 +42,5 @@ public sealed record OrderTrackingChanged(
     LivePosition? Position,
     bool? Active,
     DateTimeOffset OccurredAt,
-    IReadOnlyList<AlertType>? Alerts = null) : INotification;
+    IReadOnlyList<AlertType>? Alerts = null,
+    LiveEta? Eta = null) : INotification;

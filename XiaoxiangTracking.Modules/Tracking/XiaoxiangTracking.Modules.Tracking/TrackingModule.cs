@@ -9,6 +9,7 @@ using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
+using XiaoxiangTracking.Modules.Tracking.Features.Eta;
 using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
 using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
@@ -55,6 +56,8 @@ public static class TrackingModule
         services.AddScoped<AlertBook>();
         services.AddScoped<AlertScan>();
         services.AddScoped<DeliveryRules>();
+        services.AddValidatedOptions<EtaOptions>(builder.Configuration, EtaOptions.SectionName);
+        services.AddScoped<EtaEstimator>();
         services.AddSingleton<MoveEvaluationQueue>();
         services.AddHostedService<MoveEvaluator>();
         services.AddHostedService<AlertScanSchedule>();

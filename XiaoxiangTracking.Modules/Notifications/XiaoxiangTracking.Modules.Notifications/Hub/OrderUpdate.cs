@@ -26,6 +26,7 @@ internal sealed record PositionView(double Latitude, double Longitude, DateTimeO
 /// <param name="CustomerId">The customer (ops only; snapshots only).</param>
 /// <param name="WarehouseId">The warehouse (riders and ops; snapshots only).</param>
 /// <param name="Alerts">The alert types open on the order (ops only; in a delta, when the set changed).</param>
+/// <param name="Eta">The arrival estimate and its likely range (in a delta, when it moved by a minute or more).</param>
 internal sealed record OrderUpdate(
     string OrderId,
     long Version,
@@ -37,7 +38,8 @@ internal sealed record OrderUpdate(
     string? DeliveryAddress,
     string? CustomerId,
     string? WarehouseId,
-    IReadOnlyList<string>? Alerts);
+    IReadOnlyList<string>? Alerts,
+    LiveEta? Eta);
 
 /// <summary>The hub's client methods, by name.</summary>
 internal static class ClientMethods
@@ -63,15 +65,18 @@ internal enum Viewer
 /// <summary>The role views of a change or a state (DESIGN: customer, rider and ops see different granularity).</summary>
 internal static class OrderViews
 {
-    public static OrderUpdate Snapshot(LiveOrderSnapshot state, Viewer viewer, int customerDecimals) => viewer switch
+    public static OrderUpdate Snapshot(LiveOrderSnapshot state, Viewer viewer, int customerDecimals) => SnapshotOf(
+        state with { Eta = state.Status == Orders.Contracts.OrderStatus.Delivering ? state.Eta : null }, viewer, customerDecimals);
+
+    private static OrderUpdate SnapshotOf(LiveOrderSnapshot state, Viewer viewer, int customerDecimals) => viewer switch
     {
         Viewer.Customer => new(state.OrderId, state.Version, true, (int)state.Status, null,
             state.Status == Orders.Contracts.OrderStatus.Delivering ? Coarse(state.Position, customerDecimals) : null,
-            state.Active, null, null, null, null),
+            state.Active, null, null, null, null, state.Eta),
         Viewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, Exact(state.Position),
-            state.Active, state.DeliveryAddress, null, state.WarehouseId, null),
+            state.Active, state.DeliveryAddress, null, state.WarehouseId, null, state.Eta),
         _ => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, Exact(state.Position),
-            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts)),
+            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts), state.Eta),
     };
 
     /// <summary>
@@ -81,11 +86,11 @@ internal static class OrderViews
     public static OrderUpdate Delta(OrderTrackingChanged change, Viewer viewer, int customerDecimals) => viewer switch
     {
         Viewer.Customer => new(change.OrderId, change.Version, false, (int?)change.Status, null,
-            Coarse(change.Position, customerDecimals), change.Active, null, null, null, null),
+            Coarse(change.Position, customerDecimals), change.Active, null, null, null, null, change.Eta),
         Viewer.Rider => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, Exact(change.Position),
-            change.Active, null, null, null, null),
+            change.Active, null, null, null, null, change.Eta),
         _ => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, Exact(change.Position),
-            change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts)),
+            change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts), change.Eta),
     };
 
     private static IReadOnlyList<string> Names(IReadOnlyList<AlertType> alerts) => [.. alerts.Select(a => a.ToString())];

@@ -63,6 +63,18 @@ internal sealed class LiveOrder : AggregateRoot
     public IReadOnlyList<AlertType> Alerts =>
         [.. OpenAlerts.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(code => (AlertType)int.Parse(code, System.Globalization.CultureInfo.InvariantCulture))];
 
+    public DateTimeOffset? EtaAt { get; private set; }
+
+    public DateTimeOffset? EtaEarliest { get; private set; }
+
+    public DateTimeOffset? EtaLatest { get; private set; }
+
+    public bool EtaLearned { get; private set; }
+
+    public LiveEta? Eta => EtaAt is { } at && EtaEarliest is { } earliest && EtaLatest is { } latest
+        ? new LiveEta(at, earliest, latest, EtaLearned)
+        : null;
+
     public double? Latitude { get; private set; }
 
     public double? Longitude { get; private set; }
@@ -140,7 +152,7 @@ internal sealed class LiveOrder : AggregateRoot
     /// Delivery started. With the rider the warehouse named, that is the first assignment; without one the order
     /// waits for dispatch, which tries at once and then every retry interval.
     /// </summary>
-    public bool StartDelivery(OrderPicked picked, RiderFix? riderFix, DateTimeOffset now)
+    public bool StartDelivery(OrderPicked picked, RiderFix? riderFix, Func<LiveOrder, LiveEta> estimate, DateTimeOffset now)
     {
         if (picked.Version <= OrderVersion)
         {
@@ -153,7 +165,7 @@ internal sealed class LiveOrder : AggregateRoot
         {
             // Handed over at the warehouse: the rider is there.
             ArrivedAtWarehouseAt = picked.OccurredAt;
-            AssignTo(riderId, riderFix, AssignmentSource.Warehouse, null, null, now);
+            AssignTo(riderId, riderFix, AssignmentSource.Warehouse, null, null, estimate, now);
         }
         else
         {
@@ -167,9 +179,10 @@ internal sealed class LiveOrder : AggregateRoot
 
     /// <summary>
     /// Gives the order to <paramref name="riderId"/> (dispatch's choice or an operator's), starting from the rider's
-    /// latest fix so the customer sees the rider at once.
+    /// latest fix and a first arrival estimate, so the customer sees the rider and the ETA at once.
     /// </summary>
-    public void Assign(string riderId, RiderFix? riderFix, AssignmentSource source, string? operatorId, double? distanceMeters, DateTimeOffset now)
+    public void Assign(
+        string riderId, RiderFix? riderFix, AssignmentSource source, string? operatorId, double? distanceMeters, Func<LiveOrder, LiveEta> estimate, DateTimeOffset now)
     {
         if (!IsActive || Status != OrderStatus.Delivering)
         {
@@ -179,7 +192,7 @@ internal sealed class LiveOrder : AggregateRoot
                 new Dictionary<string, object?> { ["currentStatus"] = (int)Status });
         }
 
-        AssignTo(riderId, riderFix, source, operatorId, distanceMeters, now);
+        AssignTo(riderId, riderFix, source, operatorId, distanceMeters, estimate, now);
     }
 
     /// <summary>An alert of <paramref name="type"/> opened or closed; false when the set of open alerts is unchanged.</summary>
@@ -194,6 +207,27 @@ internal sealed class LiveOrder : AggregateRoot
         IReadOnlyList<AlertType> sorted = [.. alerts.Order()];
         OpenAlerts = string.Join(',', sorted.Select(a => ((int)a).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, sorted));
+        return true;
+    }
+
+    /// <summary>
+    /// A new arrival estimate; it replaces the current one (and is pushed) only when it moves it, or an end of its range,
+    /// by at least <paramref name="threshold"/>, so the customer's screen does not flicker with every fix.
+    /// </summary>
+    public bool UpdateEta(LiveEta eta, TimeSpan threshold, DateTimeOffset now)
+    {
+        static bool Moved(DateTimeOffset? before, DateTimeOffset after, TimeSpan threshold) =>
+            before is not { } was || (after - was).Duration() >= threshold;
+
+        if (Status != OrderStatus.Delivering || !IsActive
+            || !(Moved(EtaAt, eta.EstimatedAt, threshold) || Moved(EtaEarliest, eta.Earliest, threshold) || Moved(EtaLatest, eta.Latest, threshold)
+                 || EtaLearned != eta.Learned))
+        {
+            return false;
+        }
+
+        (EtaAt, EtaEarliest, EtaLatest, EtaLearned) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned);
+        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, null, eta));
         return true;
     }
 
@@ -228,7 +262,8 @@ internal sealed class LiveOrder : AggregateRoot
         NextDispatchAt = now + retryAfter;
     }
 
-    private void AssignTo(string riderId, RiderFix? riderFix, AssignmentSource source, string? operatorId, double? distanceMeters, DateTimeOffset now)
+    private void AssignTo(
+        string riderId, RiderFix? riderFix, AssignmentSource source, string? operatorId, double? distanceMeters, Func<LiveOrder, LiveEta> estimate, DateTimeOffset now)
     {
         var previous = RiderId;
         RiderId = riderId;
@@ -243,8 +278,10 @@ internal sealed class LiveOrder : AggregateRoot
         }
 
         (Latitude, Longitude, FixTime, Speed, Heading) = (position?.Latitude, position?.Longitude, position?.FixTime, position?.Speed, position?.Heading);
+        var eta = estimate(this);
+        (EtaAt, EtaEarliest, EtaLatest, EtaLearned) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned);
         Raise(new RiderAssigned(OrderId, riderId, previous, Assignment, source, operatorId, distanceMeters, now));
-        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, riderId, position, null, now));
+        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, riderId, position, null, now, null, eta));
     }
 
     private void Changed(DateTimeOffset now, OrderTrackingChanged delta)

@@ -25,6 +25,8 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<Alert> Alerts => Set<Alert>();
 
+    public DbSet<DeliverySpeed> DeliverySpeeds => Set<DeliverySpeed>();
+
     protected abstract string TablePrefix { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -90,6 +92,7 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             // Position updates bump it in SQL (LivePositionUpdate); aggregate changes check it.
             live.Property(l => l.Version).IsConcurrencyToken();
             live.Ignore(l => l.Position);
+            live.Ignore(l => l.Eta);
             live.Ignore(l => l.PendingNotifications);
             // A rider's active orders: the position writer's update, dispatch's load count.
             live.HasIndex(l => new { l.RiderId, l.IsActive });
@@ -127,6 +130,17 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             alert.HasIndex(a => new { a.OrderId, a.Type }).IsUnique().HasFilter("status <> 3");
             // The ops list: unresolved first, newest first.
             alert.HasIndex(a => new { a.Status, a.RaisedAt });
+        });
+
+        modelBuilder.Entity<DeliverySpeed>(speed =>
+        {
+            speed.ToTable($"{TablePrefix}delivery_speeds");
+            speed.HasKey(s => s.OrderId);
+            speed.Property(s => s.OrderId).HasMaxLength(32).IsFixedLength().IsUnicode(false);
+            speed.Property(s => s.Area).HasMaxLength(12).IsUnicode(false).IsRequired();
+            // The latest rides of an area at an hour, and of an hour anywhere.
+            speed.HasIndex(s => new { s.Area, s.Hour, s.CompletedAt });
+            speed.HasIndex(s => new { s.Hour, s.CompletedAt });
         });
 
         modelBuilder.AddOutbox(TablePrefix);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Features.Eta;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -28,12 +29,12 @@ internal sealed class MoveEvaluationQueue(IOptions<AlertOptions> options)
     public void Queue(string orderId) => _orders.Writer.TryWrite(orderId);
 }
 
-/// <summary>Queues every order whose live position moved for evaluation (in memory, without waiting).</summary>
+/// <summary>Queues every order whose rider moved or changed for evaluation (in memory, without waiting).</summary>
 internal sealed class QueueMoveEvaluation(MoveEvaluationQueue queue) : INotificationHandler<OrderTrackingChanged>
 {
     public ValueTask Handle(OrderTrackingChanged notification, CancellationToken cancellationToken)
     {
-        if (notification.Position is not null)
+        if (notification.Position is not null || notification.RiderId is not null)
         {
             queue.Queue(notification.OrderId);
         }
@@ -44,7 +45,7 @@ internal sealed class QueueMoveEvaluation(MoveEvaluationQueue queue) : INotifica
 
 /// <summary>
 /// Evaluates the rider rules as positions arrive (arrival, offline, stall, deviation), so alerts are not a scan interval
-/// late; the scan remains the safety net for what this misses.
+/// late — the scan remains the safety net for what this misses — and refreshes the order's ETA.
 /// </summary>
 internal sealed class MoveEvaluator(
     MoveEvaluationQueue queue, IServiceScopeFactory scopes, TimeProvider clock, ILogger<MoveEvaluator> logger) : BackgroundService
@@ -62,7 +63,11 @@ internal sealed class MoveEvaluator(
                     var order = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, stoppingToken);
                     if (order is not null)
                     {
-                        await scope.ServiceProvider.GetRequiredService<DeliveryRules>().EvaluateRiderAsync(order, clock.GetUtcNow(), stoppingToken);
+                        var now = clock.GetUtcNow();
+                        await scope.ServiceProvider.GetRequiredService<DeliveryRules>().EvaluateRiderAsync(order, now, stoppingToken);
+                        // The rules may have recorded an arrival, which changes the distance left.
+                        order = await db.LiveOrders.AsNoTracking().SingleAsync(l => l.OrderId == orderId, stoppingToken);
+                        await scope.ServiceProvider.GetRequiredService<EtaEstimator>().UpdateAsync(order, now, stoppingToken);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -8,6 +8,7 @@ using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Shared.Validation;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Features.Eta;
 using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
@@ -41,13 +42,13 @@ internal sealed class AssignRiderValidator : AbstractValidator<AssignRider>
 /// rider. Operators may exceed dispatch's limits (distance, load): they know what dispatch does not. Assigning the rider
 /// the order already has changes nothing.
 /// </summary>
-internal sealed class AssignRiderHandler(TrackingDbContext db, TimeProvider clock)
+internal sealed class AssignRiderHandler(TrackingDbContext db, EtaEstimator eta, TimeProvider clock)
     : ICommandHandler<AssignRider, LiveOrderResponse>
 {
     public async ValueTask<LiveOrderResponse> Handle(AssignRider command, CancellationToken cancellationToken)
     {
         var riderFix = await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == command.RiderId, cancellationToken);
-        var saved = await LiveOrderChanges.SaveAsync(db, command.OrderId, live =>
+        var saved = await LiveOrderChanges.SaveAsync(db, command.OrderId, async (live, token) =>
         {
             if (live.RiderId == command.RiderId && live.IsActive)
             {
@@ -55,7 +56,9 @@ internal sealed class AssignRiderHandler(TrackingDbContext db, TimeProvider cloc
             }
 
             var now = clock.GetUtcNow();
-            live.Assign(command.RiderId, riderFix, AssignmentSource.Operator, command.OperatorId, null, now);
+            var speed = await eta.SpeedForAsync(live, now, token);
+            live.Assign(command.RiderId, riderFix, AssignmentSource.Operator, command.OperatorId, null,
+                l => EtaEstimator.Estimate(l, riderFix?.Location, speed, now), now);
             db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(live, riderFix, now));
             return true;
         }, cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Features.Eta;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -32,6 +33,7 @@ internal sealed class Dispatcher(
     TrackingDbContext db,
     NearbyRiders nearbyRiders,
     DispatchGate dispatchGate,
+    EtaEstimator eta,
     IOptions<DispatchOptions> options,
     TimeProvider clock,
     ILogger<Dispatcher> logger)
@@ -56,7 +58,7 @@ internal sealed class Dispatcher(
             var riderFix = choice is null
                 ? null
                 : await db.RiderFixes.AsNoTracking().SingleAsync(f => f.RiderId == choice.RiderId, cancellationToken);
-            var saved = await LiveOrderChanges.SaveAsync(db, orderId, live =>
+            var saved = await LiveOrderChanges.SaveAsync(db, orderId, async (live, token) =>
             {
                 if (!live.AwaitingRider)
                 {
@@ -70,7 +72,9 @@ internal sealed class Dispatcher(
                     return true;
                 }
 
-                live.Assign(choice.RiderId, riderFix, AssignmentSource.Dispatch, null, Math.Round(choice.DistanceMeters, 1), now);
+                var speed = await eta.SpeedForAsync(live, now, token);
+                live.Assign(choice.RiderId, riderFix, AssignmentSource.Dispatch, null, Math.Round(choice.DistanceMeters, 1),
+                    l => EtaEstimator.Estimate(l, riderFix?.Location, speed, now), now);
                 db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(live, riderFix, now));
                 return true;
             }, cancellationToken);

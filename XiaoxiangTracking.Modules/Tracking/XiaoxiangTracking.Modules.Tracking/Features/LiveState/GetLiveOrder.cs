@@ -17,6 +17,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <param name="Version">The tracking version; live updates carry the same number, one more per change.</param>
 /// <param name="UpdatedAt">When the state last changed.</param>
 /// <param name="Alerts">The alert types open on the order (Stall, Offline, Deviation, TimeoutWarning, Timeout).</param>
+/// <param name="Eta">The arrival estimate while delivering: expected time and likely range.</param>
 internal sealed record LiveOrderResponse(
     string OrderId,
     int Status,
@@ -26,10 +27,11 @@ internal sealed record LiveOrderResponse(
     bool Active,
     long Version,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<string> Alerts)
+    IReadOnlyList<string> Alerts,
+    LiveEta? Eta)
 {
     public static LiveOrderResponse Of(LiveOrderState state) => new(state.OrderId, (int)state.Status, state.Status.ToString(),
-        state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt, [.. state.Alerts.Select(a => a.ToString())]);
+        state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt, [.. state.Alerts.Select(a => a.ToString())], state.Eta);
 }
 
 internal sealed record GetLiveOrder(string OrderId) : IQuery<LiveOrderResponse>;

@@ -19,6 +19,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <param name="DeliveryLocation">Where it is delivered.</param>
 /// <param name="DeliveryAddress">The delivery address as written by the customer.</param>
 /// <param name="Alerts">The alert types open on the order.</param>
+/// <param name="Eta">The arrival estimate while delivering.</param>
 [ImmutableObject(true)]
 internal sealed record LiveOrderState(
     string OrderId,
@@ -32,14 +33,15 @@ internal sealed record LiveOrderState(
     string WarehouseId,
     GeoCoordinate DeliveryLocation,
     string DeliveryAddress,
-    IReadOnlyList<AlertType> Alerts)
+    IReadOnlyList<AlertType> Alerts,
+    LiveEta? Eta)
 {
     public static LiveOrderState Of(LiveOrder live) =>
         new(live.OrderId, live.Status, live.RiderId, live.Position, live.IsActive, live.Version, live.UpdatedAt,
-            live.CustomerId, live.WarehouseId, live.DeliveryLocation, live.DeliveryAddress, live.Alerts);
+            live.CustomerId, live.WarehouseId, live.DeliveryLocation, live.DeliveryAddress, live.Alerts, live.Eta);
 
     public LiveOrderSnapshot ToSnapshot() =>
-        new(OrderId, Version, Status, RiderId, Position, Active, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt, Alerts);
+        new(OrderId, Version, Status, RiderId, Position, Active, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt, Alerts, Eta);
 
     /// <summary>
     /// The state after <paramref name="delta"/>, which must be the next version. A new rider brings their own position
@@ -52,6 +54,7 @@ internal sealed record LiveOrderState(
         Position = delta.RiderId is not null ? delta.Position : delta.Position ?? Position,
         Active = delta.Active ?? Active,
         Alerts = delta.Alerts ?? Alerts,
+        Eta = delta.Eta ?? Eta,
         Version = delta.Version,
         UpdatedAt = delta.OccurredAt,
     };

@@ -5,6 +5,7 @@ using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
+using XiaoxiangTracking.Modules.Tracking.Features.Eta;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
@@ -17,7 +18,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// retries it after the opening. A hand-over without a rider starts dispatch at once.
 /// </summary>
 internal sealed class TrackLiveOrders(
-    TrackingDbContext db, Dispatcher dispatcher, AlertBook alerts, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
+    TrackingDbContext db, Dispatcher dispatcher, AlertBook alerts, EtaEstimator eta, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
     INotificationHandler<OrderPlaced>,
     INotificationHandler<OrderPaid>,
     INotificationHandler<OrderPicked>,
@@ -54,9 +55,11 @@ internal sealed class TrackLiveOrders(
         var riderFix = notification.RiderId is { } riderId
             ? await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == riderId, cancellationToken)
             : null;
-        var live = await ChangeAsync(notification, l =>
+        var live = await ChangeAsync(notification, async (l, token) =>
         {
-            if (!l.StartDelivery(notification, riderFix, clock.GetUtcNow()))
+            var now = clock.GetUtcNow();
+            var speed = await eta.SpeedForAsync(l, now, token);
+            if (!l.StartDelivery(notification, riderFix, started => EtaEstimator.Estimate(started, riderFix?.Location, speed, now), now))
             {
                 return false;
             }
@@ -87,7 +90,10 @@ internal sealed class TrackLiveOrders(
 
     public ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken) => EndAsync(notification, cancellationToken);
 
-    /// <summary>The order ended: its open alerts resolve themselves in the same change, before the final status.</summary>
+    /// <summary>
+    /// The order ended: its open alerts resolve themselves in the same change, before the final status, and a delivery's
+    /// speed is filed for the ETA to learn from.
+    /// </summary>
     private async ValueTask EndAsync(IOrderNotification change, CancellationToken cancellationToken) =>
         await ChangeAsync(change, async (l, token) =>
         {
@@ -97,6 +103,12 @@ internal sealed class TrackLiveOrders(
             }
 
             await alerts.ResolveWithinAsync(l, null, null, clock.GetUtcNow(), token);
+            if (change is OrderDelivered delivered && eta.Sample(l, delivered.OccurredAt) is { } ride
+                && !await db.DeliverySpeeds.AnyAsync(s => s.OrderId == ride.OrderId, token))
+            {
+                db.DeliverySpeeds.Add(ride);
+            }
+
             return l.ApplyOrderChange(change, clock.GetUtcNow());
         }, cancellationToken);
 

@@ -149,6 +149,47 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.ToTable("alerts", "tracking");
                 });
 
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.DeliverySpeed", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("char(32)")
+                        .HasColumnName("order_id")
+                        .IsFixedLength();
+
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)")
+                        .HasColumnName("area");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("int")
+                        .HasColumnName("hour");
+
+                    b.Property<double>("Meters")
+                        .HasColumnType("float")
+                        .HasColumnName("meters");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("float")
+                        .HasColumnName("seconds");
+
+                    b.HasKey("OrderId");
+
+                    b.HasIndex("Hour", "CompletedAt");
+
+                    b.HasIndex("Area", "Hour", "CompletedAt");
+
+                    b.ToTable("delivery_speeds", "tracking");
+                });
+
             modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.LiveOrder", b =>
                 {
                     b.Property<string>("OrderId")
@@ -193,6 +234,22 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.Property<int>("DispatchAttempts")
                         .HasColumnType("int")
                         .HasColumnName("dispatch_attempts");
+
+                    b.Property<DateTimeOffset?>("EtaAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("eta_at");
+
+                    b.Property<DateTimeOffset?>("EtaEarliest")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("eta_earliest");
+
+                    b.Property<DateTimeOffset?>("EtaLatest")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("eta_latest");
+
+                    b.Property<bool>("EtaLearned")
+                        .HasColumnType("bit")
+                        .HasColumnName("eta_learned");
 
                     b.Property<DateTimeOffset?>("FixTime")
                         .HasColumnType("datetimeoffset")

@@ -140,6 +140,47 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.ToTable("tracking_alerts", (string)null);
                 });
 
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.DeliverySpeed", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id")
+                        .IsFixedLength();
+
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("area");
+
+                    b.Property<long>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<double>("Meters")
+                        .HasColumnType("REAL")
+                        .HasColumnName("meters");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("seconds");
+
+                    b.HasKey("OrderId");
+
+                    b.HasIndex("Hour", "CompletedAt");
+
+                    b.HasIndex("Area", "Hour", "CompletedAt");
+
+                    b.ToTable("tracking_delivery_speeds", (string)null);
+                });
+
             modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.LiveOrder", b =>
                 {
                     b.Property<string>("OrderId")
@@ -184,6 +225,22 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.Property<int>("DispatchAttempts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("dispatch_attempts");
+
+                    b.Property<long?>("EtaAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("eta_at");
+
+                    b.Property<long?>("EtaEarliest")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("eta_earliest");
+
+                    b.Property<long?>("EtaLatest")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("eta_latest");
+
+                    b.Property<bool>("EtaLearned")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("eta_learned");
 
                     b.Property<long?>("FixTime")
                         .HasColumnType("INTEGER")
