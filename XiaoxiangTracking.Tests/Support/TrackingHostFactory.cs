@@ -45,12 +45,13 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
     public FakeTimeProvider? Clock { get; private set; }
 
     /// <summary>
-    /// Runs the host on a clock the test advances (starting at the real current time, so reported fixes pass the
-    /// filters); timers such as dispatch retries fire only when the test moves the clock. Call before the first request.
+    /// Runs the host on a clock the test advances (starting at the real current time unless told otherwise; reported
+    /// fixes are judged against it); timers such as dispatch retries fire only when the test moves the clock. Call
+    /// before the first request.
     /// </summary>
-    public TrackingHostFactory WithClock()
+    public TrackingHostFactory WithClock(DateTimeOffset? start = null)
     {
-        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        Clock = new FakeTimeProvider(start ?? DateTimeOffset.UtcNow);
         return this;
     }
 

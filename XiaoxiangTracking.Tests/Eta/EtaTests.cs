@@ -1,0 +1,145 @@
+using Xunit.Abstractions;
+using XiaoxiangTracking.Modules.Shared.Domain;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Features.Eta;
+using XiaoxiangTracking.Modules.Tracking.Settings;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Eta;
+
+public class EtaTests(ITestOutputHelper output)
+{
+    /// <summary>10:00 in Shanghai, so a morning of deliveries falls within one local hour.</summary>
+    private static readonly DateTimeOffset Morning = new DateTimeOffset(DateTimeOffset.UtcNow.Date, TimeSpan.Zero).AddHours(2);
+
+    private static readonly double RouteMeters = GeoDistance.Meters(new GeoCoordinate(31.22, 121.54), new GeoCoordinate(31.2304, 121.4737));
+
+    [Fact]
+    public async Task The_estimate_comes_earlier_as_a_fast_rider_closes_in_and_always_lies_within_its_range()
+    {
+        using var host = new TrackingHostFactory().WithClock(Morning);
+        var client = host.CreateClient();
+        var (orderId, rider) = await DeliveringOrder(host, client);
+        var estimates = new List<(DateTimeOffset At, LiveEtaView Eta)>();
+        estimates.Add((host.Clock!.GetUtcNow(), await Eta(client, orderId)));
+
+        // 8 m/s, twice the default speed: every estimate is earlier than the one before.
+        foreach (var fraction in new[] { 0.25, 0.5, 0.75 })
+        {
+            host.Clock.Advance(TimeSpan.FromSeconds(RouteMeters * 0.25 / 8));
+            await client.ReportAsync(rider, RiderApp.AlongRoute(fraction), host.Clock.GetUtcNow());
+            var previous = estimates[^1].Eta.EstimatedAt;
+            estimates.Add((host.Clock.GetUtcNow(), await Eventually.Until(async () =>
+                await Eta(client, orderId) is { } eta && eta.EstimatedAt < previous ? eta : null)));
+        }
+
+        estimates.Select(e => e.Eta.EstimatedAt - e.At).Should().BeInDescendingOrder();
+        estimates.Should().OnlyContain(e => e.Eta.Earliest <= e.Eta.EstimatedAt && e.Eta.EstimatedAt <= e.Eta.Latest && !e.Eta.Learned);
+        // At 3/4 of the way, at the default 4 m/s: the last quarter of the route.
+        (estimates[^1].Eta.EstimatedAt - estimates[^1].At).TotalSeconds.Should().BeApproximately(RouteMeters / 4 / 4, 5);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(40)]
+    public async Task The_estimate_learns_from_past_deliveries_in_the_same_area_and_hour(int pastRideMinutes)
+    {
+        // Five rides picked up at 10:00 and delivered pastRideMinutes later: faster (10) or slower (40) than the
+        // default speed's 26.7 minutes for the 6.4 km.
+        using var host = new TrackingHostFactory().WithClock(Morning);
+        var client = host.CreateClient();
+        var past = new List<(string OrderId, string RiderId)>();
+        for (var i = 0; i < 5; i++)
+        {
+            past.Add(await DeliveringOrder(host, client));
+        }
+
+        host.Clock!.Advance(TimeSpan.FromMinutes(pastRideMinutes));
+        foreach (var (pastOrder, pastRider) in past)
+        {
+            (await client.DeliveredAsync(pastOrder, pastRider)).EnsureSuccessStatusCode();
+            await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == pastOrder && d.Active == false);
+        }
+
+        var (orderId, _) = await DeliveringOrder(host, client);
+        var eta = await Eta(client, orderId);
+
+        var minutes = (eta.EstimatedAt - host.Clock.GetUtcNow()).TotalMinutes;
+        eta.Learned.Should().BeTrue();
+        minutes.Should().BeApproximately(pastRideMinutes, 0.1);
+        output.WriteLine($"Past rides of {pastRideMinutes} min over {RouteMeters:0} m: the next ride is estimated at {minutes:0.0} min "
+            + $"(the default speed would say {RouteMeters / 4 / 60:0.0} min).");
+    }
+
+    [Fact]
+    public void On_replayed_history_the_learned_speed_beats_the_default_speed_by_more_than_half()
+    {
+        // A month of deliveries whose speed depends on the hour (rush hours are slow) with ±15 % noise; each is
+        // estimated from the 50 latest before it in its hour, as the service does.
+        var options = new EtaOptions();
+        var random = new Random(20261125);
+        double SpeedAt(int hour) => hour is >= 7 and <= 9 or >= 17 and <= 19 ? 2.5 : hour is >= 22 or <= 5 ? 6.5 : 4.5;
+        var history = new Dictionary<int, List<(double Meters, double Seconds)>>();
+        double learnedError = 0, defaultError = 0;
+        var predictions = 0;
+        for (var day = 0; day < 30; day++)
+        {
+            for (var hour = 0; hour < 24; hour++)
+            {
+                for (var ride = 0; ride < 6; ride++)
+                {
+                    var meters = 1_000 + (random.NextDouble() * 5_000);
+                    var seconds = meters / (SpeedAt(hour) * (0.85 + (random.NextDouble() * 0.3)));
+                    var past = history.TryGetValue(hour, out var rides) ? rides : history[hour] = [];
+                    if (day >= 7)
+                    {
+                        var learned = EtaModel.Learn([.. past.TakeLast(options.MaxSamples)], options);
+                        learnedError += Math.Abs((meters / learned.Typical) - seconds);
+                        defaultError += Math.Abs((meters / options.DefaultSpeedMetersPerSecond) - seconds);
+                        predictions++;
+                    }
+
+                    past.Add((meters, seconds));
+                }
+            }
+        }
+
+        var learnedMae = TimeSpan.FromSeconds(learnedError / predictions);
+        var defaultMae = TimeSpan.FromSeconds(defaultError / predictions);
+        output.WriteLine($"ETA mean absolute error over {predictions} replayed rides: learned {learnedMae.TotalMinutes:0.00} min, default speed {defaultMae.TotalMinutes:0.00} min.");
+        learnedMae.Should().BeLessThan(defaultMae / 2);
+    }
+
+    [Fact]
+    public void Without_enough_history_the_default_speed_and_spread_apply()
+    {
+        var options = new EtaOptions();
+
+        var speed = EtaModel.Learn([(1_000, 100), (1_000, 200)], options);
+
+        speed.Learned.Should().BeFalse();
+        speed.Typical.Should().Be(4);
+        speed.Slow.Should().BeApproximately(4 / 1.25, 1e-9);
+        speed.Fast.Should().BeApproximately(4 / 0.75, 1e-9);
+    }
+
+    private sealed record LiveEtaView(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned);
+
+    private static async Task<LiveEtaView> Eta(HttpClient client, string orderId)
+    {
+        var live = await client.LiveWhen(orderId, l => l["eta"] is not null);
+        var eta = live["eta"]!;
+        return new LiveEtaView(eta["estimatedAt"]!.GetValue<DateTimeOffset>(), eta["earliest"]!.GetValue<DateTimeOffset>(),
+            eta["latest"]!.GetValue<DateTimeOffset>(), eta["learned"]!.GetValue<bool>());
+    }
+
+    private static async Task<(string OrderId, string RiderId)> DeliveringOrder(TrackingHostFactory host, HttpClient client)
+    {
+        var rider = RiderApp.NewRider();
+        var order = await client.PlaceAsync();
+        (await client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+        (await client.PickedAsync(order.Id(), rider)).EnsureSuccessStatusCode();
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == order.Id() && d.Version == 3);
+        return (order.Id(), rider);
+    }
+}
