@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Tests.Support;
 
@@ -70,6 +71,56 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         await after.WaitForVersion(id, 4);
         // Nothing it had, nothing twice, no snapshot: just versions 3 and 4 as deltas.
         after.For(id).Select(u => (u.Version, u.Snapshot)).Should().Equal((3, false), (4, false));
+    }
+
+    [Fact]
+    public async Task Reconnecting_with_a_version_older_than_the_history_gets_a_snapshot_and_nothing_older()
+    {
+        using var shortMemory = new TrackingHostFactory().With("Notifications:DeltaHistory", "1");
+        var client = shortMemory.CreateClient();
+        var rider = RiderApp.NewRider();
+        var order = await client.PlaceAsync();
+        var id = order.Id();
+        (await client.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
+        (await client.PickedAsync(id, rider)).EnsureSuccessStatusCode();
+        await shortMemory.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Version == 3);
+        await client.LiveWhen(id, l => l["version"]!.GetValue<long>() >= 3);
+
+        await using var returning = await HubClient.ConnectAsync(shortMemory);
+        await returning.SubscribeOrderAsync(id, lastVersion: 1);
+
+        var state = await returning.WaitForVersion(id, 3);
+        returning.For(id).Should().ContainSingle().Which.Should().Match<OrderUpdateMessage>(u => u.Snapshot && u.Version >= 3);
+        state.Status.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Alerts_reach_ops_and_not_customers_and_both_see_the_arrival_estimate()
+    {
+        var rider = RiderApp.NewRider();
+        var id = await DeliveringOrder(rider);
+        await using var customer = await HubClient.ConnectAsync(host);
+        await using var ops = await HubClient.ConnectAsync(host);
+        await customer.SubscribeOrderAsync(id);
+        await ops.Connection.InvokeAsync("SubscribeFleet", (string?)null);
+        await customer.WaitForVersion(id, 3);
+        await ops.WaitForVersion(id, 3);
+
+        (await _client.PutAsJsonAsync($"/api/tracking/orders/{id}/rider", new { riderId = rider + "x", operatorId = "ops-zhao" })).EnsureSuccessStatusCode();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Modules.Tracking.Features.Alerts.AlertBook>()
+                .RaiseAsync(id, AlertType.Stall, rider, "Stopped near the bridge.", null, false, CancellationToken.None);
+        }
+
+        var opsState = await ops.WaitForVersion(id, 5);
+        var customerState = await customer.WaitForVersion(id, 5);
+        opsState.Alerts.Should().Equal("Stall");
+        customerState.Alerts.Should().BeNull();
+        customer.For(id).Should().OnlyContain(u => u.Alerts == null);
+        customerState.Eta.Should().NotBeNull();
+        customerState.Eta!.Earliest.Should().BeOnOrBefore(customerState.Eta.EstimatedAt);
+        opsState.Eta.Should().BeEquivalentTo(customerState.Eta);
     }
 
     [Fact]

@@ -8,6 +8,9 @@ namespace XiaoxiangTracking.Tests.Support;
 /// <summary>A rider position as a hub client receives it.</summary>
 public sealed record PositionMessage(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading);
 
+/// <summary>An arrival estimate as a hub client receives it.</summary>
+public sealed record EtaMessage(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned);
+
 /// <summary>The hub's <c>OrderUpdated</c> message as a client reads it.</summary>
 public sealed record OrderUpdateMessage(
     string OrderId,
@@ -19,10 +22,13 @@ public sealed record OrderUpdateMessage(
     bool? Active,
     string? DeliveryAddress,
     string? CustomerId,
-    string? WarehouseId);
+    string? WarehouseId,
+    IReadOnlyList<string>? Alerts,
+    EtaMessage? Eta);
 
 /// <summary>An order as a client holds it after applying the updates it received.</summary>
-public sealed record ClientOrderState(long Version, int? Status, string? RiderId, PositionMessage? Position, bool? Active);
+public sealed record ClientOrderState(
+    long Version, int? Status, string? RiderId, PositionMessage? Position, bool? Active, IReadOnlyList<string>? Alerts = null, EtaMessage? Eta = null);
 
 /// <summary>
 /// A real SignalR client of <c>/hubs/tracking</c> on the test host, behaving as docs/api.md tells client authors to:
@@ -111,12 +117,12 @@ public sealed class HubClient : IAsyncDisposable
             var held = State(update.OrderId);
             if (update.Snapshot)
             {
-                _orders[update.OrderId] = new(update.Version, update.Status, update.RiderId, update.Position, update.Active);
+                _orders[update.OrderId] = new(update.Version, update.Status, update.RiderId, update.Position, update.Active, update.Alerts, update.Eta);
             }
             else if (held is not null && update.Version == held.Version + 1)
             {
                 _orders[update.OrderId] = new(update.Version, update.Status ?? held.Status, update.RiderId ?? held.RiderId,
-                    update.Position ?? held.Position, update.Active ?? held.Active);
+                    update.Position ?? held.Position, update.Active ?? held.Active, update.Alerts ?? held.Alerts, update.Eta ?? held.Eta);
             }
             else if (held is null || update.Version > held.Version + 1)
             {
