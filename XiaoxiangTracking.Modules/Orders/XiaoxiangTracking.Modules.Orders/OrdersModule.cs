@@ -40,6 +40,7 @@ public static class OrdersModule
         services.AddValidatorsFromAssembly(typeof(OrdersModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHealthChecks().AddModuleDatabaseCheck<OrdersDbContext>("orders-database");
         services.AddScoped<ExpireUnpaidOrders>();
+        services.AddScoped<IOrderQueries, OrderQueries>();
         services.AddHostedService<ExpireUnpaidOrdersSchedule>();
         return builder;
     }

@@ -254,7 +254,8 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     /// </summary>
     private async Task CatchUpAsync(string orderId, Followed followed, long? have, CancellationToken cancellationToken)
     {
-        if (have is { } known && _log.After(orderId, known) is { } missed)
+        // A client that holds nothing (or was never sent anything) starts from a snapshot.
+        if (have is >= 0 and var known && _log.After(orderId, known) is { } missed)
         {
             foreach (var change in missed)
             {
@@ -272,7 +273,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
         if (snapshot is null)
         {
-            _followed.Remove(orderId);
+            // Placed a moment ago: its live state is on its way, and its first delta will bring the snapshot.
             return;
         }
 

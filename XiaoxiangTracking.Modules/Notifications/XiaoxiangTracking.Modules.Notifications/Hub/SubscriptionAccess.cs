@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Modules.Notifications.Hub;
@@ -11,7 +12,7 @@ namespace XiaoxiangTracking.Modules.Notifications.Hub;
 /// view of single orders; the fleet (ops view) and a rider's assignments (rider view) are open, and their checks belong
 /// here when callers carry roles.
 /// </summary>
-internal sealed class SubscriptionAccess(ILiveOrderQueries orders)
+internal sealed class SubscriptionAccess(IOrderQueries orders, ILiveOrderQueries liveOrders)
 {
     public const string OpsRole = "ops";
     public const string RiderRole = "rider";
@@ -19,14 +20,16 @@ internal sealed class SubscriptionAccess(ILiveOrderQueries orders)
     /// <summary>The view the caller gets of the order; a hub error for an unknown order.</summary>
     public async Task<Viewer> OrderViewerAsync(ClaimsPrincipal caller, string orderId, CancellationToken cancellationToken)
     {
-        var order = await orders.GetAsync(orderId, cancellationToken) ?? throw new HubException($"Order {orderId} was not found.");
+        // The Orders module knows an order from the moment it is placed; Tracking's live state follows a moment later.
+        _ = await orders.FindAsync(orderId, cancellationToken) ?? throw new HubException($"Order {orderId} was not found.");
         if (caller.IsInRole(OpsRole))
         {
             return Viewer.Ops;
         }
 
-        if (caller.IsInRole(RiderRole) && order.RiderId is not null
-            && string.Equals(caller.FindFirstValue(ClaimTypes.NameIdentifier), order.RiderId, StringComparison.Ordinal))
+        var live = await liveOrders.GetAsync(orderId, cancellationToken);
+        if (caller.IsInRole(RiderRole) && live?.RiderId is not null
+            && string.Equals(caller.FindFirstValue(ClaimTypes.NameIdentifier), live.RiderId, StringComparison.Ordinal))
         {
             return Viewer.Rider;
         }
