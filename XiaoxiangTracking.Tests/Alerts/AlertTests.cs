@@ -177,6 +177,8 @@ public sealed class AlertTests : IDisposable
         await using var scope = _host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
         (await db.Alerts.CountAsync(a => a.OrderId == orderId)).Should().Be(1);
+        await _host.Notifications.WaitFor<AlertRaised>(a => a.OrderId == orderId);
+        (await db.OrderTracking.CountAsync(e => e.OrderId == orderId && e.EventType == "OfflineAlertRaised")).Should().Be(1);
         _host.Notifications.Published.OfType<AlertRaised>().Count(a => a.OrderId == orderId).Should().Be(1);
     }
 
