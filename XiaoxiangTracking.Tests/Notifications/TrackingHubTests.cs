@@ -109,13 +109,15 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         (await _client.PutAsJsonAsync($"/api/tracking/orders/{id}/rider", new { riderId = rider + "x", operatorId = "ops-zhao" })).EnsureSuccessStatusCode();
         await using (var scope = host.Services.CreateAsyncScope())
         {
+            // One the rules leave alone until the promised time (a stall, say, would be resolved by the next scan).
             await scope.ServiceProvider.GetRequiredService<Modules.Tracking.Features.Alerts.AlertBook>()
-                .RaiseAsync(id, AlertType.Stall, rider, "Stopped near the bridge.", null, false, CancellationToken.None);
+                .RaiseAsync(id, AlertType.TimeoutWarning, rider, "Promised soon.", null, false, CancellationToken.None);
         }
 
         var opsState = await ops.WaitForVersion(id, 5);
         var customerState = await customer.WaitForVersion(id, 5);
-        opsState.Alerts.Should().Equal("Stall");
+        opsState.Alerts.Should().Equal("TimeoutWarning");
+        ops.For(id).Should().Contain(u => u.Version == 5 && u.Alerts!.SequenceEqual(new[] { "TimeoutWarning" }));
         customerState.Alerts.Should().BeNull();
         customer.For(id).Should().OnlyContain(u => u.Alerts == null);
         customerState.Eta.Should().NotBeNull();

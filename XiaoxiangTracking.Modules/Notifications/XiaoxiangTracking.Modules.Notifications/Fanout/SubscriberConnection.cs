@@ -222,6 +222,15 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
     private async Task OnFollowAsync(string orderId, Viewer viewer, Source source, long? have, CancellationToken cancellationToken)
     {
+        if (_followed.TryGetValue(orderId, out var known) && known.Viewer >= viewer)
+        {
+            // A resync of an order this connection already follows with at least this view (ops through the fleet, a
+            // rider through their assignments): bring it up to date from what the client holds, in the view it has.
+            known.LastSent = have ?? -1;
+            await CatchUpAsync(orderId, known, have, cancellationToken);
+            return;
+        }
+
         var followed = new Followed(viewer, source) { LastSent = have ?? -1 };
         _followed[orderId] = followed;
         await CatchUpAsync(orderId, followed, have, cancellationToken);
