@@ -165,6 +165,48 @@ public sealed class AlertTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stall_hidden_in_an_offline_stretch_is_raised_retroactively_when_the_batch_arrives()
+    {
+        var (orderId, rider) = await DeliveringOrder();
+        await RideAlong(rider, 0.25, 0.28);
+        var wentOffline = Clock.GetUtcNow();
+
+        // Seven minutes without a word: offline. The app kept its fixes — standing at one spot.
+        Clock.Advance(TimeSpan.FromMinutes(7));
+        await ScanAsync();
+        (await Unresolved(orderId)).Select(a => a!["type"]!.GetValue<string>()).Should().Equal("Offline");
+        var spot = RiderApp.AlongRoute(0.3);
+        var buffered = Enumerable.Range(1, 27).Select(i => new JsonObject
+        {
+            ["pointId"] = $"buffered-{i}",
+            ["fixTime"] = wentOffline.AddSeconds(i * 15),
+            ["latitude"] = spot.Latitude + ((i % 2) * 2e-5),
+            ["longitude"] = spot.Longitude,
+            ["accuracy"] = 10,
+        }).Append(new JsonObject
+        {
+            ["pointId"] = "back-online",
+            ["fixTime"] = Clock.GetUtcNow(),
+            ["latitude"] = RiderApp.AlongRoute(0.33).Latitude,
+            ["longitude"] = RiderApp.AlongRoute(0.33).Longitude,
+            ["accuracy"] = 10,
+        });
+
+        var upload = await _client.PostAsJsonAsync("/api/tracking/positions/batch", new JsonObject { ["riderId"] = rider, ["positions"] = new JsonArray([.. buffered]) });
+
+        (await upload.ReadJsonAsync())["accepted"]!.GetValue<int>().Should().Be(28);
+        var stall = await _host.Notifications.WaitFor<AlertRaised>(a => a.OrderId == orderId && a.Type == AlertType.Stall);
+        stall.Retroactive.Should().BeTrue();
+        stall.Detail.Should().Contain("uploaded late");
+        // Moving again now: both the stall found in the past and the offline alert are resolved.
+        await _host.Notifications.WaitFor<AlertResolved>(a => a.OrderId == orderId && a.Type == AlertType.Stall);
+        await _host.Notifications.WaitFor<AlertResolved>(a => a.OrderId == orderId && a.Type == AlertType.Offline);
+        var all = await _client.GetFromJsonAsync<JsonArray>($"/api/tracking/alerts?orderId={orderId}&unresolved=false");
+        all!.Should().ContainSingle(a => a!["type"]!.GetValue<string>() == "Stall")
+            .Which!["retroactive"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Two_scans_at_once_and_again_leave_exactly_one_open_alert()
     {
         var (orderId, rider) = await DeliveringOrder();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -23,6 +24,8 @@ namespace XiaoxiangTracking.Modules.Tracking.Ingest;
 internal sealed class PositionWriter(
     IServiceScopeFactory scopes,
     IOptions<IngestOptions> options,
+    IOptions<AlertOptions> alertOptions,
+    MoveEvaluationQueue evaluations,
     TimeProvider clock,
     ILogger<PositionWriter> logger) : BackgroundService
 {
@@ -109,6 +112,9 @@ internal sealed class PositionWriter(
             var sqlite = db.Database.IsSqlite();
             var results = new bool[group.Count][];
             var newestPerRider = new Dictionary<string, RiderPosition>(StringComparer.Ordinal);
+            var latePerRider = new Dictionary<string, (DateTimeOffset From, DateTimeOffset To)>(StringComparer.Ordinal);
+            // A fix stored this long after it was taken was not there when the rules ran in real time.
+            var lateBefore = clock.GetUtcNow() - alertOptions.Value.OfflineAfter;
             await using (var insert = PositionInsert.Prepare(connection, transaction.GetDbTransaction(), sqlite))
             {
                 for (var r = 0; r < group.Count; r++)
@@ -123,6 +129,13 @@ internal sealed class PositionWriter(
                             if (!newestPerRider.TryGetValue(position.RiderId, out var newest) || position.FixTime > newest.FixTime)
                             {
                                 newestPerRider[position.RiderId] = position;
+                            }
+
+                            if (position.FixTime < lateBefore)
+                            {
+                                latePerRider[position.RiderId] = latePerRider.TryGetValue(position.RiderId, out var late)
+                                    ? (Min(late.From, position.FixTime), Max(late.To, position.FixTime))
+                                    : (position.FixTime, position.FixTime);
                             }
                         }
                     }
@@ -151,6 +164,10 @@ internal sealed class PositionWriter(
             }
 
             await PublishAsync(scope.ServiceProvider.GetRequiredService<IPublisher>(), deltas, cancellationToken);
+            foreach (var (riderId, (from, to)) in latePerRider)
+            {
+                evaluations.QueueBackfill(riderId, from, to);
+            }
         }
         catch (Exception ex)
         {
@@ -182,6 +199,10 @@ internal sealed class PositionWriter(
             }
         }
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private sealed record WriteRequest(IReadOnlyList<RiderPosition> Positions)
     {

@@ -54,6 +54,47 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
         }
     }
 
+    /// <summary>
+    /// Replays the stall and deviation rules over a stretch of fixes that arrived late (an offline batch): a rule that
+    /// held at any fix of the stretch raises its alert marked retroactive — unless one is open already. The evaluation of
+    /// the present, which follows, resolves it when the condition has since cleared; the timeline keeps both.
+    /// </summary>
+    public async Task ReplayAsync(LiveOrder order, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        if (order is not { Status: Orders.Contracts.OrderStatus.Delivering, RiderId: { } riderId, AssignedAt: { } assignedAt })
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        var fixes = await Fixes(riderId, from - settings.StallAfter - settings.OfflineAfter, to, newestFirst: false, int.MaxValue, cancellationToken);
+        var stretch = fixes.Where(f => f.FixTime >= from && f.FixTime <= to && f.FixTime >= assignedAt).ToList();
+        var stalled = stretch.FirstOrDefault(f =>
+            AlertRules.IsStalled(f.FixTime, [.. fixes.TakeWhile(p => p.FixTime <= f.FixTime)], assignedAt, order.WarehouseLocation, order.DeliveryLocation, settings));
+        if (stalled is not null)
+        {
+            await alerts.RaiseAsync(order.OrderId, AlertType.Stall, riderId,
+                $"Rider {riderId} had stopped (within {settings.StallRadiusMeters:0} m for {settings.StallAfter.TotalMinutes:0} min) by {stalled.FixTime:HH:mm:ss} UTC, found in positions uploaded late.",
+                stalled.Location, retroactive: true, cancellationToken);
+        }
+
+        if (order.ArrivedAtWarehouseAt is { } pickedUp)
+        {
+            var sincePickUp = fixes.Where(f => f.FixTime >= pickedUp).ToList();
+            foreach (var fix in stretch.Where(f => f.FixTime >= pickedUp))
+            {
+                var upTo = sincePickUp.TakeWhile(f => f.FixTime <= fix.FixTime).ToList();
+                if (AlertRules.Deviation(upTo, order.WarehouseLocation, order.DeliveryLocation, settings) is { } why)
+                {
+                    await alerts.RaiseAsync(order.OrderId, AlertType.Deviation, riderId,
+                        $"Rider {riderId} at {fix.FixTime:HH:mm:ss} UTC, found in positions uploaded late: {why}", fix.Location,
+                        retroactive: true, cancellationToken);
+                    break;
+                }
+            }
+        }
+    }
+
     /// <summary>The rider's fixes in a time range, in time order either way, at most <paramref name="take"/> of them.</summary>
     private Task<List<Fix>> Fixes(string riderId, DateTimeOffset from, DateTimeOffset until, bool newestFirst, int take, CancellationToken cancellationToken)
     {

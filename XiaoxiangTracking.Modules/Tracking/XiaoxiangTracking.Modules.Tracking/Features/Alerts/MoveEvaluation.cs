@@ -12,21 +12,34 @@ using XiaoxiangTracking.Modules.Tracking.Settings;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 
+/// <summary>What the move evaluator is asked to look at.</summary>
+internal abstract record Evaluation
+{
+    /// <summary>The order's rider moved (or changed): evaluate the rules now and refresh the ETA.</summary>
+    public sealed record OrderMoved(string OrderId) : Evaluation;
+
+    /// <summary>Fixes taken between <paramref name="From"/> and <paramref name="To"/> arrived late (an offline batch): replay the rules over them.</summary>
+    public sealed record Backfilled(string RiderId, DateTimeOffset From, DateTimeOffset To) : Evaluation;
+}
+
 /// <summary>
-/// Orders whose rider just moved, waiting to be evaluated against the rider rules. Bounded: when it is full a move is
-/// not queued (the recurring scan evaluates every order anyway), so rule evaluation never holds up ingestion.
+/// Work for the move evaluator. Bounded: when it is full an evaluation is not queued (the recurring scan evaluates
+/// every order anyway), so rule evaluation never holds up ingestion.
 /// </summary>
 internal sealed class MoveEvaluationQueue(IOptions<AlertOptions> options)
 {
-    private readonly Channel<string> _orders = Channel.CreateBounded<string>(new BoundedChannelOptions(options.Value.EvaluationQueueCapacity)
+    private readonly Channel<Evaluation> _work = Channel.CreateBounded<Evaluation>(new BoundedChannelOptions(options.Value.EvaluationQueueCapacity)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.DropWrite,
     });
 
-    public ChannelReader<string> Reader => _orders.Reader;
+    public ChannelReader<Evaluation> Reader => _work.Reader;
 
-    public void Queue(string orderId) => _orders.Writer.TryWrite(orderId);
+    public void Queue(string orderId) => _work.Writer.TryWrite(new Evaluation.OrderMoved(orderId));
+
+    public void QueueBackfill(string riderId, DateTimeOffset from, DateTimeOffset to) =>
+        _work.Writer.TryWrite(new Evaluation.Backfilled(riderId, from, to));
 }
 
 /// <summary>Queues every order whose rider moved or changed for evaluation (in memory, without waiting).</summary>
@@ -54,25 +67,44 @@ internal sealed class MoveEvaluator(
     {
         try
         {
-            await foreach (var orderId in queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var work in queue.Reader.ReadAllAsync(stoppingToken))
             {
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
-                    var order = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, stoppingToken);
-                    if (order is not null)
+                    var rules = scope.ServiceProvider.GetRequiredService<DeliveryRules>();
+                    var now = clock.GetUtcNow();
+                    switch (work)
                     {
-                        var now = clock.GetUtcNow();
-                        await scope.ServiceProvider.GetRequiredService<DeliveryRules>().EvaluateRiderAsync(order, now, stoppingToken);
-                        // The rules may have recorded an arrival, which changes the distance left.
-                        order = await db.LiveOrders.AsNoTracking().SingleAsync(l => l.OrderId == orderId, stoppingToken);
-                        await scope.ServiceProvider.GetRequiredService<EtaEstimator>().UpdateAsync(order, now, stoppingToken);
+                        case Evaluation.OrderMoved moved:
+                            var order = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == moved.OrderId, stoppingToken);
+                            if (order is not null)
+                            {
+                                await rules.EvaluateRiderAsync(order, now, stoppingToken);
+                                // The rules may have recorded an arrival, which changes the distance left.
+                                order = await db.LiveOrders.AsNoTracking().SingleAsync(l => l.OrderId == moved.OrderId, stoppingToken);
+                                await scope.ServiceProvider.GetRequiredService<EtaEstimator>().UpdateAsync(order, now, stoppingToken);
+                            }
+
+                            break;
+                        case Evaluation.Backfilled backfilled:
+                            var delivering = await db.LiveOrders.AsNoTracking()
+                                .Where(l => l.RiderId == backfilled.RiderId && l.IsActive && l.AssignedAt <= backfilled.To)
+                                .ToListAsync(stoppingToken);
+                            foreach (var carried in delivering)
+                            {
+                                await rules.ReplayAsync(carried, backfilled.From, backfilled.To, stoppingToken);
+                                await rules.EvaluateRiderAsync(
+                                    await db.LiveOrders.AsNoTracking().SingleAsync(l => l.OrderId == carried.OrderId, stoppingToken), now, stoppingToken);
+                            }
+
+                            break;
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogWarning(ex, "Evaluating the move of order {OrderId} failed; the scan will evaluate it", orderId);
+                    logger.LogWarning(ex, "Evaluating {Work} failed; the scan will evaluate the order", work);
                 }
             }
         }
