@@ -16,7 +16,8 @@ public sealed record LivePosition(double Latitude, double Longitude, DateTimeOff
 /// <param name="Earliest">The early end of the likely range.</param>
 /// <param name="Latest">The late end of the likely range.</param>
 /// <param name="Learned">True when estimated from past deliveries in the same area and hour; false when from the default speed.</param>
-public sealed record LiveEta(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned);
+/// <param name="Confidence">High, Medium or Low, from how well the delivery is being tracked; null in its first minute.</param>
+public sealed record LiveEta(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned, string? Confidence = null);
 
 /// <summary>
 /// A change of an order's live tracking state, as a delta: only the fields that changed are set, the rest are null.

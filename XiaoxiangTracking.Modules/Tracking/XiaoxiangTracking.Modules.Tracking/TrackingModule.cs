@@ -15,6 +15,7 @@ using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTrajectory;
+using XiaoxiangTracking.Modules.Tracking.Features.Quality;
 using XiaoxiangTracking.Modules.Tracking.Features.WarehouseStages;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Shared.Outbox;
@@ -80,6 +81,7 @@ public static class TrackingModule
         endpoints.MapGetOrderTimeline();
         endpoints.MapGetOrderTrajectory();
         endpoints.MapGetLiveOrder();
+        endpoints.MapGetTrackingQuality();
         return endpoints;
     }
 }

@@ -54,6 +54,9 @@ internal sealed class LiveOrder : AggregateRoot
     /// <summary>When the rider first came within arrival distance of the customer.</summary>
     public DateTimeOffset? ArrivedAtCustomerAt { get; private set; }
 
+    /// <summary>Fixes of the rider refused by the filters while delivering this order (counted by the ingest path).</summary>
+    public int RejectedFixes { get; private set; }
+
     /// <summary>When the current rider was assigned.</summary>
     public DateTimeOffset? AssignedAt { get; private set; }
 
@@ -71,8 +74,10 @@ internal sealed class LiveOrder : AggregateRoot
 
     public bool EtaLearned { get; private set; }
 
+    public string? EtaConfidence { get; private set; }
+
     public LiveEta? Eta => EtaAt is { } at && EtaEarliest is { } earliest && EtaLatest is { } latest
-        ? new LiveEta(at, earliest, latest, EtaLearned)
+        ? new LiveEta(at, earliest, latest, EtaLearned, EtaConfidence)
         : null;
 
     public double? Latitude { get; private set; }
@@ -221,12 +226,12 @@ internal sealed class LiveOrder : AggregateRoot
 
         if (Status != OrderStatus.Delivering || !IsActive
             || !(Moved(EtaAt, eta.EstimatedAt, threshold) || Moved(EtaEarliest, eta.Earliest, threshold) || Moved(EtaLatest, eta.Latest, threshold)
-                 || EtaLearned != eta.Learned))
+                 || EtaLearned != eta.Learned || EtaConfidence != eta.Confidence))
         {
             return false;
         }
 
-        (EtaAt, EtaEarliest, EtaLatest, EtaLearned) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned);
+        (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
         Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, null, eta));
         return true;
     }
@@ -279,7 +284,7 @@ internal sealed class LiveOrder : AggregateRoot
 
         (Latitude, Longitude, FixTime, Speed, Heading) = (position?.Latitude, position?.Longitude, position?.FixTime, position?.Speed, position?.Heading);
         var eta = estimate(this);
-        (EtaAt, EtaEarliest, EtaLatest, EtaLearned) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned);
+        (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
         Raise(new RiderAssigned(OrderId, riderId, previous, Assignment, source, operatorId, distanceMeters, now));
         Changed(now, new OrderTrackingChanged(OrderId, 0, Status, riderId, position, null, now, null, eta));
     }

@@ -93,6 +93,7 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             live.Property(l => l.Version).IsConcurrencyToken();
             live.Ignore(l => l.Position);
             live.Ignore(l => l.Eta);
+            live.Property(l => l.EtaConfidence).HasMaxLength(10).IsUnicode(false);
             live.Ignore(l => l.PendingNotifications);
             // A rider's active orders: the position writer's update, dispatch's load count.
             live.HasIndex(l => new { l.RiderId, l.IsActive });

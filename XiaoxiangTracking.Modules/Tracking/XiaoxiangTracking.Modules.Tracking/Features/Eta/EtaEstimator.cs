@@ -4,6 +4,7 @@ using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Features.Quality;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -27,8 +28,13 @@ internal sealed class EtaEstimator(TrackingDbContext db, IOptions<EtaOptions> op
 
         var fix = await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == riderId, cancellationToken);
         var speed = await SpeedForAsync(order, now, cancellationToken);
+        // How well the ride is tracked is how much to trust the estimate — once there is a minute of it to judge.
+        var confidence = order.AssignedAt is { } assigned && now - assigned >= TimeSpan.FromMinutes(1)
+            ? (await TrackingQuality.ReportAsync(db, order, now, cancellationToken))?.Confidence
+            : null;
         await LiveOrderChanges.SaveAsync(db, order.OrderId,
-            live => live.UpdateEta(Estimate(live, fix?.Location, speed, now), options.Value.ChangeThreshold, now), cancellationToken);
+            live => live.UpdateEta(Estimate(live, fix?.Location, speed, now) with { Confidence = confidence }, options.Value.ChangeThreshold, now),
+            cancellationToken);
     }
 
     /// <summary>The speed to expect for the order's area at this hour, learned from past deliveries when there are enough.</summary>

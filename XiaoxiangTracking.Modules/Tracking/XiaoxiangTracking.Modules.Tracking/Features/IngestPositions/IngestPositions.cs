@@ -128,10 +128,19 @@ internal sealed class IngestPositionsHandler(
             outcomes[index] = new PositionOutcome(points[index].PointId, stored[k] ? PositionOutcome.Accepted : PositionOutcome.Duplicate);
         }
 
+        var rejected = outcomes.Count(o => o.Outcome == PositionOutcome.Rejected);
+        if (rejected > 0)
+        {
+            // Tracking quality: how much of what the rider's phone sent the filters had to throw away.
+            await db.LiveOrders
+                .Where(l => l.RiderId == command.RiderId && l.IsActive && l.Status == Orders.Contracts.OrderStatus.Delivering)
+                .ExecuteUpdateAsync(update => update.SetProperty(l => l.RejectedFixes, l => l.RejectedFixes + rejected), cancellationToken);
+        }
+
         return new IngestReply(
             outcomes.Count(o => o.Outcome == PositionOutcome.Accepted),
             outcomes.Count(o => o.Outcome == PositionOutcome.Duplicate),
-            outcomes.Count(o => o.Outcome == PositionOutcome.Rejected),
+            rejected,
             outcomes);
     }
 

@@ -239,6 +239,12 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("eta_at");
 
+                    b.Property<string>("EtaConfidence")
+                        .HasMaxLength(10)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(10)")
+                        .HasColumnName("eta_confidence");
+
                     b.Property<DateTimeOffset?>("EtaEarliest")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("eta_earliest");
@@ -289,6 +295,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset>("PromisedDeliveryAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("promised_delivery_at");
+
+                    b.Property<int>("RejectedFixes")
+                        .HasColumnType("int")
+                        .HasColumnName("rejected_fixes");
 
                     b.Property<string>("RiderId")
                         .HasMaxLength(32)

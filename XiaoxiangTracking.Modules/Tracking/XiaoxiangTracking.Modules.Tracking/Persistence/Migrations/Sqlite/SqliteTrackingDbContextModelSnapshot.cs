@@ -230,6 +230,12 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("eta_at");
 
+                    b.Property<string>("EtaConfidence")
+                        .HasMaxLength(10)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("eta_confidence");
+
                     b.Property<long?>("EtaEarliest")
                         .HasColumnType("INTEGER")
                         .HasColumnName("eta_earliest");
@@ -280,6 +286,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.Property<long>("PromisedDeliveryAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("promised_delivery_at");
+
+                    b.Property<int>("RejectedFixes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rejected_fixes");
 
                     b.Property<string>("RiderId")
                         .HasMaxLength(32)
