@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using XiaoxiangTracking.Tests.Support;
 
 namespace XiaoxiangTracking.Tests.Host;
@@ -25,5 +26,19 @@ public class JobsDashboardTests(TrackingHostFactory host) : IClassFixture<Tracki
         });
 
         ((HttpStatusCode)context.Response.StatusCode).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Each_host_stores_and_runs_its_own_jobs()
+    {
+        using var other = new TrackingHostFactory();
+        other.CreateClient();
+        host.CreateClient();
+
+        var mine = host.Services.GetRequiredService<Hangfire.JobStorage>();
+        var theirs = other.Services.GetRequiredService<Hangfire.JobStorage>();
+
+        mine.Should().NotBeSameAs(theirs);
+        host.Services.GetRequiredService<Hangfire.JobActivator>().Should().NotBeSameAs(other.Services.GetRequiredService<Hangfire.JobActivator>());
     }
 }

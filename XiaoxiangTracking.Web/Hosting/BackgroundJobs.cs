@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.InMemory;
 using Hangfire.SqlServer;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
@@ -32,24 +34,19 @@ internal static class BackgroundJobs
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddValidatedOptions<JobsOptions>(builder.Configuration, JobsOptions.SectionName);
         var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
-        builder.Services.AddHangfire(hangfire =>
+        // This host's own storage and activator, not Hangfire's process-wide defaults: every Hangfire service resolves
+        // them from the container, so jobs are stored, and run, only by the host that enqueued them.
+        builder.Services.AddSingleton<JobStorage>(services =>
         {
-            hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (database.Provider == DatabaseProvider.SqlServer)
-            {
-                hangfire.UseSqlServerStorage(database.SqlServerConnectionString, new SqlServerStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = database.ApplyMigrationsAtStartup,
-                });
-            }
-            else
-            {
-                hangfire.UseInMemoryStorage();
-            }
+            // Hangfire's logging is process-wide and set by its configuration: apply it before the storage takes loggers.
+            services.GetRequiredService<IGlobalConfiguration>();
+            return CreateStorage(database);
         });
+        builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
+        builder.Services.AddHangfire((services, hangfire) => hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(services.GetRequiredService<ILoggerFactory>())));
         builder.Services.AddHangfireServer(server =>
         {
             server.WorkerCount = jobs.WorkerCount;
@@ -57,6 +54,14 @@ internal static class BackgroundJobs
         });
         return builder;
     }
+
+    private static JobStorage CreateStorage(DatabaseOptions database) => database.Provider == DatabaseProvider.SqlServer
+        ? new SqlServerStorage(database.SqlServerConnectionString, new SqlServerStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = database.ApplyMigrationsAtStartup,
+        })
+        : new InMemoryStorage();
 
     /// <summary>
     /// The Hangfire dashboard at <c>/hangfire</c>. Callers are not authenticated yet, so it answers only requests from
@@ -69,7 +74,43 @@ internal static class BackgroundJobs
         {
             Authorization = [new Hangfire.Dashboard.LocalRequestsOnlyAuthorizationFilter()],
             DashboardTitle = "Xiaoxiang Tracking jobs",
-        });
+        }, app.Services.GetRequiredService<JobStorage>());
         return app;
+    }
+}
+
+/// <summary>
+/// Hangfire's log output through the host's logging. Hangfire keeps one log provider per process; should it outlive the
+/// host whose logging it writes to (several hosts in one process, one stopping), it goes quiet instead of failing.
+/// </summary>
+internal sealed class HostLogProvider(ILoggerFactory loggers) : Hangfire.Logging.ILogProvider
+{
+    private readonly AspNetCoreLogProvider _inner = new(loggers);
+
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return new Guarded(_inner.GetLogger(name));
+        }
+        catch (ObjectDisposedException)
+        {
+            return new Guarded(null);
+        }
+    }
+
+    private sealed class Guarded(Hangfire.Logging.ILog? inner) : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+        {
+            try
+            {
+                return inner?.Log(logLevel, messageFunc!, exception!) ?? false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
     }
 }
