@@ -53,12 +53,14 @@ public sealed record OrderPlaced(
 /// <param name="WarehouseId">The warehouse that picks it.</param>
 /// <param name="PickingTaskId">The picking task created with the payment.</param>
 /// <param name="OccurredAt">When payment was recorded.</param>
+/// <param name="ItemCount">How many items the warehouse picks (the lines' quantities summed).</param>
 public sealed record OrderPaid(
     string OrderId,
     long Version,
     string WarehouseId,
     string PickingTaskId,
-    DateTimeOffset OccurredAt) : IOrderNotification
+    DateTimeOffset OccurredAt,
+    int ItemCount = 0) : IOrderNotification
 {
     /// <inheritdoc />
     public OrderStatus Status => OrderStatus.Paid;

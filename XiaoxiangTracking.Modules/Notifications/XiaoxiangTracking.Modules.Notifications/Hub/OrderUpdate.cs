@@ -66,7 +66,7 @@ internal enum Viewer
 internal static class OrderViews
 {
     public static OrderUpdate Snapshot(LiveOrderSnapshot state, Viewer viewer, int customerDecimals) => SnapshotOf(
-        state with { Eta = state.Status == Orders.Contracts.OrderStatus.Delivering ? state.Eta : null }, viewer, customerDecimals);
+        state with { Eta = state.Status is Orders.Contracts.OrderStatus.Paid or Orders.Contracts.OrderStatus.Delivering ? state.Eta : null }, viewer, customerDecimals);
 
     private static OrderUpdate SnapshotOf(LiveOrderSnapshot state, Viewer viewer, int customerDecimals) => viewer switch
     {

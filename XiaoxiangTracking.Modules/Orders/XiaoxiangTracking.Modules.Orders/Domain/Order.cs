@@ -111,7 +111,7 @@ internal sealed class Order : AggregateRoot
         PaidAt = now;
         PickingTask = new PickingTask(Guid.CreateVersion7(now).ToString("N"), Id, WarehouseId, now);
         Commit(next, now);
-        Raise(new OrderPaid(Id, Version, WarehouseId, PickingTask.Id, now));
+        Raise(new OrderPaid(Id, Version, WarehouseId, PickingTask.Id, now, _lines.Sum(l => l.Quantity)));
     }
 
     /// <summary>

@@ -54,6 +54,15 @@ internal sealed class LiveOrder : AggregateRoot
     /// <summary>When the rider first came within arrival distance of the customer.</summary>
     public DateTimeOffset? ArrivedAtCustomerAt { get; private set; }
 
+    /// <summary>Items the warehouse picks.</summary>
+    public int ItemCount { get; private set; }
+
+    /// <summary>When payment was recorded: picking starts.</summary>
+    public DateTimeOffset? PaidAt { get; private set; }
+
+    /// <summary>When the warehouse handed the order over.</summary>
+    public DateTimeOffset? HandedOverAt { get; private set; }
+
     /// <summary>Fixes of the rider refused by the filters while delivering this order (counted by the ingest path).</summary>
     public int RejectedFixes { get; private set; }
 
@@ -126,7 +135,7 @@ internal sealed class LiveOrder : AggregateRoot
     /// Applies an order change published by the Orders module, once: returns false for a repeat or a late delivery.
     /// Completion and cancellation end the live state.
     /// </summary>
-    public bool ApplyOrderChange(IOrderNotification change, DateTimeOffset now)
+    public bool ApplyOrderChange(IOrderNotification change, DateTimeOffset now, Func<LiveOrder, LiveEta?>? estimate = null)
     {
         if (change.Version <= OrderVersion)
         {
@@ -134,6 +143,12 @@ internal sealed class LiveOrder : AggregateRoot
         }
 
         OrderVersion = change.Version;
+        if (change is OrderPaid paid)
+        {
+            PaidAt = paid.OccurredAt;
+            ItemCount = paid.ItemCount;
+        }
+
         if (change.Status == Status)
         {
             return true;
@@ -149,7 +164,13 @@ internal sealed class LiveOrder : AggregateRoot
             active = false;
         }
 
-        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, active, now));
+        var eta = IsActive ? estimate?.Invoke(this) : null;
+        if (eta is not null)
+        {
+            (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
+        }
+
+        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, active, now, null, eta));
         return true;
     }
 
@@ -166,6 +187,7 @@ internal sealed class LiveOrder : AggregateRoot
 
         OrderVersion = picked.Version;
         Status = picked.Status;
+        HandedOverAt = picked.OccurredAt;
         if (picked.RiderId is { } riderId)
         {
             // Handed over at the warehouse: the rider is there.
@@ -176,7 +198,9 @@ internal sealed class LiveOrder : AggregateRoot
         {
             AwaitingRider = true;
             NextDispatchAt = now;
-            Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, null, now));
+            var eta = estimate(this);
+            (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
+            Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, null, now, null, eta));
         }
 
         return true;
@@ -224,7 +248,7 @@ internal sealed class LiveOrder : AggregateRoot
         static bool Moved(DateTimeOffset? before, DateTimeOffset after, TimeSpan threshold) =>
             before is not { } was || (after - was).Duration() >= threshold;
 
-        if (Status != OrderStatus.Delivering || !IsActive
+        if (Status is not (OrderStatus.Paid or OrderStatus.Delivering) || !IsActive
             || !(Moved(EtaAt, eta.EstimatedAt, threshold) || Moved(EtaEarliest, eta.Earliest, threshold) || Moved(EtaLatest, eta.Latest, threshold)
                  || EtaLearned != eta.Learned || EtaConfidence != eta.Confidence))
         {

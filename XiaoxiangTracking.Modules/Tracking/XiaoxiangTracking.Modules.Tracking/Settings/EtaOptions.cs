@@ -34,6 +34,14 @@ internal sealed class EtaOptions
     [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
     public TimeSpan ChangeThreshold { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Picking time per item without enough history at the warehouse (default 45 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan DefaultPickingPerItem { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Wait from hand-over to a rider's assignment without enough history at the warehouse (default 2 min).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DefaultAssignmentWait { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The likely range without history: ± this share of the estimated ride (default 0.25).</summary>
     [Range(0.0, 2.0)]
     public double DefaultSpread { get; set; } = 0.25;

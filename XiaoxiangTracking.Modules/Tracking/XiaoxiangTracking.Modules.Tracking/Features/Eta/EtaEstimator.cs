@@ -10,6 +10,9 @@ using XiaoxiangTracking.Modules.Tracking.Settings;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.Eta;
 
+/// <summary>A warehouse's recent picking time per item and wait for a rider after hand-over.</summary>
+internal sealed record PickingPace(TimeSpan PerItem, TimeSpan AssignmentWait, bool Learned);
+
 /// <summary>
 /// Estimates when a delivering order arrives — on assignment and on each position — from the distance left (to the
 /// warehouse first while the rider has not picked up, then to the customer) and the speed of past deliveries in the
@@ -53,6 +56,64 @@ internal sealed class EtaEstimator(TrackingDbContext db, IOptions<EtaOptions> op
             : GeoDistance.Meters(from, order.WarehouseLocation) + GeoDistance.Meters(order.WarehouseLocation, order.DeliveryLocation);
         return EtaModel.Estimate(remaining, speed, now);
     }
+
+    /// <summary>
+    /// Before a rider exists the ETA is composed: what is left of picking (the items at the warehouse's recent pace, less
+    /// the time since payment; a tenth of it once packed; nothing once handed over), then the wait for a rider (the
+    /// warehouse's recent wait, less the time already waited), then the ride from the warehouse.
+    /// </summary>
+    public static LiveEta BeforeRider(LiveOrder order, PickingPace pace, RideSpeed speed, bool packed, DateTimeOffset now)
+    {
+        var picking = order.Status == OrderStatus.Paid
+            ? pace.PerItem * Math.Max(1, order.ItemCount)
+            : TimeSpan.Zero;
+        var pickingLeft = packed ? picking / 10
+            : order.PaidAt is { } paidAt && order.Status == OrderStatus.Paid ? Max(TimeSpan.Zero, picking - (now - paidAt))
+            : picking;
+        var waitLeft = order.HandedOverAt is { } handedOver ? Max(TimeSpan.Zero, pace.AssignmentWait - (now - handedOver)) : pace.AssignmentWait;
+        var before = pickingLeft + waitLeft;
+        var ride = EtaModel.Estimate(GeoDistance.Meters(order.WarehouseLocation, order.DeliveryLocation), speed, now);
+        return new LiveEta(ride.EstimatedAt + before, ride.Earliest + (before * 0.75), ride.Latest + (before * 1.25), speed.Learned || pace.Learned);
+    }
+
+    /// <summary>The warehouse's recent pace: picking time per item (payment to hand-over) and wait for a rider after hand-over.</summary>
+    public async Task<PickingPace> PaceAsync(string warehouseId, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var recent = await db.LiveOrders.AsNoTracking()
+            .Where(l => l.WarehouseId == warehouseId && l.PaidAt != null && l.HandedOverAt != null && l.ItemCount > 0)
+            .OrderByDescending(l => l.HandedOverAt)
+            .Take(settings.MaxSamples)
+            .Select(l => new { l.PaidAt, l.HandedOverAt, l.AssignedAt, l.ItemCount })
+            .ToListAsync(cancellationToken);
+        if (recent.Count < settings.MinSamples)
+        {
+            return new PickingPace(settings.DefaultPickingPerItem, settings.DefaultAssignmentWait, false);
+        }
+
+        var perItem = TimeSpan.FromSeconds(recent.Sum(r => (r.HandedOverAt!.Value - r.PaidAt!.Value).TotalSeconds) / recent.Sum(r => r.ItemCount));
+        var waits = recent.Where(r => r.AssignedAt is not null)
+            .Select(r => Math.Max(0, (r.AssignedAt!.Value - r.HandedOverAt!.Value).TotalSeconds)).ToList();
+        return new PickingPace(perItem, waits.Count == 0 ? settings.DefaultAssignmentWait : TimeSpan.FromSeconds(waits.Average()), true);
+    }
+
+    /// <summary>Re-estimates an order that has no rider yet (after a warehouse stage); pushed only when it moved meaningfully.</summary>
+    public async Task UpdateBeforeRiderAsync(string orderId, bool packed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var order = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
+        if (order is not { IsActive: true, RiderId: null } || order.Status is not (OrderStatus.Paid or OrderStatus.Delivering))
+        {
+            return;
+        }
+
+        var pace = await PaceAsync(order.WarehouseId, cancellationToken);
+        var speed = await SpeedForAsync(order, now, cancellationToken);
+        await LiveOrderChanges.SaveAsync(db, orderId,
+            live => live.RiderId is null && live.UpdateEta(BeforeRider(live, pace, speed, packed, now), options.Value.ChangeThreshold, now),
+            cancellationToken);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>The completed delivery's speed, to be saved with the change that completes it; null without a known pick-up.</summary>
     public DeliverySpeed? Sample(LiveOrder order, DateTimeOffset deliveredAt)

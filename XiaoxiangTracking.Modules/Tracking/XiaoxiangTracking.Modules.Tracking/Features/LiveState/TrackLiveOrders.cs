@@ -48,7 +48,15 @@ internal sealed class TrackLiveOrders(
         }
     }
 
-    public ValueTask Handle(OrderPaid notification, CancellationToken cancellationToken) => ApplyAsync(notification, cancellationToken);
+    /// <summary>Paid: the warehouse starts picking, and the customer gets a first ETA composed from picking, rider wait and ride.</summary>
+    public async ValueTask Handle(OrderPaid notification, CancellationToken cancellationToken) =>
+        await ChangeAsync(notification, async (l, token) =>
+        {
+            var now = clock.GetUtcNow();
+            var pace = await eta.PaceAsync(l.WarehouseId, token);
+            var speed = await eta.SpeedForAsync(l, now, token);
+            return l.ApplyOrderChange(notification, now, paid => EtaEstimator.BeforeRider(paid, pace, speed, packed: false, now));
+        }, cancellationToken);
 
     public async ValueTask Handle(OrderPicked notification, CancellationToken cancellationToken)
     {
@@ -59,7 +67,10 @@ internal sealed class TrackLiveOrders(
         {
             var now = clock.GetUtcNow();
             var speed = await eta.SpeedForAsync(l, now, token);
-            if (!l.StartDelivery(notification, riderFix, started => EtaEstimator.Estimate(started, riderFix?.Location, speed, now), now))
+            var pace = await eta.PaceAsync(l.WarehouseId, token);
+            if (!l.StartDelivery(notification, riderFix, started => started.RiderId is null
+                    ? EtaEstimator.BeforeRider(started, pace, speed, packed: true, now)
+                    : EtaEstimator.Estimate(started, riderFix?.Location, speed, now), now))
             {
                 return false;
             }

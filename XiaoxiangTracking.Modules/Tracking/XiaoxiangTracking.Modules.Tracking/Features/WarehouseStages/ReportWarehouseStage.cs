@@ -55,7 +55,7 @@ internal sealed class ReportWarehouseStageValidator : AbstractValidator<ReportWa
 /// reported again returns the entry recorded the first time. The hand-over raises <c>WarehouseHandedOver</c>, written
 /// to the module's outbox with the entry, so the Orders module starts delivery even if the process dies right after.
 /// </summary>
-internal sealed class ReportWarehouseStageHandler(TrackingDbContext db, TimeProvider clock)
+internal sealed class ReportWarehouseStageHandler(TrackingDbContext db, Eta.EtaEstimator eta, TimeProvider clock)
     : ICommandHandler<ReportWarehouseStage, TimelineEntry>
 {
     public async ValueTask<TimelineEntry> Handle(ReportWarehouseStage command, CancellationToken cancellationToken)
@@ -95,6 +95,12 @@ internal sealed class ReportWarehouseStageHandler(TrackingDbContext db, TimeProv
         {
             // The same stage reported concurrently: the first report stands.
             db.ChangeTracker.Clear();
+        }
+
+        if (stage == WarehouseStage.Packed)
+        {
+            // Picking is done: the ETA before a rider shrinks to packing, the wait for a rider and the ride.
+            await eta.UpdateBeforeRiderAsync(command.OrderId, packed: true, clock.GetUtcNow(), cancellationToken);
         }
 
         return await Find(command.OrderId, eventType, cancellationToken)

@@ -261,6 +261,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("fix_time");
 
+                    b.Property<DateTimeOffset?>("HandedOverAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("handed_over_at");
+
                     b.Property<double?>("Heading")
                         .HasColumnType("float")
                         .HasColumnName("heading");
@@ -268,6 +272,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.Property<bool>("IsActive")
                         .HasColumnType("bit")
                         .HasColumnName("is_active");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("int")
+                        .HasColumnName("item_count");
 
                     b.Property<double?>("Latitude")
                         .HasColumnType("float")
@@ -291,6 +299,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                     b.Property<long>("OrderVersion")
                         .HasColumnType("bigint")
                         .HasColumnName("order_version");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("paid_at");
 
                     b.Property<DateTimeOffset>("PromisedDeliveryAt")
                         .HasColumnType("datetimeoffset")

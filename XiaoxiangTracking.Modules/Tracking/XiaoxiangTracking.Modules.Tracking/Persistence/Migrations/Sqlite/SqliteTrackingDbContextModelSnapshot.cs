@@ -252,6 +252,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("fix_time");
 
+                    b.Property<long?>("HandedOverAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handed_over_at");
+
                     b.Property<double?>("Heading")
                         .HasColumnType("REAL")
                         .HasColumnName("heading");
@@ -259,6 +263,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_active");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("item_count");
 
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL")
@@ -282,6 +290,10 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                     b.Property<long>("OrderVersion")
                         .HasColumnType("INTEGER")
                         .HasColumnName("order_version");
+
+                    b.Property<long?>("PaidAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_at");
 
                     b.Property<long>("PromisedDeliveryAt")
                         .HasColumnType("INTEGER")
