@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Xunit.Abstractions;
 using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -142,4 +143,71 @@ public class EtaTests(ITestOutputHelper output)
         await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == order.Id() && d.Version == 3);
         return (order.Id(), rider);
     }
+}
+
+public class EtaBeforeRiderTests
+{
+    // The ride here is estimated at the default speed: only the warehouse's pace is learned in these tests.
+    private static readonly DateTimeOffset Morning = new(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);
+    private static readonly double RideSeconds =
+        GeoDistance.Meters(new GeoCoordinate(31.22, 121.54), new GeoCoordinate(31.2304, 121.4737)) / 4;
+
+    [Fact]
+    public async Task While_the_warehouse_picks_the_ETA_is_picking_left_plus_the_wait_for_a_rider_plus_the_ride()
+    {
+        using var host = new TrackingHostFactory().WithClock(Morning);
+        var client = host.CreateClient();
+        var order = await client.PlaceAsync();
+        var id = order.Id();
+
+        (await client.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
+
+        // Three items at the default 45 s each, a 2-minute wait for a rider, the ride at the default 4 m/s.
+        var paid = await client.LiveWhen(id, l => l["eta"] is not null);
+        paid["status"]!.GetValue<int>().Should().Be(2);
+        Seconds(paid).Should().BeApproximately((3 * 45) + 120 + RideSeconds, 1);
+
+        host.Clock!.Advance(TimeSpan.FromSeconds(60));
+        (await client.PostAsJsonAsync("/api/tracking/warehouse-stages",
+            new { orderId = id, warehouseId = OrderRequests.WarehouseId, stage = "Packed" })).EnsureSuccessStatusCode();
+
+        // Packed: a tenth of the picking is left.
+        var packed = await client.LiveWhen(id, l => Seconds(l, host.Clock.GetUtcNow()) < 13.5 + 120 + RideSeconds + 30);
+        Seconds(packed, host.Clock.GetUtcNow()).Should().BeApproximately(13.5 + 120 + RideSeconds, 1);
+
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        (await client.HandOverForDispatchAsync(id)).EnsureSuccessStatusCode();
+
+        // Handed over, no rider near: the wait for one and the ride.
+        var waiting = await client.LiveWhen(id, l => l["status"]!.GetValue<int>() == 3);
+        waiting["riderId"].Should().BeNull();
+        Seconds(waiting, host.Clock.GetUtcNow()).Should().BeApproximately(120 + RideSeconds, 1);
+    }
+
+    [Fact]
+    public async Task A_warehouse_that_picks_faster_than_the_default_shortens_the_ETA_of_its_next_orders()
+    {
+        // Five past orders picked in one minute each (3 items: 20 s per item) and their riders assigned at hand-over.
+        using var host = new TrackingHostFactory().WithClock(Morning);
+        var client = host.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            var past = await client.PlaceAsync();
+            (await client.PayAsync(past.Id(), past.Total())).EnsureSuccessStatusCode();
+            await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == past.Id() && d.Version == 2);
+            host.Clock!.Advance(TimeSpan.FromMinutes(1));
+            (await client.PickedAsync(past.Id(), RiderApp.NewRider())).EnsureSuccessStatusCode();
+            await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == past.Id() && d.Version == 3);
+        }
+
+        var order = await client.PlaceAsync();
+        (await client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+
+        var live = await client.LiveWhen(order.Id(), l => l["eta"] is not null);
+        live["eta"]!["learned"]!.GetValue<bool>().Should().BeTrue();
+        Seconds(live, host.Clock!.GetUtcNow()).Should().BeApproximately((3 * 20) + 0 + RideSeconds, 1, "picking at 20 s per item, no wait for riders");
+    }
+
+    private static double Seconds(System.Text.Json.Nodes.JsonObject live, DateTimeOffset? now = null) =>
+        (live["eta"]!["estimatedAt"]!.GetValue<DateTimeOffset>() - (now ?? Morning)).TotalSeconds;
 }
