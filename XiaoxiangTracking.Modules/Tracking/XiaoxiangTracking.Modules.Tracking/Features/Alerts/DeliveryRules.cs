@@ -114,18 +114,25 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
             return null;
         }
 
+        // The entry is the first fix inside the radius, which may be older than the latest by the time this runs.
+        var since = order.AssignedAt ?? latest.FixTime;
+        var path = await Fixes(order.RiderId!, since, latest.FixTime, newestFirst: false, int.MaxValue, cancellationToken);
+        Fix? Entered(GeoCoordinate place) => path.FirstOrDefault(f => GeoDistance.Meters(f.Location, place) <= radius);
+        var warehouseEntry = atWarehouse ? Entered(order.WarehouseLocation) : null;
+        var customerEntry = atCustomer ? Entered(order.DeliveryLocation) : null;
+
         return await LiveOrderChanges.SaveAsync(db, order.OrderId, live =>
         {
             var changed = false;
-            if (atWarehouse && live.ArriveAtWarehouse(latest.FixTime))
+            if (warehouseEntry is not null && live.ArriveAtWarehouse(warehouseEntry.FixTime))
             {
-                db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtWarehouseEvent, latest.Location, latest.FixTime));
+                db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtWarehouseEvent, warehouseEntry.Location, warehouseEntry.FixTime));
                 changed = true;
             }
 
-            if (atCustomer && live.ArriveAtCustomer(latest.FixTime))
+            if (customerEntry is not null && live.ArriveAtCustomer(customerEntry.FixTime))
             {
-                db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtCustomerEvent, latest.Location, latest.FixTime));
+                db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtCustomerEvent, customerEntry.Location, customerEntry.FixTime));
                 changed = true;
             }
 
