@@ -40,6 +40,30 @@ public class EtaTests(ITestOutputHelper output)
         (estimates[^1].Eta.EstimatedAt - estimates[^1].At).TotalSeconds.Should().BeApproximately(RouteMeters / 4 / 4, 5);
     }
 
+    [Fact]
+    public async Task A_rider_keeping_the_expected_pace_keeps_the_expected_time_and_pushes_rarely()
+    {
+        using var host = new TrackingHostFactory().WithClock(Morning);
+        var client = host.CreateClient();
+        var (orderId, rider) = await DeliveringOrder(host, client);
+        var first = await Eta(client, orderId);
+
+        // Exactly the default 4 m/s, reporting every 15 s for five minutes.
+        for (var i = 1; i <= 20; i++)
+        {
+            host.Clock!.Advance(TimeSpan.FromSeconds(15));
+            await client.ReportAsync(rider, RiderApp.AlongRoute(i * 15 * 4 / RouteMeters), host.Clock.GetUtcNow());
+        }
+
+        await client.LiveWhen(orderId, l => l["position"]?["fixTime"]?.GetValue<DateTimeOffset>() == host.Clock!.GetUtcNow());
+        // Twenty fixes, and the expected time holds: the few pushes there are come from the confidence becoming known
+        // (High: every report on time) and the likely range narrowing as the ride shortens — not from every fix.
+        var etaDeltas = host.Notifications.Deltas(orderId).Where(d => d.Version > 3 && d.Eta is not null).ToList();
+        etaDeltas.Count.Should().BeLessThanOrEqualTo(5);
+        etaDeltas.Should().OnlyContain(d => (d.Eta!.EstimatedAt - first.EstimatedAt).Duration() < TimeSpan.FromMinutes(1));
+        etaDeltas.Should().Contain(d => d.Eta!.Confidence == "High");
+    }
+
     [Theory]
     [InlineData(10)]
     [InlineData(40)]
