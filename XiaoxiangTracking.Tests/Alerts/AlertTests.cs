@@ -207,6 +207,28 @@ public sealed class AlertTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dispatched_rider_reaching_the_warehouse_is_marked_on_the_timeline_and_the_ride_starts_there()
+    {
+        var rider = RiderApp.NewRider();
+        await _client.ReportAsync(rider, RiderApp.NearWarehouse(600), Clock.GetUtcNow());
+        var order = await _client.PlaceAsync();
+        (await _client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+        await _host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == order.Id() && d.Version == 2);
+        (await _client.HandOverForDispatchAsync(order.Id())).EnsureSuccessStatusCode();
+        (await _host.Notifications.WaitFor<RiderAssigned>(a => a.OrderId == order.Id())).RiderId.Should().Be(rider);
+
+        await Report(rider, RiderApp.NearWarehouse(300));
+        await Report(rider, RiderApp.NearWarehouse(40));
+
+        var timeline = await Eventually.Until(async () =>
+            await _client.GetFromJsonAsync<JsonArray>($"/api/orders/{order.Id()}/timeline") is { } t
+            && t.Any(e => e!["event"]!.GetValue<string>() == "ArrivedAtWarehouse") ? t : null);
+        timeline.Single(e => e!["event"]!.GetValue<string>() == "ArrivedAtWarehouse")!["latitude"]!.GetValue<double>()
+            .Should().BeApproximately(RiderApp.NearWarehouse(40).Latitude, 1e-9);
+        timeline.Should().NotContain(e => e!["event"]!.GetValue<string>() == "ArrivedAtCustomer");
+    }
+
+    [Fact]
     public async Task Two_scans_at_once_and_again_leave_exactly_one_open_alert()
     {
         var (orderId, rider) = await DeliveringOrder();
