@@ -96,7 +96,7 @@ internal sealed class PlaceOrderValidator : AbstractValidator<PlaceOrder>
     {
         var settings = options.Value;
         RuleFor(o => o.CustomerId).IsPartyId();
-        RuleFor(o => o.Lines).NotEmpty()
+        RuleFor(o => o.Lines).Cascade(CascadeMode.Stop).NotEmpty()
             .Must(lines => lines.Count <= settings.MaxLinesPerOrder)
             .WithMessage($"An order has at most {settings.MaxLinesPerOrder} lines.");
         RuleForEach(o => o.Lines).NotNull().ChildRules(line =>

@@ -68,7 +68,7 @@ internal sealed class IngestPositionsValidator : AbstractValidator<IngestPositio
     {
         var maxBatch = options.Value.MaxBatchSize;
         RuleFor(c => c.RiderId).IsPartyId();
-        RuleFor(c => c.Positions).NotEmpty()
+        RuleFor(c => c.Positions).Cascade(CascadeMode.Stop).NotEmpty()
             .Must(p => p.Count <= maxBatch).WithMessage($"A batch holds at most {maxBatch} positions.");
         RuleForEach(c => c.Positions).NotNull().ChildRules(point =>
         {
