@@ -22,7 +22,6 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         var order = await _client.PlaceAsync();
         var id = order.Id();
         await using var customer = await HubClient.ConnectAsync(host, transport);
-        customer.Connection.ConnectionId.Should().NotBeNull();
 
         await customer.SubscribeOrderAsync(id);
         await customer.WaitForVersion(id, 1);

@@ -167,7 +167,7 @@ internal sealed class LiveOrder : AggregateRoot
         var eta = IsActive ? estimate?.Invoke(this) : null;
         if (eta is not null)
         {
-            (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
+            SetEta(eta);
         }
 
         Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, active, now, null, eta));
@@ -199,7 +199,7 @@ internal sealed class LiveOrder : AggregateRoot
             AwaitingRider = true;
             NextDispatchAt = now;
             var eta = estimate(this);
-            (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
+            SetEta(eta);
             Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, null, now, null, eta));
         }
 
@@ -255,7 +255,7 @@ internal sealed class LiveOrder : AggregateRoot
             return false;
         }
 
-        (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
+        SetEta(eta);
         Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, null, eta));
         return true;
     }
@@ -308,10 +308,13 @@ internal sealed class LiveOrder : AggregateRoot
 
         (Latitude, Longitude, FixTime, Speed, Heading) = (position?.Latitude, position?.Longitude, position?.FixTime, position?.Speed, position?.Heading);
         var eta = estimate(this);
-        (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
+        SetEta(eta);
         Raise(new RiderAssigned(OrderId, riderId, previous, Assignment, source, operatorId, distanceMeters, now));
         Changed(now, new OrderTrackingChanged(OrderId, 0, Status, riderId, position, null, now, null, eta));
     }
+
+    private void SetEta(LiveEta eta) =>
+        (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
 
     private void Changed(DateTimeOffset now, OrderTrackingChanged delta)
     {
