@@ -2,11 +2,13 @@ using XiaoxiangTracking.Modules.Notifications;
 using XiaoxiangTracking.Modules.Orders;
 using XiaoxiangTracking.Modules.Tracking;
 using XiaoxiangTracking.Web.Hosting;
+using XiaoxiangTracking.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseRootAppSettings();
 
 builder.AddApiDefaults();
+builder.AddTokenAuthentication();
 builder.AddModuleMediator();
 builder.AddOrdersModule();
 builder.AddTrackingModule();
@@ -16,7 +18,10 @@ builder.AddBackgroundJobs();
 var app = builder.Build();
 
 app.UseApiDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseJobsDashboard();
+app.MapDevelopmentTokens();
 app.MapOrdersEndpoints();
 app.MapTrackingEndpoints();
 app.MapNotificationsEndpoints();

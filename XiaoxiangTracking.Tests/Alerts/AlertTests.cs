@@ -254,11 +254,13 @@ public sealed class AlertTests : IDisposable
         await ScanAsync();
         var alertId = (await Unresolved(orderId)).Single()!["id"]!.GetValue<string>();
 
-        var acknowledged = await (await _client.PostAsJsonAsync($"/api/tracking/alerts/{alertId}/acknowledge", new { operatorId = "ops-li" })).ReadJsonAsync();
-        var resolved = await (await _client.PostAsJsonAsync($"/api/tracking/alerts/{alertId}/resolve", new { operatorId = "ops-li" })).ReadJsonAsync();
-        var again = await _client.PostAsJsonAsync($"/api/tracking/alerts/{alertId}/acknowledge", new { operatorId = "ops-li" });
-        var unknown = await _client.PostAsJsonAsync("/api/tracking/alerts/00000000000000000000000000000000/resolve", new { operatorId = "ops-li" });
-        var invalid = await _client.PostAsJsonAsync($"/api/tracking/alerts/{alertId}/resolve", new { operatorId = "" });
+        var ops = _host.ClientFor(TestCaller.Ops("ops-li"));
+        var acknowledged = await (await ops.PostAsync($"/api/tracking/alerts/{alertId}/acknowledge", null)).ReadJsonAsync();
+        var resolved = await (await ops.PostAsync($"/api/tracking/alerts/{alertId}/resolve", null)).ReadJsonAsync();
+        var again = await ops.PostAsync($"/api/tracking/alerts/{alertId}/acknowledge", null);
+        var unknown = await ops.PostAsync("/api/tracking/alerts/00000000000000000000000000000000/resolve", null);
+        // The operator recorded is the caller, so their id must fit the operator column like any party id.
+        var invalid = await _host.ClientFor(TestCaller.Ops("ops li")).PostAsync($"/api/tracking/alerts/{alertId}/resolve", null);
 
         acknowledged["status"]!.GetValue<string>().Should().Be("Acknowledged");
         acknowledged["acknowledgedBy"]!.GetValue<string>().Should().Be("ops-li");

@@ -9,21 +9,30 @@ namespace XiaoxiangTracking.Tests.Host;
 public class JobsDashboardTests(TrackingHostFactory host) : IClassFixture<TrackingHostFactory>
 {
     [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("customer", HttpStatusCode.Forbidden)]
+    [InlineData("warehouse", HttpStatusCode.Forbidden)]
+    [InlineData("ops", HttpStatusCode.OK)]
+    public async Task The_jobs_dashboard_is_for_ops(string? role, HttpStatusCode expected)
+    {
+        host.CreateClient();
+
+        var context = await Dashboard(host, "127.0.0.1", role is null ? null : host.TokenFor(new TestCaller(role, "someone", "wh-1")));
+
+        ((HttpStatusCode)context.Response.StatusCode).Should().Be(expected);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1", HttpStatusCode.OK)]
     [InlineData("::1", HttpStatusCode.OK)]
     [InlineData("10.20.30.40", HttpStatusCode.Unauthorized)]
     [InlineData("203.0.113.9", HttpStatusCode.Unauthorized)]
-    public async Task The_jobs_dashboard_answers_only_requests_from_this_machine(string remoteAddress, HttpStatusCode expected)
+    public async Task In_development_the_dashboard_answers_only_requests_from_this_machine(string remoteAddress, HttpStatusCode expected)
     {
-        host.CreateClient();
+        using var development = new TrackingHostFactory().InEnvironment("Development");
+        development.CreateClient();
 
-        var context = await host.Server.SendAsync(request =>
-        {
-            request.Request.Method = HttpMethods.Get;
-            request.Request.Path = "/hangfire";
-            request.Connection.RemoteIpAddress = IPAddress.Parse(remoteAddress);
-            request.Connection.LocalIpAddress = IPAddress.Parse("10.0.0.5");
-        });
+        var context = await Dashboard(development, remoteAddress, token: null);
 
         ((HttpStatusCode)context.Response.StatusCode).Should().Be(expected);
     }
@@ -41,4 +50,17 @@ public class JobsDashboardTests(TrackingHostFactory host) : IClassFixture<Tracki
         mine.Should().NotBeSameAs(theirs);
         host.Services.GetRequiredService<Hangfire.JobActivator>().Should().NotBeSameAs(other.Services.GetRequiredService<Hangfire.JobActivator>());
     }
+
+    private static Task<HttpContext> Dashboard(TrackingHostFactory host, string remoteAddress, string? token) =>
+        host.Server.SendAsync(request =>
+        {
+            request.Request.Method = HttpMethods.Get;
+            request.Request.Path = "/hangfire";
+            request.Connection.RemoteIpAddress = IPAddress.Parse(remoteAddress);
+            request.Connection.LocalIpAddress = IPAddress.Parse("10.0.0.5");
+            if (token is not null)
+            {
+                request.Request.Headers.Authorization = $"Bearer {token}";
+            }
+        });
 }

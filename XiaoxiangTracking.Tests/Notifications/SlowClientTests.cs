@@ -24,10 +24,10 @@ public class SlowClientTests
         var log = new DeltaLog(Options.Create(options), TimeProvider.System);
         var transport = new HangingTransport();
         await using var scopes = new ServiceCollection().BuildServiceProvider();
-        await using var connection = new SubscriberConnection("slow", transport, log, new OrderDirectory(TimeProvider.System),
+        await using var connection = new SubscriberConnection("slow", "ops-test", transport, log, new OrderDirectory(TimeProvider.System),
             scopes.GetRequiredService<IServiceScopeFactory>(), options, NullLogger.Instance);
         log.Append(Move("o-1", 1));
-        connection.FollowOrder("o-1", Viewer.Ops, have: 0);
+        connection.FollowOrder("o-1", OrderViewer.Ops, have: 0);
         await transport.FirstSendStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         // The pump hangs sending version 1; meanwhile 59 more changes are fanned out to this connection.

@@ -21,7 +21,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         var rider = RiderApp.NewRider();
         var order = await _client.PlaceAsync();
         var id = order.Id();
-        await using var customer = await HubClient.ConnectAsync(host, transport);
+        await using var customer = await HubClient.ConnectAsync(host, transport, caller: OrderRequests.Customer);
 
         await customer.SubscribeOrderAsync(id);
         await customer.WaitForVersion(id, 1);
@@ -98,14 +98,14 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
     {
         var rider = RiderApp.NewRider();
         var id = await DeliveringOrder(rider);
-        await using var customer = await HubClient.ConnectAsync(host);
+        await using var customer = await HubClient.ConnectAsync(host, caller: OrderRequests.Customer);
         await using var ops = await HubClient.ConnectAsync(host);
         await customer.SubscribeOrderAsync(id);
         await ops.Connection.InvokeAsync("SubscribeFleet", (string?)null);
         await customer.WaitForVersion(id, 3);
         await ops.WaitForVersion(id, 3);
 
-        (await _client.PutAsJsonAsync($"/api/tracking/orders/{id}/rider", new { riderId = rider + "x", operatorId = "ops-zhao" })).EnsureSuccessStatusCode();
+        (await _client.PutAsJsonAsync($"/api/tracking/orders/{id}/rider", new { riderId = rider + "x" })).EnsureSuccessStatusCode();
         await using (var scope = host.Services.CreateAsyncScope())
         {
             // One the rules leave alone until the promised time (a stall, say, would be resolved by the next scan).
@@ -129,7 +129,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
     {
         var rider = RiderApp.NewRider();
         var id = await DeliveringOrder(rider);
-        await using var customer = await HubClient.ConnectAsync(host);
+        await using var customer = await HubClient.ConnectAsync(host, caller: OrderRequests.Customer);
         await customer.SubscribeOrderAsync(id);
         await customer.WaitForVersion(id, 3);
         customer.Lose = u => u.OrderId == id && u.Version == 4;
@@ -181,7 +181,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
     public async Task A_rider_sees_their_assignments_with_the_address_and_loses_one_reassigned_away()
     {
         var rider = RiderApp.NewRider();
-        await using var app = await HubClient.ConnectAsync(host);
+        await using var app = await HubClient.ConnectAsync(host, caller: TestCaller.Rider(rider));
         await app.Connection.InvokeAsync("SubscribeAssignments", rider);
         var id = await DeliveringOrder(rider);
 
@@ -189,7 +189,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         assigned.RiderId.Should().Be(rider);
         app.For(id).Should().Contain(u => u.Snapshot && u.DeliveryAddress!.StartsWith("上海市", StringComparison.Ordinal) && u.CustomerId == null);
 
-        (await _client.PutAsJsonAsync($"/api/tracking/orders/{id}/rider", new { riderId = "rider-other", operatorId = "ops-wang" }))
+        (await _client.PutAsJsonAsync($"/api/tracking/orders/{id}/rider", new { riderId = "rider-other" }))
             .EnsureSuccessStatusCode();
 
         await Eventually.Until(() => app.Removed.Contains(id));

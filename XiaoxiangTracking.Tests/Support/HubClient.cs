@@ -57,15 +57,23 @@ public sealed class HubClient : IAsyncDisposable
 
     public int Resyncs { get; private set; }
 
+    /// <summary>Connects as <paramref name="caller"/> (ops unless told otherwise).</summary>
     public static async Task<HubClient> ConnectAsync(
-        TrackingHostFactory host, HttpTransportType transports = HttpTransportType.WebSockets, bool messagePack = false)
+        TrackingHostFactory host,
+        HttpTransportType transports = HttpTransportType.WebSockets,
+        bool messagePack = false,
+        TestCaller? caller = null)
     {
+        var token = host.TokenFor(caller ?? TestCaller.DefaultOps);
         var builder = new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "/hubs/tracking"), options =>
         {
             options.Transports = transports;
+            options.AccessTokenProvider = () => Task.FromResult<string?>(token);
             options.HttpMessageHandlerFactory = _ => host.Server.CreateHandler();
-            options.WebSocketFactory = async (context, token) =>
-                await host.Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
+            // As a browser does: a WebSocket request carries the token in the query string, not in a header.
+            options.WebSocketFactory = async (context, cancellationToken) =>
+                await host.Server.CreateWebSocketClient().ConnectAsync(
+                    new Uri($"{context.Uri}&access_token={Uri.EscapeDataString(token)}"), cancellationToken);
         });
         if (messagePack)
         {

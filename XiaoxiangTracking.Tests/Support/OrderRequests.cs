@@ -9,7 +9,12 @@ public static class OrderRequests
 {
     public const string WarehouseId = "wh-pudong-01";
 
-    public static JsonObject NewOrder(string customerId = "c-10001", decimal unitPrice = 6.50m, int quantity = 2) => new()
+    public const string CustomerId = "c-10001";
+
+    /// <summary>The customer of <see cref="NewOrder"/> by default.</summary>
+    public static TestCaller Customer { get; } = TestCaller.Customer(CustomerId);
+
+    public static JsonObject NewOrder(string customerId = CustomerId, decimal unitPrice = 6.50m, int quantity = 2) => new()
     {
         ["customerId"] = customerId,
         ["lines"] = new JsonArray(

@@ -33,6 +33,29 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
         DataFolder = dataFolder;
         Directory.CreateDirectory(DataFolder);
         _settings["Database:DataFolder"] = DataFolder;
+        Tokens = new TestTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        _settings["Auth:SigningKey"] = Convert.ToBase64String(Tokens.Key);
+    }
+
+    /// <summary>Signs tokens the host accepts.</summary>
+    public TestTokens Tokens { get; }
+
+    /// <summary>A client of the host carrying a token of <paramref name="caller"/> (on the host's clock when it has one).</summary>
+    public HttpClient ClientFor(TestCaller caller)
+    {
+        var client = CreateDefaultClient();
+        client.DefaultRequestHeaders.Authorization = TestTokens.Bearer(TokenFor(caller));
+        return client;
+    }
+
+    /// <summary>A token the host accepts for <paramref name="caller"/>, issued now on the host's clock.</summary>
+    public string TokenFor(TestCaller caller) => Tokens.For(caller, Clock?.GetUtcNow());
+
+    /// <summary>Every client from <c>CreateClient</c> is ops unless the test asks for another caller (<see cref="ClientFor"/>).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = TestTokens.Bearer(TokenFor(TestCaller.DefaultOps));
     }
 
     public string DataFolder { get; }
@@ -55,6 +78,16 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>The host's environment: Testing unless told otherwise (<see cref="InEnvironment"/>).</summary>
+    public string EnvironmentName { get; private set; } = "Testing";
+
+    /// <summary>Runs the host in another environment (Development, Production); call before the first request.</summary>
+    public TrackingHostFactory InEnvironment(string environmentName)
+    {
+        EnvironmentName = environmentName;
+        return this;
+    }
+
     /// <summary>Overrides a setting of appsettings.json for this host; call before the first request.</summary>
     public TrackingHostFactory With(string key, string? value)
     {
@@ -64,7 +97,7 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

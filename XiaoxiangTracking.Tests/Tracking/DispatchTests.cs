@@ -114,7 +114,7 @@ public class DispatchTests
         await host.Notifications.WaitFor<RiderAssigned>(a => a.OrderId == orderId);
         await client.ReportAsync("rider-b", RiderApp.NearWarehouse(800), DateTimeOffset.UtcNow);
 
-        var response = await client.PutAsJsonAsync($"/api/tracking/orders/{orderId}/rider", new { riderId = "rider-b", operatorId = "ops-zhang" });
+        var response = await host.ClientFor(TestCaller.Ops("ops-zhang")).PutAsJsonAsync($"/api/tracking/orders/{orderId}/rider", new { riderId = "rider-b" });
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var live = await response.ReadJsonAsync();
@@ -141,15 +141,21 @@ public class DispatchTests
         var client = host.CreateClient();
         var paid = await PaidOrder(client, host);
 
-        var notDelivering = await client.PutAsJsonAsync($"/api/tracking/orders/{paid}/rider", new { riderId = "rider-b", operatorId = "ops-zhang" });
-        var unknown = await client.PutAsJsonAsync("/api/tracking/orders/00000000000000000000000000000000/rider", new { riderId = "rider-b", operatorId = "ops-zhang" });
-        var invalid = await client.PutAsJsonAsync($"/api/tracking/orders/{paid}/rider", new { riderId = "", operatorId = "ops zhang" });
+        var notDelivering = await client.PutAsJsonAsync($"/api/tracking/orders/{paid}/rider", new { riderId = "rider-b" });
+        var unknown = await client.PutAsJsonAsync("/api/tracking/orders/00000000000000000000000000000000/rider", new { riderId = "rider-b" });
+        var invalid = await client.PutAsJsonAsync($"/api/tracking/orders/{paid}/rider", new { riderId = "" });
+        var operatorInBody = await client.PutAsJsonAsync($"/api/tracking/orders/{paid}/rider", new { riderId = "rider-b", operatorId = "ops-zhang" });
 
         notDelivering.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await notDelivering.ReadJsonAsync())["code"]!.GetValue<string>().Should().Be("not_delivering");
         unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
         invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await invalid.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("riderId", "operatorId");
+        (await invalid.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("riderId");
+        // The operator is the caller: a request naming one is refused, not obeyed.
+        operatorInBody.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var refused = (await operatorInBody.ReadJsonAsync())["errors"]!.AsObject();
+        refused.Select(e => e.Key).Should().BeEquivalentTo("operatorId");
+        refused["operatorId"]![0]!.GetValue<string>().Should().Contain("no such field");
     }
 
     internal static async Task<string> PaidOrder(HttpClient client, TrackingHostFactory host)

@@ -120,7 +120,7 @@ public class OrderTrajectoryWindowTests
         clock.Advance(TimeSpan.FromSeconds(15));
         await client.ReportAsync("rider-a", RiderApp.NearWarehouse(0, 100), clock.GetUtcNow());
         clock.Advance(TimeSpan.FromSeconds(15));
-        (await client.PutAsJsonAsync($"/api/tracking/orders/{orderId}/rider", new { riderId = "rider-b", operatorId = "ops-li" }))
+        (await client.PutAsJsonAsync($"/api/tracking/orders/{orderId}/rider", new { riderId = "rider-b" }))
             .EnsureSuccessStatusCode();
         clock.Advance(TimeSpan.FromSeconds(15));
         await client.ReportAsync("rider-a", RiderApp.NearWarehouse(0, 300), clock.GetUtcNow());

@@ -10,7 +10,7 @@ namespace XiaoxiangTracking.Web.Errors;
 
 /// <summary>
 /// The one place errors become responses: RFC 7807 problem+json through <see cref="IProblemDetailsService"/>.
-/// Validation 400 (with field errors), not found 404, rule violation or lost race 409, reused idempotency key 422,
+/// Validation 400 (with field errors), acting as someone else 403, not found 404, rule violation or lost race 409, reused idempotency key 422,
 /// anything else 500 without internals.
 /// </summary>
 internal sealed class ProblemExceptionHandler(
@@ -27,7 +27,7 @@ internal sealed class ProblemExceptionHandler(
                 Title = "One or more fields are invalid.",
             },
             BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(
-                new Dictionary<string, string[]> { [JsonFieldName(json.Path)] = ["The value is not valid JSON for this field."] })
+                new Dictionary<string, string[]> { [JsonFieldName(json.Path)] = [JsonFieldError(json)] })
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request body could not be read.",
@@ -37,6 +37,12 @@ internal sealed class ProblemExceptionHandler(
                 Status = badRequest.StatusCode,
                 Title = "The request could not be read.",
                 Detail = badRequest.Message,
+            },
+            ForbiddenException forbidden => new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden.",
+                Detail = forbidden.Message,
             },
             NotFoundException notFound => new ProblemDetails
             {
@@ -113,6 +119,12 @@ internal sealed class ProblemExceptionHandler(
         propertyName.Contains('-', StringComparison.Ordinal)
             ? propertyName
             : string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    // System.Text.Json's message for a field the request type does not define (UnmappedMemberHandling.Disallow).
+    private static string JsonFieldError(JsonException json) =>
+        json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal)
+            ? "This request has no such field."
+            : "The value is not valid JSON for this field.";
 
     private static string JsonFieldName(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
@@ -12,6 +13,8 @@ namespace XiaoxiangTracking.Web.Hosting;
 
 internal static class ApiDefaults
 {
+    private const string BearerScheme = "Bearer";
+
     /// <summary>Problem details for every error, JSON conventions, Swagger and health checks.</summary>
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
     {
@@ -20,6 +23,9 @@ internal static class ApiDefaults
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        // A body may carry only the fields its request defines: a field the caller may not set (an operator, someone
+        // else's id) is refused, never silently dropped or bound.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
         // Malformed bodies throw, so the exception handler answers them as problem+json like any other error.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
@@ -52,6 +58,17 @@ internal static class ApiDefaults
             options.CustomSchemaIds(type => type.Name);
             options.OperationFilter<IdempotencyKeyHeaderFilter>();
             options.MapGeoJson();
+            options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A token from the identity provider (Development: POST /api/dev/tokens).",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
+            });
         });
         return builder;
     }
@@ -66,8 +83,9 @@ internal static class ApiDefaults
             options.SwaggerEndpoint("/swagger/v1/swagger.json", "Xiaoxiang Tracking API v1");
             options.DocumentTitle = "Xiaoxiang Tracking API";
         });
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        // Probes come from the orchestrator, without a token.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return app;
     }
 }

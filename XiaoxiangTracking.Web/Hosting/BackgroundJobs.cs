@@ -5,6 +5,7 @@ using Hangfire.InMemory;
 using Hangfire.SqlServer;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Web.Hosting;
 
@@ -64,17 +65,26 @@ internal static class BackgroundJobs
         : new InMemoryStorage();
 
     /// <summary>
-    /// The Hangfire dashboard at <c>/hangfire</c>. Callers are not authenticated yet, so it answers only requests from
-    /// this machine (Hangfire's local-requests filter: the remote address is a loopback or the server's own address);
-    /// behind a reverse proxy every request looks remote and is refused.
+    /// The Hangfire dashboard at <c>/hangfire</c>, for ops (their bearer token, usually added by the sign-in proxy in
+    /// front of it). In Development, where a browser has no such proxy, it answers requests from this machine instead.
     /// </summary>
     public static WebApplication UseJobsDashboard(this WebApplication app)
     {
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        var development = app.Environment.IsDevelopment();
+        var dashboard = app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new Hangfire.Dashboard.LocalRequestsOnlyAuthorizationFilter()],
+            Authorization = development ? [new Hangfire.Dashboard.LocalRequestsOnlyAuthorizationFilter()] : [],
             DashboardTitle = "Xiaoxiang Tracking jobs",
         }, app.Services.GetRequiredService<JobStorage>());
+        if (development)
+        {
+            dashboard.AllowAnonymous();
+        }
+        else
+        {
+            dashboard.RequireAuthorization(Policies.Ops);
+        }
+
         return app;
     }
 }

@@ -54,7 +54,8 @@ public static class NotificationsModule
     /// <summary>Maps the hub at <c>/hubs/tracking</c> (WebSockets, Server-Sent Events and long polling) and <c>/api/webhooks</c>.</summary>
     public static IEndpointRouteBuilder MapNotificationsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<TrackingHub>("/hubs/tracking");
+        // A connection ends when its token expires; the client reconnects with a fresh one.
+        endpoints.MapHub<TrackingHub>("/hubs/tracking", options => options.CloseOnAuthenticationExpiration = true);
         endpoints.MapWebhooks();
         return endpoints;
     }

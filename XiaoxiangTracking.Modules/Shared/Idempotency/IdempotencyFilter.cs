@@ -94,7 +94,9 @@ internal sealed class IdempotencyFilter<TContext>(
         var request = context.HttpContext.Request;
         var bodyType = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         var body = bodyType is null ? null : context.Arguments.FirstOrDefault(a => a?.GetType() == bodyType);
-        var canonical = $"{request.Method}\n{request.Path}\n{request.QueryString}\n" +
+        // The caller is part of the request: another caller's retry with the same key never replays this response.
+        var caller = context.HttpContext.User.FindFirst(Security.ClaimNames.Subject)?.Value;
+        var canonical = $"{caller}\n{request.Method}\n{request.Path}\n{request.QueryString}\n" +
             (body is null ? string.Empty : JsonSerializer.Serialize(body, body.GetType(), JsonSerializerOptions.Web));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }

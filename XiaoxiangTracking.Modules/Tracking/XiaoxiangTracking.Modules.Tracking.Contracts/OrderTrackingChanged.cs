@@ -45,3 +45,21 @@ public sealed record OrderTrackingChanged(
     DateTimeOffset OccurredAt,
     IReadOnlyList<AlertType>? Alerts = null,
     LiveEta? Eta = null) : INotification;
+
+/// <summary>
+/// What a customer may see of the rider delivering their order, wherever it is shown (REST and hub): no rider id, no
+/// alerts, and the rider's position only while the order is being delivered, rounded to
+/// <see cref="PositionDecimals"/> places (about 11 m) without speed or heading — enough to watch the rider come, not a
+/// precise trace of the rider.
+/// </summary>
+public static class CustomerView
+{
+    /// <summary>Decimal places of the position a customer sees.</summary>
+    public const int PositionDecimals = 4;
+
+    /// <summary>The position as the customer sees it; pass only positions of an order being delivered.</summary>
+    public static LivePosition? Position(LivePosition? position) =>
+        position is null
+            ? null
+            : new(Math.Round(position.Latitude, PositionDecimals), Math.Round(position.Longitude, PositionDecimals), position.FixTime, null, null);
+}

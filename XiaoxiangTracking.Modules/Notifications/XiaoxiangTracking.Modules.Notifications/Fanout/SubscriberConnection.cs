@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Notifications.Hub;
 using XiaoxiangTracking.Modules.Notifications.Settings;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -30,7 +31,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     private readonly Task _pump;
 
     // What the client asked for (written by hub calls, read by fan-out).
-    private readonly ConcurrentDictionary<string, Viewer> _orders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OrderViewer> _orders = new(StringComparer.Ordinal);
     private volatile string? _riderId;
     private volatile StrongBox<string?>? _fleet;
 
@@ -41,6 +42,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
     public SubscriberConnection(
         string connectionId,
+        string? userId,
         IHubContext<TrackingHub> hub,
         DeltaLog log,
         OrderDirectory directory,
@@ -49,6 +51,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         ILogger logger)
     {
         ConnectionId = connectionId;
+        UserId = userId;
         _hub = hub;
         _log = log;
         _directory = directory;
@@ -64,6 +67,9 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     }
 
     public string ConnectionId { get; }
+
+    /// <summary>The caller's id from their token.</summary>
+    public string? UserId { get; }
 
     public IEnumerable<string> Orders => _orders.Keys;
 
@@ -85,13 +91,23 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         }
     }
 
-    public void FollowOrder(string orderId, Viewer viewer, long? have)
+    public void FollowOrder(string orderId, OrderViewer viewer, long? have)
     {
         _orders[orderId] = viewer;
         Enqueue(new Push.CatchUp(orderId, viewer, have));
     }
 
     public void UnfollowOrder(string orderId) => _orders.TryRemove(orderId, out _);
+
+    /// <summary>The view this connection follows the order with directly, if it does.</summary>
+    public OrderViewer? ViewOf(string orderId) => _orders.TryGetValue(orderId, out var viewer) ? viewer : null;
+
+    /// <summary>Stops following the order because the caller may no longer see it; the client is told in queue order.</summary>
+    public void Revoke(string orderId)
+    {
+        _orders.TryRemove(orderId, out _);
+        Enqueue(new Push.Revoked(orderId));
+    }
 
     public void FollowRider(string riderId)
     {
@@ -165,10 +181,11 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     {
         Push.Delta delta => OnDeltaAsync(delta.Change, cancellationToken),
         Push.CatchUp catchUp => OnFollowAsync(catchUp.OrderId, catchUp.Viewer, Source.Order, catchUp.Have, cancellationToken),
-        Push.RiderCatchUp rider => OnFollowManyAsync(Viewer.Rider, Source.Rider,
+        Push.RiderCatchUp rider => OnFollowManyAsync(OrderViewer.Rider, Source.Rider,
             (queries, token) => queries.ForRiderAsync(rider.RiderId, token), cancellationToken),
-        Push.FleetCatchUp fleet => OnFollowManyAsync(Viewer.Ops, Source.Fleet,
+        Push.FleetCatchUp fleet => OnFollowManyAsync(OrderViewer.Ops, Source.Fleet,
             (queries, token) => queries.ActiveAsync(fleet.WarehouseId, token), cancellationToken),
+        Push.Revoked revoked => OnRevokedAsync(revoked.OrderId, cancellationToken),
         Push.Beacon => OnBeaconAsync(cancellationToken),
         _ => Task.CompletedTask,
     };
@@ -220,7 +237,15 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         }
     }
 
-    private async Task OnFollowAsync(string orderId, Viewer viewer, Source source, long? have, CancellationToken cancellationToken)
+    private async Task OnRevokedAsync(string orderId, CancellationToken cancellationToken)
+    {
+        if (_followed.Remove(orderId))
+        {
+            await _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.OrderRemoved, orderId, cancellationToken);
+        }
+    }
+
+    private async Task OnFollowAsync(string orderId, OrderViewer viewer, Source source, long? have, CancellationToken cancellationToken)
     {
         if (_followed.TryGetValue(orderId, out var known) && known.Viewer >= viewer)
         {
@@ -237,7 +262,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     }
 
     private async Task OnFollowManyAsync(
-        Viewer viewer,
+        OrderViewer viewer,
         Source source,
         Func<ILiveOrderQueries, CancellationToken, Task<IReadOnlyList<LiveOrderSnapshot>>> load,
         CancellationToken cancellationToken)
@@ -293,7 +318,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     {
         if (have is null || snapshot.Version > have)
         {
-            await Send(OrderViews.Snapshot(snapshot, followed.Viewer, _options.CustomerPositionDecimals), cancellationToken);
+            await Send(OrderViews.Snapshot(snapshot, followed.Viewer), cancellationToken);
             followed.LastSent = snapshot.Version;
         }
 
@@ -310,7 +335,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
             return;
         }
 
-        await Send(OrderViews.Delta(change, followed.Viewer, _options.CustomerPositionDecimals), cancellationToken);
+        await Send(OrderViews.Delta(change, followed.Viewer), cancellationToken);
         followed.LastSent = change.Version;
     }
 
@@ -329,17 +354,17 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.OrderUpdated, update, cancellationToken);
 
     /// <summary>Whether the order reaches this connection through its rider or fleet subscription, and with which view.</summary>
-    private (Viewer Viewer, Source Source)? Through(string orderId)
+    private (OrderViewer Viewer, Source Source)? Through(string orderId)
     {
         var parties = _directory.Find(orderId);
         if (_riderId is { } riderId && parties?.RiderId == riderId)
         {
-            return (Viewer.Rider, Source.Rider);
+            return (OrderViewer.Rider, Source.Rider);
         }
 
         if (_fleet is { } fleet && (fleet.Value is null || parties?.WarehouseId == fleet.Value))
         {
-            return (Viewer.Ops, Source.Fleet);
+            return (OrderViewer.Ops, Source.Fleet);
         }
 
         return null;
@@ -352,9 +377,9 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         Fleet,
     }
 
-    private sealed class Followed(Viewer viewer, Source source)
+    private sealed class Followed(OrderViewer viewer, Source source)
     {
-        public Viewer Viewer { get; } = viewer;
+        public OrderViewer Viewer { get; } = viewer;
 
         public Source Source { get; } = source;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Notifications.Hub;
 using XiaoxiangTracking.Modules.Notifications.Settings;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -33,8 +34,8 @@ internal sealed class Subscribers(
 
     public IEnumerable<SubscriberConnection> All => _connections.Values;
 
-    public void Connect(string connectionId) =>
-        _connections[connectionId] = new SubscriberConnection(connectionId, hub, log, directory, scopes, options.Value,
+    public void Connect(string connectionId, string? userId) =>
+        _connections[connectionId] = new SubscriberConnection(connectionId, userId, hub, log, directory, scopes, options.Value,
             loggers.CreateLogger<SubscriberConnection>());
 
     public async Task DisconnectAsync(string connectionId)
@@ -62,7 +63,7 @@ internal sealed class Subscribers(
         await connection.DisposeAsync();
     }
 
-    public void FollowOrder(string connectionId, string orderId, Viewer viewer, long? have)
+    public void FollowOrder(string connectionId, string orderId, OrderViewer viewer, long? have)
     {
         var connection = Connection(connectionId);
         lock (_indexGate)
@@ -113,6 +114,7 @@ internal sealed class Subscribers(
         var interested = new HashSet<SubscriberConnection>();
         if (_byOrder.TryGetValue(change.OrderId, out var followers))
         {
+            RevokeReplacedRider(change.OrderId, followers, before?.RiderId, now?.RiderId);
             interested.UnionWith(followers.Values);
         }
 
@@ -135,6 +137,32 @@ internal sealed class Subscribers(
         foreach (var connection in interested)
         {
             connection.Enqueue(new Push.Delta(change));
+        }
+    }
+
+    /// <summary>
+    /// A reassignment takes the order away from the old rider at once: connections of that rider following it directly
+    /// with the rider view stop following it and are told so, before the change that made it someone else's.
+    /// </summary>
+    private void RevokeReplacedRider(
+        string orderId, ConcurrentDictionary<string, SubscriberConnection> followers, string? oldRiderId, string? newRiderId)
+    {
+        if (oldRiderId is null || oldRiderId == newRiderId)
+        {
+            return;
+        }
+
+        foreach (var follower in followers.Values)
+        {
+            if (follower.UserId == oldRiderId && follower.ViewOf(orderId) == OrderViewer.Rider)
+            {
+                lock (_indexGate)
+                {
+                    Remove(_byOrder, orderId, follower.ConnectionId);
+                }
+
+                follower.Revoke(orderId);
+            }
         }
     }
 

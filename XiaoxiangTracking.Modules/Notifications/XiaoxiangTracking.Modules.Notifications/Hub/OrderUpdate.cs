@@ -1,3 +1,4 @@
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Modules.Notifications.Hub;
@@ -54,28 +55,23 @@ internal static class ClientMethods
     public const string Versions = nameof(Versions);
 }
 
-/// <summary>Who is looking: decides which fields of an order a push carries.</summary>
-internal enum Viewer
-{
-    Customer = 1,
-    Rider = 2,
-    Ops = 3,
-}
-
-/// <summary>The role views of a change or a state (DESIGN: customer, rider and ops see different granularity).</summary>
+/// <summary>
+/// The role views of a change or a state (DESIGN: customer, rider and ops see different granularity). Warehouse staff
+/// see their warehouse's orders as ops do.
+/// </summary>
 internal static class OrderViews
 {
-    public static OrderUpdate Snapshot(LiveOrderSnapshot state, Viewer viewer, int customerDecimals) => SnapshotOf(
-        state with { Eta = state.Status is Orders.Contracts.OrderStatus.Paid or Orders.Contracts.OrderStatus.Delivering ? state.Eta : null }, viewer, customerDecimals);
+    public static OrderUpdate Snapshot(LiveOrderSnapshot state, OrderViewer viewer) => SnapshotOf(
+        state with { Eta = state.Status is OrderStatus.Paid or OrderStatus.Delivering ? state.Eta : null }, viewer);
 
-    private static OrderUpdate SnapshotOf(LiveOrderSnapshot state, Viewer viewer, int customerDecimals) => viewer switch
+    private static OrderUpdate SnapshotOf(LiveOrderSnapshot state, OrderViewer viewer) => viewer switch
     {
-        Viewer.Customer => new(state.OrderId, state.Version, true, (int)state.Status, null,
-            state.Status == Orders.Contracts.OrderStatus.Delivering ? Coarse(state.Position, customerDecimals) : null,
+        OrderViewer.Customer => new(state.OrderId, state.Version, true, (int)state.Status, null,
+            state.Status == OrderStatus.Delivering ? View(CustomerView.Position(state.Position)) : null,
             state.Active, null, null, null, null, state.Eta),
-        Viewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, Exact(state.Position),
+        OrderViewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
             state.Active, state.DeliveryAddress, null, state.WarehouseId, null, state.Eta),
-        _ => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, Exact(state.Position),
+        _ => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
             state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts), state.Eta),
     };
 
@@ -83,23 +79,18 @@ internal static class OrderViews
     /// A delta for the viewer. Tracking moves an order's position only while it is being delivered, so a delta that
     /// carries one is always from delivery.
     /// </summary>
-    public static OrderUpdate Delta(OrderTrackingChanged change, Viewer viewer, int customerDecimals) => viewer switch
+    public static OrderUpdate Delta(OrderTrackingChanged change, OrderViewer viewer) => viewer switch
     {
-        Viewer.Customer => new(change.OrderId, change.Version, false, (int?)change.Status, null,
-            Coarse(change.Position, customerDecimals), change.Active, null, null, null, null, change.Eta),
-        Viewer.Rider => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, Exact(change.Position),
+        OrderViewer.Customer => new(change.OrderId, change.Version, false, (int?)change.Status, null,
+            View(CustomerView.Position(change.Position)), change.Active, null, null, null, null, change.Eta),
+        OrderViewer.Rider => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
             change.Active, null, null, null, null, change.Eta),
-        _ => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, Exact(change.Position),
+        _ => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
             change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts), change.Eta),
     };
 
     private static IReadOnlyList<string> Names(IReadOnlyList<AlertType> alerts) => [.. alerts.Select(a => a.ToString())];
 
-    private static PositionView? Exact(LivePosition? position) =>
+    private static PositionView? View(LivePosition? position) =>
         position is null ? null : new(position.Latitude, position.Longitude, position.FixTime, position.Speed, position.Heading);
-
-    private static PositionView? Coarse(LivePosition? position, int decimals) =>
-        position is null
-            ? null
-            : new(Math.Round(position.Latitude, decimals), Math.Round(position.Longitude, decimals), position.FixTime, null, null);
 }

@@ -1,39 +1,42 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
 using XiaoxiangTracking.Modules.Orders.Contracts;
-using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Notifications.Hub;
 
 /// <summary>
-/// The one place that decides who may follow what, and with which view. Ops see an order whole, its assigned rider
-/// sees it as a rider, anyone else gets the customer view (the least: no rider id, a rounded position only while
-/// delivering). The host does not authenticate callers yet, so today every caller is anonymous and gets the customer
-/// view of single orders; the fleet (ops view) and a rider's assignments (rider view) are open, and their checks belong
-/// here when callers carry roles.
+/// Which orders, riders and warehouses a hub caller may follow. Each hub method's policy admits roles; this decides
+/// per subject. Orders follow the Orders module's one rule (<see cref="IOrderQueries.FindForAsync"/>), and an order the
+/// caller may not see fails exactly like an unknown one.
 /// </summary>
-internal sealed class SubscriptionAccess(IOrderQueries orders, ILiveOrderQueries liveOrders)
+internal sealed class SubscriptionAccess(IOrderQueries orders)
 {
-    public const string OpsRole = "ops";
-    public const string RiderRole = "rider";
+    /// <summary>The view the caller gets of the order; a hub error for an unknown order or one not theirs.</summary>
+    public async Task<OrderViewer> OrderViewerAsync(ClaimsPrincipal caller, string orderId, CancellationToken cancellationToken) =>
+        (await orders.FindForAsync(caller, orderId, cancellationToken))?.Viewer
+            ?? throw new HubException($"Order {orderId} was not found.");
 
-    /// <summary>The view the caller gets of the order; a hub error for an unknown order.</summary>
-    public async Task<Viewer> OrderViewerAsync(ClaimsPrincipal caller, string orderId, CancellationToken cancellationToken)
+    /// <summary>Riders follow their own assignments; ops anyone's.</summary>
+    public static void RequireRider(ClaimsPrincipal caller, string riderId)
     {
-        // The Orders module knows an order from the moment it is placed; Tracking's live state follows a moment later.
-        _ = await orders.FindAsync(orderId, cancellationToken) ?? throw new HubException($"Order {orderId} was not found.");
-        if (caller.IsInRole(OpsRole))
+        if (!caller.IsOps() && !(caller.IsInRole(Roles.Rider) && caller.Id() == riderId))
         {
-            return Viewer.Ops;
+            throw new HubException("You can follow only your own assignments.");
+        }
+    }
+
+    /// <summary>The warehouse whose fleet the caller follows: ops any or all; warehouse staff only their own.</summary>
+    public static string? FleetWarehouse(ClaimsPrincipal caller, string? warehouseId)
+    {
+        if (caller.IsOps())
+        {
+            return warehouseId;
         }
 
-        var live = await liveOrders.GetAsync(orderId, cancellationToken);
-        if (caller.IsInRole(RiderRole) && live?.RiderId is not null
-            && string.Equals(caller.FindFirstValue(ClaimTypes.NameIdentifier), live.RiderId, StringComparison.Ordinal))
-        {
-            return Viewer.Rider;
-        }
-
-        return Viewer.Customer;
+        var own = caller.IsInRole(Roles.Warehouse) ? caller.WarehouseId() : null;
+        return own is not null && (warehouseId is null || warehouseId == own)
+            ? own
+            : throw new HubException("You can follow only your own warehouse's orders.");
     }
 }

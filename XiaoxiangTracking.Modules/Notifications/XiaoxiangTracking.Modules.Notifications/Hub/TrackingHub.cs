@@ -1,19 +1,24 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using XiaoxiangTracking.Modules.Notifications.Fanout;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Notifications.Hub;
 
 /// <summary>
 /// <c>/hubs/tracking</c>: clients follow orders and receive <c>OrderUpdated</c> (snapshots and versioned deltas),
-/// <c>OrderRemoved</c> and the periodic <c>Versions</c> heartbeat. The resync protocol is in docs/api.md.
+/// <c>OrderRemoved</c> and the periodic <c>Versions</c> heartbeat. The resync protocol is in docs/api.md. Connecting
+/// needs a token of any role; each method names the roles it admits, and <see cref="SubscriptionAccess"/> decides which
+/// orders, riders and warehouses the caller may follow.
 /// </summary>
+[Authorize(Policy = Policies.Participants)]
 internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess access) : Microsoft.AspNetCore.SignalR.Hub
 {
     private const int MaxIdLength = 32;
 
     public override Task OnConnectedAsync()
     {
-        subscribers.Connect(Context.ConnectionId);
+        subscribers.Connect(Context.ConnectionId, Context.User?.Id());
         return base.OnConnectedAsync();
     }
 
@@ -28,6 +33,7 @@ internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess ac
     /// changes after that version (or a snapshot when they are too old), then every new change in version order.
     /// Call it again with the version you hold whenever you see a gap.
     /// </summary>
+    [Authorize(Policy = Policies.Participants)]
     public async Task SubscribeOrder(string orderId, long? lastVersion)
     {
         RequireId(orderId, nameof(orderId));
@@ -36,11 +42,12 @@ internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess ac
             throw new HubException("'lastVersion' must be 0 or more.");
         }
 
-        var viewer = await access.OrderViewerAsync(Context.User ?? new(), orderId, Context.ConnectionAborted);
+        var viewer = await access.OrderViewerAsync(Context.User!, orderId, Context.ConnectionAborted);
         subscribers.FollowOrder(Context.ConnectionId, orderId, viewer, lastVersion);
     }
 
     /// <summary>Stops following one order.</summary>
+    [Authorize(Policy = Policies.Participants)]
     public void UnsubscribeOrder(string orderId)
     {
         RequireId(orderId, nameof(orderId));
@@ -48,13 +55,19 @@ internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess ac
     }
 
     /// <summary>A rider follows their assignments: a snapshot of each active one, then its changes; new assignments arrive as they are made.</summary>
+    [Authorize(Policy = Policies.Riders)]
     public void SubscribeAssignments(string riderId)
     {
         RequireId(riderId, nameof(riderId));
+        SubscriptionAccess.RequireRider(Context.User!, riderId);
         subscribers.FollowRider(Context.ConnectionId, riderId);
     }
 
-    /// <summary>Ops follow every active order (or one warehouse's): snapshots, then every change, with rider ids.</summary>
+    /// <summary>
+    /// Ops follow every active order (or one warehouse's), warehouse staff their own warehouse's: snapshots, then every
+    /// change, with rider ids.
+    /// </summary>
+    [Authorize(Policy = Policies.Warehouses)]
     public void SubscribeFleet(string? warehouseId)
     {
         if (warehouseId is not null)
@@ -62,7 +75,7 @@ internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess ac
             RequireId(warehouseId, nameof(warehouseId));
         }
 
-        subscribers.FollowFleet(Context.ConnectionId, warehouseId);
+        subscribers.FollowFleet(Context.ConnectionId, SubscriptionAccess.FleetWarehouse(Context.User!, warehouseId));
     }
 
     private static void RequireId(string? value, string name)

@@ -32,11 +32,4 @@ internal sealed class NotificationsOptions
     /// <summary>A client silent for this long is disconnected (default 30 s, twice the keep-alive).</summary>
     [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
     public TimeSpan ClientTimeoutInterval { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Decimal places of the rider position a customer sees (default 4, about 11 m): enough to watch the rider come,
-    /// not a precise trace of the rider.
-    /// </summary>
-    [Range(2, 6)]
-    public int CustomerPositionDecimals { get; set; } = 4;
 }

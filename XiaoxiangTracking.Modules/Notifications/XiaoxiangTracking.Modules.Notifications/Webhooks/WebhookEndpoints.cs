@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Notifications.Persistence;
 using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Notifications.Webhooks;
 
@@ -138,7 +139,7 @@ internal static class WebhookEndpoints
 {
     public static void MapWebhooks(this IEndpointRouteBuilder endpoints)
     {
-        var webhooks = endpoints.MapGroup("/api/webhooks").WithTags("Webhooks");
+        var webhooks = endpoints.MapGroup("/api/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Ops);
         webhooks.MapPost("/", async (RegisterWebhookRequest request, ISender sender, CancellationToken cancellationToken) =>
             {
                 var created = await sender.Send(new RegisterWebhook(request.Url, request.EventTypes, request.Secret), cancellationToken);

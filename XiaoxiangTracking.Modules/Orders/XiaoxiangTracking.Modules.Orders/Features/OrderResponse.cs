@@ -3,9 +3,12 @@ using XiaoxiangTracking.Modules.Orders.Domain;
 
 namespace XiaoxiangTracking.Modules.Orders.Features;
 
-/// <summary>An order as the API returns it.</summary>
+/// <summary>
+/// An order as the API returns it to the caller: customers do not see the rider's id or the picking task, riders do
+/// not see the customer's id, warehouse staff do not see the recipient's phone; ops see everything.
+/// </summary>
 /// <param name="Id">32-character order id.</param>
-/// <param name="CustomerId">The customer who placed it.</param>
+/// <param name="CustomerId">The customer who placed it (not shown to riders).</param>
 /// <param name="Status">Status code: 1 PendingPayment, 2 Paid, 3 Delivering, 4 Completed, 5 Cancelled.</param>
 /// <param name="StatusName">The status code's name.</param>
 /// <param name="Lines">The ordered products.</param>
@@ -13,15 +16,15 @@ namespace XiaoxiangTracking.Modules.Orders.Features;
 /// <param name="DeliveryAddress">Where it is delivered.</param>
 /// <param name="Warehouse">The warehouse that picks it.</param>
 /// <param name="PromisedDeliveryAt">When delivery was promised.</param>
-/// <param name="RiderId">The rider delivering it, from status 3.</param>
-/// <param name="PickingTask">The warehouse's picking task, from status 2.</param>
+/// <param name="RiderId">The rider delivering it, from status 3 (not shown to customers).</param>
+/// <param name="PickingTask">The warehouse's picking task, from status 2 (not shown to customers).</param>
 /// <param name="CancellationReason">Why it was cancelled, at status 5.</param>
 /// <param name="CreatedAt">When it was placed.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
 /// <param name="Version">Increases by one with every change.</param>
 internal sealed record OrderResponse(
     string Id,
-    string CustomerId,
+    string? CustomerId,
     OrderStatus Status,
     string StatusName,
     IReadOnlyList<OrderLineResponse> Lines,
@@ -49,7 +52,7 @@ internal sealed record OrderLineResponse(string Sku, string Name, int Quantity, 
 /// <param name="Latitude">WGS 84 latitude.</param>
 /// <param name="Longitude">WGS 84 longitude.</param>
 /// <param name="RecipientName">Who receives it.</param>
-/// <param name="RecipientPhone">The recipient's phone.</param>
+/// <param name="RecipientPhone">The recipient's phone (not shown to warehouse staff).</param>
 internal sealed record DeliveryAddressResponse(string Text, double Latitude, double Longitude, string? RecipientName, string? RecipientPhone);
 
 /// <summary>The picking warehouse.</summary>
@@ -67,9 +70,9 @@ internal sealed record PickingTaskResponse(string Id, string Status, DateTimeOff
 
 internal static class OrderResponseMapping
 {
-    public static OrderResponse ToResponse(this Order order) => new(
+    public static OrderResponse ToResponse(this Order order, OrderViewer viewer) => new(
         order.Id,
-        order.CustomerId,
+        viewer == OrderViewer.Rider ? null : order.CustomerId,
         order.Status,
         order.Status.ToString(),
         [.. order.Lines.Select(l => new OrderLineResponse(l.Sku, l.Name, l.Quantity, l.UnitPrice, l.LineTotal))],
@@ -79,11 +82,11 @@ internal static class OrderResponseMapping
             order.DeliveryAddress.Location.Latitude,
             order.DeliveryAddress.Location.Longitude,
             order.DeliveryAddress.RecipientName,
-            order.DeliveryAddress.RecipientPhone),
+            viewer == OrderViewer.Warehouse ? null : order.DeliveryAddress.RecipientPhone),
         new WarehouseResponse(order.WarehouseId, order.WarehouseLocation.Latitude, order.WarehouseLocation.Longitude),
         order.PromisedDeliveryAt,
-        order.RiderId,
-        order.PickingTask is { } task
+        viewer == OrderViewer.Customer ? null : order.RiderId,
+        viewer != OrderViewer.Customer && order.PickingTask is { } task
             ? new PickingTaskResponse(task.Id, task.Status.ToString(), task.CreatedAt, task.FinishedAt)
             : null,
         order.CancellationReason,

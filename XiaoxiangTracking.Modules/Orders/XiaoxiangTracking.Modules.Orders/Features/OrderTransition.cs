@@ -1,3 +1,4 @@
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Domain;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 
@@ -12,12 +13,13 @@ internal static class OrderTransition
     public static async ValueTask<OrderResponse> ApplyAsync(
         OrdersDbContext db,
         string orderId,
+        OrderViewer viewer,
         Action<Order> change,
         CancellationToken cancellationToken)
     {
         var order = await db.Orders.GetAsync(orderId, cancellationToken);
         change(order);
         await db.SaveChangesAsync(cancellationToken);
-        return order.ToResponse();
+        return order.ToResponse(viewer);
     }
 }

@@ -89,6 +89,9 @@ internal sealed class OrderTrackingEntry : AggregateRoot
 
     public static string StageEvent(WarehouseStage stage) => $"Warehouse{stage}";
 
+    public static bool IsAlertEvent(string eventType) =>
+        eventType.EndsWith("AlertRaised", StringComparison.Ordinal) || eventType.EndsWith("AlertResolved", StringComparison.Ordinal);
+
     public string Id { get; private set; } = string.Empty;
 
     public string OrderId { get; private set; } = string.Empty;

@@ -1,10 +1,13 @@
 using FluentValidation;
+using System.Security.Claims;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Idempotency;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.CancelOrder;
 
@@ -16,7 +19,7 @@ internal sealed record CancelOrderRequest
     public string Reason { get; init; } = null!;
 }
 
-internal sealed record CancelOrder(string OrderId, string Reason) : ICommand<OrderResponse>;
+internal sealed record CancelOrder(string OrderId, string Reason, OrderViewer Viewer) : ICommand<OrderResponse>;
 
 internal sealed class CancelOrderValidator : AbstractValidator<CancelOrder>
 {
@@ -26,15 +29,19 @@ internal sealed class CancelOrderValidator : AbstractValidator<CancelOrder>
 internal sealed class CancelOrderHandler(OrdersDbContext db, TimeProvider clock) : ICommandHandler<CancelOrder, OrderResponse>
 {
     public ValueTask<OrderResponse> Handle(CancelOrder command, CancellationToken cancellationToken) =>
-        OrderTransition.ApplyAsync(db, command.OrderId,
+        OrderTransition.ApplyAsync(db, command.OrderId, command.Viewer,
             order => order.Cancel(command.Reason, clock.GetUtcNow()), cancellationToken);
 }
 
 internal static class CancelOrderEndpoint
 {
     public static void MapCancelOrder(this IEndpointRouteBuilder orders) =>
-        orders.MapPost("/{id}/cancel", async (string id, CancelOrderRequest request, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new CancelOrder(id, request.Reason), cancellationToken)))
+        orders.MapPost("/{id}/cancel", async (string id, CancelOrderRequest request, ClaimsPrincipal user, IOrderQueries access, ISender sender, CancellationToken cancellationToken) =>
+            {
+                var viewer = (await access.RequireAsync(user, id, cancellationToken, OrderViewer.Customer, OrderViewer.Ops)).Viewer;
+                return TypedResults.Ok(await sender.Send(new CancelOrder(id, request.Reason, viewer), cancellationToken));
+            })
+            .RequireAuthorization(Policies.Customers)
             .WithName("CancelOrder")
             .WithSummary("Cancel an order (1 or 2 → 5 Cancelled)")
             .WithDescription("Allowed while the order waits for payment or is being picked; a pending picking task "

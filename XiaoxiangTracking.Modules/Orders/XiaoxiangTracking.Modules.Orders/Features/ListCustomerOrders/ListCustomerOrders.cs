@@ -1,5 +1,6 @@
 using FluentValidation;
 using XiaoxiangTracking.Modules.Shared.Validation;
+using System.Security.Claims;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Orders.Settings;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.ListCustomerOrders;
 
@@ -79,10 +81,12 @@ internal static class ListCustomerOrdersEndpoint
                 string? customerId,
                 int? page,
                 int? pageSize,
+                ClaimsPrincipal user,
                 ISender sender,
                 CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(
-                    new ListCustomerOrders(customerId ?? string.Empty, page ?? 1, pageSize), cancellationToken)))
+                    new ListCustomerOrders(user.ActingAs(customerId, Roles.Customer, "list orders"), page ?? 1, pageSize), cancellationToken)))
+            .RequireAuthorization(Policies.Customers)
             .WithName("ListCustomerOrders")
             .WithSummary("List a customer's orders, newest first")
             .WithDescription("Paged; page sizes above the configured maximum (default 100) are capped to it.")

@@ -1,26 +1,29 @@
 using FluentValidation;
 using XiaoxiangTracking.Modules.Shared.Validation;
+using System.Security.Claims;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.MarkOrderPicked;
 
 /// <summary>The warehouse finished picking and handed the order over (to a rider waiting there, or to dispatch).</summary>
 internal sealed record MarkOrderPickedRequest
 {
-    /// <summary>The warehouse reporting; must be the order's warehouse.</summary>
+    /// <summary>The warehouse reporting; must be the order's warehouse. Warehouse staff report for their own warehouse and may leave it out.</summary>
     /// <example>wh-pudong-01</example>
-    public string WarehouseId { get; init; } = null!;
+    public string? WarehouseId { get; init; }
 
     /// <summary>The rider who took the order at the warehouse; omit it to let dispatch assign the nearest available rider.</summary>
     /// <example>rider-0042</example>
     public string? RiderId { get; init; }
 }
 
-internal sealed record MarkOrderPicked(string OrderId, string WarehouseId, string? RiderId) : ICommand<OrderResponse>;
+internal sealed record MarkOrderPicked(string OrderId, string WarehouseId, string? RiderId, OrderViewer Viewer) : ICommand<OrderResponse>;
 
 internal sealed class MarkOrderPickedValidator : AbstractValidator<MarkOrderPicked>
 {
@@ -35,15 +38,20 @@ internal sealed class MarkOrderPickedHandler(OrdersDbContext db, TimeProvider cl
     : ICommandHandler<MarkOrderPicked, OrderResponse>
 {
     public ValueTask<OrderResponse> Handle(MarkOrderPicked command, CancellationToken cancellationToken) =>
-        OrderTransition.ApplyAsync(db, command.OrderId,
+        OrderTransition.ApplyAsync(db, command.OrderId, command.Viewer,
             order => order.MarkPicked(command.WarehouseId, command.RiderId, clock.GetUtcNow()), cancellationToken);
 }
 
 internal static class MarkOrderPickedEndpoint
 {
     public static void MapMarkOrderPicked(this IEndpointRouteBuilder orders) =>
-        orders.MapPost("/{id}/picked", async (string id, MarkOrderPickedRequest request, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new MarkOrderPicked(id, request.WarehouseId, request.RiderId), cancellationToken)))
+        orders.MapPost("/{id}/picked", async (string id, MarkOrderPickedRequest request, ClaimsPrincipal user, IOrderQueries access, ISender sender, CancellationToken cancellationToken) =>
+            {
+                var viewer = (await access.RequireAsync(user, id, cancellationToken, OrderViewer.Warehouse, OrderViewer.Ops)).Viewer;
+                var warehouseId = viewer == OrderViewer.Ops ? request.WarehouseId : request.WarehouseId ?? user.WarehouseId();
+                return TypedResults.Ok(await sender.Send(new MarkOrderPicked(id, warehouseId ?? string.Empty, request.RiderId, viewer), cancellationToken));
+            })
+            .RequireAuthorization(Policies.Warehouses)
             .WithName("MarkOrderPicked")
             .WithSummary("Warehouse: picking complete, handed over (2 Paid → 3 Delivering)")
             .WithDescription("Completes the picking task and starts delivery, with the named rider or, without one, with "

@@ -1,10 +1,13 @@
 using FluentValidation;
+using System.Security.Claims;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Idempotency;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.PayOrder;
 
@@ -20,7 +23,7 @@ internal sealed record PayOrderRequest
     public decimal Amount { get; init; }
 }
 
-internal sealed record PayOrder(string OrderId, string PaymentReference, decimal Amount) : ICommand<OrderResponse>;
+internal sealed record PayOrder(string OrderId, string PaymentReference, decimal Amount, OrderViewer Viewer) : ICommand<OrderResponse>;
 
 internal sealed class PayOrderValidator : AbstractValidator<PayOrder>
 {
@@ -34,15 +37,19 @@ internal sealed class PayOrderValidator : AbstractValidator<PayOrder>
 internal sealed class PayOrderHandler(OrdersDbContext db, TimeProvider clock) : ICommandHandler<PayOrder, OrderResponse>
 {
     public ValueTask<OrderResponse> Handle(PayOrder command, CancellationToken cancellationToken) =>
-        OrderTransition.ApplyAsync(db, command.OrderId,
+        OrderTransition.ApplyAsync(db, command.OrderId, command.Viewer,
             order => order.Pay(command.PaymentReference, command.Amount, clock.GetUtcNow()), cancellationToken);
 }
 
 internal static class PayOrderEndpoint
 {
     public static void MapPayOrder(this IEndpointRouteBuilder orders) =>
-        orders.MapPost("/{id}/pay", async (string id, PayOrderRequest request, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new PayOrder(id, request.PaymentReference, request.Amount), cancellationToken)))
+        orders.MapPost("/{id}/pay", async (string id, PayOrderRequest request, ClaimsPrincipal user, IOrderQueries access, ISender sender, CancellationToken cancellationToken) =>
+            {
+                var viewer = (await access.RequireAsync(user, id, cancellationToken, OrderViewer.Customer, OrderViewer.Ops)).Viewer;
+                return TypedResults.Ok(await sender.Send(new PayOrder(id, request.PaymentReference, request.Amount, viewer), cancellationToken));
+            })
+            .RequireAuthorization(Policies.Customers)
             .WithName("PayOrder")
             .WithSummary("Record a successful payment (1 PendingPayment → 2 Paid)")
             .WithDescription("Creates the warehouse's picking task. The amount must equal the order total. "

@@ -2,6 +2,7 @@ using FluentValidation;
 using XiaoxiangTracking.Modules.Shared.Validation;
 using Mediator;
 using Microsoft.Extensions.Options;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Domain;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Orders.Settings;
@@ -12,9 +13,9 @@ namespace XiaoxiangTracking.Modules.Orders.Features.PlaceOrder;
 /// <summary>A new order.</summary>
 internal sealed record PlaceOrder : ICommand<OrderResponse>
 {
-    /// <summary>The customer placing the order (up to 32 characters).</summary>
+    /// <summary>The customer the order is for (up to 32 characters): ops only; a customer's order is always their own, so they leave it out.</summary>
     /// <example>c20261125000000000000000000000001</example>
-    public string CustomerId { get; init; } = null!;
+    public string? CustomerId { get; init; }
 
     /// <summary>The products, 1 to 100 lines.</summary>
     public IReadOnlyList<OrderLineRequest> Lines { get; init; } = null!;
@@ -95,7 +96,7 @@ internal sealed class PlaceOrderValidator : AbstractValidator<PlaceOrder>
     public PlaceOrderValidator(IOptions<OrdersOptions> options, TimeProvider clock)
     {
         var settings = options.Value;
-        RuleFor(o => o.CustomerId).IsPartyId();
+        RuleFor(o => o.CustomerId!).IsPartyId();
         RuleFor(o => o.Lines).Cascade(CascadeMode.Stop).NotEmpty()
             .Must(lines => lines.Count <= settings.MaxLinesPerOrder)
             .WithMessage($"An order has at most {settings.MaxLinesPerOrder} lines.");
@@ -144,7 +145,7 @@ internal sealed class PlaceOrderHandler(OrdersDbContext db, IOptions<OrdersOptio
         var now = clock.GetUtcNow();
         var address = command.DeliveryAddress;
         var order = Order.Place(
-            command.CustomerId,
+            command.CustomerId!,
             command.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPrice)),
             new DeliveryAddress(address.Text, new GeoCoordinate(address.Latitude, address.Longitude),
                 address.RecipientName, address.RecipientPhone),
@@ -154,6 +155,7 @@ internal sealed class PlaceOrderHandler(OrdersDbContext db, IOptions<OrdersOptio
             now);
         db.Orders.Add(order);
         await db.SaveChangesAsync(cancellationToken);
-        return order.ToResponse();
+        // A new order has no rider or picking task yet, so it looks the same to its customer and to ops.
+        return order.ToResponse(OrderViewer.Customer);
     }
 }

@@ -8,6 +8,8 @@ using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Shared.Validation;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using System.Security.Claims;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 
@@ -44,14 +46,6 @@ internal sealed record AlertResponse(
 {
     public static AlertResponse Of(Alert a) => new(a.Id, a.OrderId, a.Type.ToString(), a.Status.ToString(), a.RiderId, a.Detail,
         a.Retroactive, a.Latitude, a.Longitude, a.RaisedAt, a.AcknowledgedAt, a.AcknowledgedBy, a.ResolvedAt, a.ResolvedBy);
-}
-
-/// <summary>An operator acting on an alert.</summary>
-internal sealed record AlertActionRequest
-{
-    /// <summary>The operator.</summary>
-    /// <example>ops-zhang</example>
-    public string OperatorId { get; init; } = null!;
 }
 
 internal sealed record ListAlerts(string? OrderId, bool Unresolved, int Limit) : IQuery<IReadOnlyList<AlertResponse>>;
@@ -129,18 +123,21 @@ internal static class AlertEndpoints
     {
         tracking.MapGet("/alerts", async (string? orderId, bool? unresolved, int? limit, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(new ListAlerts(orderId, unresolved ?? true, limit ?? 100), cancellationToken)))
+            .RequireAuthorization(Policies.Ops)
             .WithName("ListAlerts")
             .WithSummary("Ops: alerts, newest first (unresolved only unless unresolved=false)")
             .ProducesValidationProblem();
-        tracking.MapPost("/alerts/{alertId}/acknowledge", async (string alertId, AlertActionRequest request, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new AcknowledgeAlert(alertId, request.OperatorId), cancellationToken)))
+        tracking.MapPost("/alerts/{alertId}/acknowledge", async (string alertId, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new AcknowledgeAlert(alertId, user.Id() ?? string.Empty), cancellationToken)))
+            .RequireAuthorization(Policies.Ops)
             .WithName("AcknowledgeAlert")
             .WithSummary("Ops: take an alert (open → acknowledged)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        tracking.MapPost("/alerts/{alertId}/resolve", async (string alertId, AlertActionRequest request, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new ResolveAlert(alertId, request.OperatorId), cancellationToken)))
+        tracking.MapPost("/alerts/{alertId}/resolve", async (string alertId, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new ResolveAlert(alertId, user.Id() ?? string.Empty), cancellationToken)))
+            .RequireAuthorization(Policies.Ops)
             .WithName("ResolveAlert")
             .WithSummary("Ops: resolve an alert (raised again by the next evaluation if its condition still holds)")
             .ProducesValidationProblem()

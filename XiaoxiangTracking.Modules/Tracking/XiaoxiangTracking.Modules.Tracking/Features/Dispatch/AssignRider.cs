@@ -11,6 +11,8 @@ using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Features.Eta;
 using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using System.Security.Claims;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 
@@ -20,10 +22,6 @@ internal sealed record AssignRiderRequest
     /// <summary>The rider who delivers the order from now on.</summary>
     /// <example>rider-0042</example>
     public string RiderId { get; init; } = null!;
-
-    /// <summary>The operator making the change (recorded with the assignment).</summary>
-    /// <example>ops-zhang</example>
-    public string OperatorId { get; init; } = null!;
 }
 
 internal sealed record AssignRider(string OrderId, string RiderId, string OperatorId) : ICommand<LiveOrderResponse>;
@@ -77,12 +75,13 @@ internal sealed class AssignRiderHandler(TrackingDbContext db, EtaEstimator eta,
 internal static class AssignRiderEndpoint
 {
     public static void MapAssignRider(this IEndpointRouteBuilder tracking) =>
-        tracking.MapPut("/orders/{orderId}/rider", async (string orderId, AssignRiderRequest request, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new AssignRider(orderId, request.RiderId, request.OperatorId), cancellationToken)))
+        tracking.MapPut("/orders/{orderId}/rider", async (string orderId, AssignRiderRequest request, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new AssignRider(orderId, request.RiderId, user.Id() ?? string.Empty), cancellationToken)))
+            .RequireAuthorization(Policies.Ops)
             .WithName("AssignRider")
             .WithSummary("Ops: assign or reassign the rider of an order being delivered")
-            .WithDescription("Overrides dispatch (its distance and load limits do not apply). The order must be Delivering "
-                + "(3). Returns the order's live state; assigning the current rider again changes nothing.")
+            .WithDescription("Overrides dispatch (its distance and load limits do not apply); the caller is recorded as the "
+                + "operator. The order must be Delivering (3). Returns the order's live state; assigning the current rider again changes nothing.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

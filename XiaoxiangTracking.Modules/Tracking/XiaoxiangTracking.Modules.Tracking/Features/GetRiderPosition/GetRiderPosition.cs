@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using System.Security.Claims;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
 
@@ -46,8 +48,9 @@ internal sealed class GetRiderPositionHandler(TrackingDbContext db) : IQueryHand
 internal static class GetRiderPositionEndpoint
 {
     public static void MapGetRiderPosition(this IEndpointRouteBuilder tracking) =>
-        tracking.MapGet("/riders/{riderId}/position", async (string riderId, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new GetRiderPosition(riderId), cancellationToken)))
+        tracking.MapGet("/riders/{riderId}/position", async (string riderId, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(new GetRiderPosition(user.ActingAs(riderId, Roles.Rider, "read positions")), cancellationToken)))
+            .RequireAuthorization(Policies.Riders)
             .WithName("GetRiderPosition")
             .WithSummary("A rider's latest position")
             .WithDescription("The stored fix with the greatest fix time; late uploads of older fixes never move it back.")

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using System.Security.Claims;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 
@@ -30,9 +32,10 @@ internal static class IngestPositionsEndpoints
     public static void MapIngestPositions(this IEndpointRouteBuilder tracking)
     {
         tracking.MapPost("/positions", async Task<Results<Ok<PositionOutcome>, ProblemHttpResult>> (
-                RiderPositionReport report, ISender sender, CancellationToken cancellationToken) =>
+                RiderPositionReport report, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
             {
-                var reply = await sender.Send(new IngestPositions(report.RiderId, [report]), cancellationToken);
+                var riderId = user.ActingAs(report.RiderId, Roles.Rider, "report positions");
+                var reply = await sender.Send(new IngestPositions(riderId, [report]), cancellationToken);
                 var outcome = reply.Results[0];
                 return outcome.Outcome == PositionOutcome.Rejected
                     ? TypedResults.Problem(
@@ -46,11 +49,14 @@ internal static class IngestPositionsEndpoints
             .WithSummary("Rider: report one position (every 15 s)")
             .WithDescription("200 means the fix is committed (outcome accepted) or was already stored (duplicate). "
                 + "A fix refused by a filter is 422 with its reason. 503 + Retry-After when the server is saturated.")
+            .RequireAuthorization(Policies.Riders)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        tracking.MapPost("/positions/batch", async (RiderPositionBatch batch, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new IngestPositions(batch.RiderId, batch.Positions), cancellationToken)))
+        tracking.MapPost("/positions/batch", async (RiderPositionBatch batch, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await sender.Send(
+                    new IngestPositions(user.ActingAs(batch.RiderId, Roles.Rider, "report positions"), batch.Positions), cancellationToken)))
+            .RequireAuthorization(Policies.Riders)
             .WithName("ReportPositionBatch")
             .WithSummary("Rider: upload the offline buffer (up to 500 positions)")
             .WithDescription("One outcome per fix in the order sent: accepted, duplicate or rejected with a reason. "

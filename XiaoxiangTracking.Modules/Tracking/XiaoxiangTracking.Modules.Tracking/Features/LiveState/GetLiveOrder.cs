@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
+using System.Security.Claims;
+using XiaoxiangTracking.Modules.Shared.Security;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 
@@ -32,21 +35,39 @@ internal sealed record LiveOrderResponse(
 {
     public static LiveOrderResponse Of(LiveOrderState state) => new(state.OrderId, (int)state.Status, state.Status.ToString(),
         state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt, [.. state.Alerts.Select(a => a.ToString())], state.Eta);
+
+    /// <summary>The state as the viewer may see it; customers get <see cref="CustomerView"/>, as on the hub.</summary>
+    public LiveOrderResponse For(OrderViewer viewer) => viewer switch
+    {
+        OrderViewer.Customer => this with
+        {
+            RiderId = null,
+            Position = Status == (int)OrderStatus.Delivering ? CustomerView.Position(Position) : null,
+            Alerts = [],
+        },
+        OrderViewer.Rider => this with { Alerts = [] },
+        _ => this,
+    };
 }
 
-internal sealed record GetLiveOrder(string OrderId) : IQuery<LiveOrderResponse>;
+internal sealed record GetLiveOrder(string OrderId, OrderViewer Viewer) : IQuery<LiveOrderResponse>;
 
 internal sealed class GetLiveOrderHandler(LiveOrderCache cache) : IQueryHandler<GetLiveOrder, LiveOrderResponse>
 {
     public async ValueTask<LiveOrderResponse> Handle(GetLiveOrder query, CancellationToken cancellationToken) =>
-        LiveOrderResponse.Of(await cache.GetAsync(query.OrderId, cancellationToken) ?? throw new NotFoundException("Order", query.OrderId));
+        LiveOrderResponse.Of(await cache.GetAsync(query.OrderId, cancellationToken) ?? throw new NotFoundException("Order", query.OrderId))
+            .For(query.Viewer);
 }
 
 internal static class GetLiveOrderEndpoint
 {
     public static void MapGetLiveOrder(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/orders/{id}/live", async (string id, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new GetLiveOrder(id), cancellationToken)))
+        endpoints.MapGet("/api/orders/{id}/live", async (string id, ClaimsPrincipal user, IOrderQueries orders, ISender sender, CancellationToken cancellationToken) =>
+            {
+                var viewer = (await orders.RequireAsync(user, id, cancellationToken)).Viewer;
+                return TypedResults.Ok(await sender.Send(new GetLiveOrder(id, viewer), cancellationToken));
+            })
+            .RequireAuthorization(Policies.Participants)
             .WithTags("Tracking")
             .WithName("GetLiveOrder")
             .WithSummary("An order's live tracking state (status, rider, rider's position, version)")

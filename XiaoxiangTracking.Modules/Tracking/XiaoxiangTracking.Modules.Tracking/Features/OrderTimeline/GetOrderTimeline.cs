@@ -7,6 +7,9 @@ using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using System.Security.Claims;
+using XiaoxiangTracking.Modules.Shared.Security;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 
@@ -34,9 +37,21 @@ internal sealed record TimelineEntry(
     /// <summary>The projection from a stored <c>order_tracking</c> row (translated to SQL).</summary>
     public static readonly Expression<Func<OrderTrackingEntry, TimelineEntry>> FromRow = e => new TimelineEntry(
         e.CreatedAt, e.EventType, e.Status, e.OrderVersion, e.Latitude, e.Longitude, e.Address, e.OperatorId, (int?)e.OperatorType);
+
+    /// <summary>
+    /// The timeline as the viewer may see it: alerts are for staff (ops, warehouse); customers see what happened and
+    /// when, without who reported it or where the rider was.
+    /// </summary>
+    public static IReadOnlyList<TimelineEntry> For(IReadOnlyList<TimelineEntry> entries, OrderViewer viewer) => viewer switch
+    {
+        OrderViewer.Customer => [.. entries.Where(e => !OrderTrackingEntry.IsAlertEvent(e.Event))
+            .Select(e => e with { Latitude = null, Longitude = null, Address = null, OperatorId = null, OperatorType = null })],
+        OrderViewer.Rider => [.. entries.Where(e => !OrderTrackingEntry.IsAlertEvent(e.Event))],
+        _ => entries,
+    };
 }
 
-internal sealed record GetOrderTimeline(string OrderId) : IQuery<IReadOnlyList<TimelineEntry>>;
+internal sealed record GetOrderTimeline(string OrderId, OrderViewer Viewer) : IQuery<IReadOnlyList<TimelineEntry>>;
 
 internal sealed class GetOrderTimelineHandler(TrackingDbContext db) : IQueryHandler<GetOrderTimeline, IReadOnlyList<TimelineEntry>>
 {
@@ -50,18 +65,23 @@ internal sealed class GetOrderTimelineHandler(TrackingDbContext db) : IQueryHand
             .ThenBy(e => e.OrderVersion)
             .Select(TimelineEntry.FromRow)
             .ToListAsync(cancellationToken);
-        return entries.Count > 0 ? entries : throw new NotFoundException("Order", query.OrderId);
+        return entries.Count > 0 ? TimelineEntry.For(entries, query.Viewer) : throw new NotFoundException("Order", query.OrderId);
     }
 }
 
 internal static class GetOrderTimelineEndpoint
 {
     public static void MapGetOrderTimeline(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/orders/{id}/timeline", async (string id, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(new GetOrderTimeline(id), cancellationToken)))
+        endpoints.MapGet("/api/orders/{id}/timeline", async (string id, ClaimsPrincipal user, IOrderQueries orders, ISender sender, CancellationToken cancellationToken) =>
+            {
+                var viewer = (await orders.RequireAsync(user, id, cancellationToken)).Viewer;
+                return TypedResults.Ok(await sender.Send(new GetOrderTimeline(id, viewer), cancellationToken));
+            })
+            .RequireAuthorization(Policies.Participants)
             .WithTags("Tracking")
             .WithName("GetOrderTimeline")
             .WithSummary("An order's timeline")
-            .WithDescription("Status changes in time order (the seed's order_tracking rows), with who reported them and where.")
+            .WithDescription("Status changes in time order (the seed's order_tracking rows), with who reported them and where. "
+                + "Alerts are shown to ops and warehouse staff; customers see each entry without who reported it or where.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

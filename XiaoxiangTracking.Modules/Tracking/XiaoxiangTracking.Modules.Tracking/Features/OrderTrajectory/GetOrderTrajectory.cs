@@ -11,6 +11,7 @@ using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.OrderTrajectory;
 
@@ -113,9 +114,10 @@ internal static class GetOrderTrajectoryEndpoint
     public static void MapGetOrderTrajectory(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/orders/{id}/trajectory", async (string id, double? tolerance, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(new GetOrderTrajectory(id, tolerance ?? 0), cancellationToken)))
+            .RequireAuthorization(Policies.Ops)
             .WithTags("Tracking")
             .WithName("GetOrderTrajectory")
-            .WithSummary("An order's delivery path as GeoJSON")
+            .WithSummary("Ops: an order's delivery path as GeoJSON")
             .WithDescription("A GeoJSON Feature: a LineString of the assigned rider's fixes from assignment to delivery (or now), "
                 + "with properties.times holding the fix time of each point. tolerance (metres, 0–500, default 0) "
                 + "simplifies the line (Douglas–Peucker); recordedPoints says how many fixes were stored.")

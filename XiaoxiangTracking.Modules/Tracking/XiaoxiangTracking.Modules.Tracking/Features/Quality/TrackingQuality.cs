@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.Quality;
 
@@ -92,6 +93,7 @@ internal static class GetTrackingQualityEndpoint
     public static void MapGetTrackingQuality(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/orders/{id}/tracking-quality", async (string id, ISender sender, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await sender.Send(new GetTrackingQuality(id), cancellationToken)))
+            .RequireAuthorization(Policies.Ops)
             .WithTags("Tracking")
             .WithName("GetTrackingQuality")
             .WithSummary("Ops: how well the delivery was tracked (sampling against the 15-s target, longest gap, filtered share)")

@@ -10,6 +10,8 @@ using XiaoxiangTracking.Modules.Shared.Validation;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using System.Security.Claims;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.WarehouseStages;
 
@@ -117,9 +119,17 @@ internal sealed class ReportWarehouseStageHandler(TrackingDbContext db, Eta.EtaE
 internal static class ReportWarehouseStageEndpoint
 {
     public static void MapReportWarehouseStage(this IEndpointRouteBuilder tracking) =>
-        tracking.MapPost("/warehouse-stages", async (WarehouseStageReport report, ISender sender, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await sender.Send(
-                    new ReportWarehouseStage(report.OrderId, report.WarehouseId, report.Stage, report.RiderId), cancellationToken)))
+        tracking.MapPost("/warehouse-stages", async (
+                WarehouseStageReport report, ClaimsPrincipal user, IOrderQueries orders, ISender sender, CancellationToken cancellationToken) =>
+            {
+                var viewer = string.IsNullOrWhiteSpace(report.OrderId)
+                    ? OrderViewer.Ops // Nothing to check yet: validation answers the missing order id.
+                    : (await orders.RequireAsync(user, report.OrderId, cancellationToken, OrderViewer.Warehouse, OrderViewer.Ops)).Viewer;
+                var warehouseId = viewer == OrderViewer.Ops ? report.WarehouseId : report.WarehouseId ?? user.WarehouseId();
+                return TypedResults.Ok(await sender.Send(
+                    new ReportWarehouseStage(report.OrderId, warehouseId ?? string.Empty, report.Stage, report.RiderId), cancellationToken));
+            })
+            .RequireAuthorization(Policies.Warehouses)
             .WithName("ReportWarehouseStage")
             .WithSummary("Warehouse: report a picking stage (Received, Picking, Packed, HandedOver)")
             .WithDescription("Shown on the order's timeline. HandedOver (with the rider) starts delivery: the order moves "
