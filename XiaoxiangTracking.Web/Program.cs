@@ -9,6 +9,7 @@ builder.UseRootAppSettings();
 
 builder.AddApiDefaults();
 builder.AddTokenAuthentication();
+builder.AddAbuseLimits();
 builder.AddModuleMediator();
 builder.AddOrdersModule();
 builder.AddTrackingModule();
@@ -20,6 +21,7 @@ var app = builder.Build();
 app.UseApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseJobsDashboard();
 app.MapDevelopmentTokens();
 app.MapOrdersEndpoints();

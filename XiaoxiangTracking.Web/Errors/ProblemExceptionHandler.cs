@@ -32,6 +32,13 @@ internal sealed class ProblemExceptionHandler(
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request body could not be read.",
             },
+            // Reading the body failed in the server (too large, too slow): its status, not a generic 400.
+            BadHttpRequestException { InnerException: BadHttpRequestException server } => new ProblemDetails
+            {
+                Status = server.StatusCode,
+                Title = "The request could not be read.",
+                Detail = server.Message,
+            },
             BadHttpRequestException badRequest => new ProblemDetails
             {
                 Status = badRequest.StatusCode,

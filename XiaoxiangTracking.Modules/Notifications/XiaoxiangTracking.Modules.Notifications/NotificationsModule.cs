@@ -3,6 +3,7 @@ using MessagePack;
 using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ using XiaoxiangTracking.Modules.Notifications.Settings;
 using XiaoxiangTracking.Modules.Notifications.Webhooks;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Notifications;
 
@@ -24,7 +26,7 @@ public static class NotificationsModule
     {
         var services = builder.Services;
         services.AddValidatedOptions<NotificationsOptions>(builder.Configuration, NotificationsOptions.SectionName);
-        services.AddSignalR()
+        services.AddSignalR(hub => hub.AddFilter<HubCallLimiter>())
             .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions =
                 MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolverAllowPrivate.Instance)
                     .WithSecurity(MessagePackSecurity.UntrustedData));
@@ -32,7 +34,9 @@ public static class NotificationsModule
         {
             hub.KeepAliveInterval = notifications.Value.KeepAliveInterval;
             hub.ClientTimeoutInterval = notifications.Value.ClientTimeoutInterval;
+            hub.MaximumReceiveMessageSize = notifications.Value.MaxReceiveMessageBytes;
         });
+        services.AddSingleton<HubCallLimiter>();
         services.AddSingleton<DeltaLog>();
         services.AddSingleton<OrderDirectory>();
         services.AddSingleton<Subscribers>();
@@ -55,7 +59,8 @@ public static class NotificationsModule
     public static IEndpointRouteBuilder MapNotificationsEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // A connection ends when its token expires; the client reconnects with a fresh one.
-        endpoints.MapHub<TrackingHub>("/hubs/tracking", options => options.CloseOnAuthenticationExpiration = true);
+        endpoints.MapHub<TrackingHub>("/hubs/tracking", options => options.CloseOnAuthenticationExpiration = true)
+            .RequireRateLimiting(RateLimits.HubConnect);
         endpoints.MapWebhooks();
         return endpoints;
     }

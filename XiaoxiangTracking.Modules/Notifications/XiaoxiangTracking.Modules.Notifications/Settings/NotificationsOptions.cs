@@ -32,4 +32,19 @@ internal sealed class NotificationsOptions
     /// <summary>A client silent for this long is disconnected (default 30 s, twice the keep-alive).</summary>
     [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
     public TimeSpan ClientTimeoutInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The largest message a client may send to the hub (default 4 KB; subscriptions are a few hundred bytes). A larger
+    /// one closes the connection.
+    /// </summary>
+    [Range(1024, 1048576)]
+    public long MaxReceiveMessageBytes { get; set; } = 4096;
+
+    /// <summary>Hub method calls a connection may make per second on average (default 10).</summary>
+    [Range(1, 1000)]
+    public int MaxCallsPerSecond { get; set; } = 10;
+
+    /// <summary>Calls a connection may make at once beyond the average (default 20), e.g. subscribing to a list of orders.</summary>
+    [Range(1, 10000)]
+    public int CallBurst { get; set; } = 20;
 }

@@ -42,6 +42,7 @@ internal static class CancelOrderEndpoint
                 return TypedResults.Ok(await sender.Send(new CancelOrder(id, request.Reason, viewer), cancellationToken));
             })
             .RequireAuthorization(Policies.Customers)
+            .RequireRateLimiting(RateLimits.OrderActions)
             .WithName("CancelOrder")
             .WithSummary("Cancel an order (1 or 2 → 5 Cancelled)")
             .WithDescription("Allowed while the order waits for payment or is being picked; a pending picking task "

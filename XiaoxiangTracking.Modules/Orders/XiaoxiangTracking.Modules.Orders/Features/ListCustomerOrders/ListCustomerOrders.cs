@@ -87,6 +87,7 @@ internal static class ListCustomerOrdersEndpoint
                 TypedResults.Ok(await sender.Send(
                     new ListCustomerOrders(user.ActingAs(customerId, Roles.Customer, "list orders"), page ?? 1, pageSize), cancellationToken)))
             .RequireAuthorization(Policies.Customers)
+            .RequireRateLimiting(RateLimits.OrderActions)
             .WithName("ListCustomerOrders")
             .WithSummary("List a customer's orders, newest first")
             .WithDescription("Paged; page sizes above the configured maximum (default 100) are capped to it.")

@@ -50,6 +50,7 @@ internal static class PayOrderEndpoint
                 return TypedResults.Ok(await sender.Send(new PayOrder(id, request.PaymentReference, request.Amount, viewer), cancellationToken));
             })
             .RequireAuthorization(Policies.Customers)
+            .RequireRateLimiting(RateLimits.OrderActions)
             .WithName("PayOrder")
             .WithSummary("Record a successful payment (1 PendingPayment → 2 Paid)")
             .WithDescription("Creates the warehouse's picking task. The amount must equal the order total. "

@@ -23,6 +23,7 @@ internal static class PlaceOrderEndpoint
             .WithDescription("Creates an order from its lines; the total is computed from the lines. "
                 + "Send an Idempotency-Key to make retries safe.")
             .RequireAuthorization(Policies.Customers)
+            .RequireRateLimiting(RateLimits.OrderActions)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithIdempotency<OrdersDbContext>();

@@ -50,6 +50,7 @@ internal static class IngestPositionsEndpoints
             .WithDescription("200 means the fix is committed (outcome accepted) or was already stored (duplicate). "
                 + "A fix refused by a filter is 422 with its reason. 503 + Retry-After when the server is saturated.")
             .RequireAuthorization(Policies.Riders)
+            .RequireRateLimiting(RateLimits.Positions)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -57,6 +58,7 @@ internal static class IngestPositionsEndpoints
                 TypedResults.Ok(await sender.Send(
                     new IngestPositions(user.ActingAs(batch.RiderId, Roles.Rider, "report positions"), batch.Positions), cancellationToken)))
             .RequireAuthorization(Policies.Riders)
+            .RequireRateLimiting(RateLimits.Positions)
             .WithName("ReportPositionBatch")
             .WithSummary("Rider: upload the offline buffer (up to 500 positions)")
             .WithDescription("One outcome per fix in the order sent: accepted, duplicate or rejected with a reason. "
