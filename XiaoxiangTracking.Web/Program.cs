@@ -8,8 +8,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseRootAppSettings();
 
 builder.AddApiDefaults();
+builder.AddSecurityDatabase();
 builder.AddTokenAuthentication();
 builder.AddAbuseLimits();
+builder.AddBrowserDefenses();
 builder.AddModuleMediator();
 builder.AddOrdersModule();
 builder.AddTrackingModule();
@@ -18,12 +20,16 @@ builder.AddBackgroundJobs();
 
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
+app.UseDenyList();
 app.UseApiDefaults();
+app.UseBrowserDefenses();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseJobsDashboard();
 app.MapDevelopmentTokens();
+app.MapDenyList();
 app.MapOrdersEndpoints();
 app.MapTrackingEndpoints();
 app.MapNotificationsEndpoints();

@@ -7,6 +7,7 @@ using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Web.Security.Persistence;
 
 namespace XiaoxiangTracking.Tests.Persistence;
 
@@ -27,6 +28,9 @@ public class MigrationTests
         ["notifications"] = (
             () => new SqlServerNotificationsDbContext(DesignTime.Options<SqlServerNotificationsDbContext>(DatabaseProvider.SqlServer, NotificationsDbContext.Schema)),
             () => new SqliteNotificationsDbContext(DesignTime.Options<SqliteNotificationsDbContext>(DatabaseProvider.Sqlite, NotificationsDbContext.Schema))),
+        ["security"] = (
+            () => new SqlServerSecurityDbContext(DesignTime.Options<SqlServerSecurityDbContext>(DatabaseProvider.SqlServer, SecurityDbContext.Schema)),
+            () => new SqliteSecurityDbContext(DesignTime.Options<SqliteSecurityDbContext>(DatabaseProvider.Sqlite, SecurityDbContext.Schema))),
     };
 
     public static TheoryData<string, bool> ScriptKinds()
