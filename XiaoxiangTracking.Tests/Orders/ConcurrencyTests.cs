@@ -43,9 +43,9 @@ public class ConcurrencyTests(TrackingHostFactory host) : IClassFixture<Tracking
 
         responses.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(1);
         responses.Where(r => r.StatusCode != HttpStatusCode.OK).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.Conflict);
-        var paidMessages = await host.WithOrdersDb(db => db.Table<OutboxMessage>()
-            .Where(m => m.Type == typeof(OrderPaid).FullName && m.Payload.Contains(id))
-            .CountAsync());
+        // Payloads are stored encrypted: read them back, then look inside.
+        var paidMessages = (await host.WithOrdersDb(db => db.Table<OutboxMessage>().Where(m => m.Type == typeof(OrderPaid).FullName).ToListAsync()))
+            .Count(m => m.Payload.Contains(id, StringComparison.Ordinal));
         paidMessages.Should().Be(1);
         (await (await _client.GetAsync($"/api/orders/{id}")).ReadJsonAsync())["version"]!.GetValue<long>().Should().Be(2);
     }

@@ -1,5 +1,7 @@
 using Mediator;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Domain;
@@ -8,6 +10,8 @@ using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Shared.Outbox;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Tests.Support;
+using XiaoxiangTracking.Web.Security;
+using XiaoxiangTracking.Web.Security.Persistence;
 
 namespace XiaoxiangTracking.Tests.Orders;
 
@@ -21,7 +25,7 @@ public class OutboxTests
         {
             // A first run creates the schema; keep its registry to write outbox rows the way the host does.
             NotificationTypeRegistry registry;
-            using (var firstRun = new TrackingHostFactory(folder))
+            using (var firstRun = new TrackingHostFactory(folder).WithOwnKeyRing())
             {
                 firstRun.CreateClient();
                 registry = firstRun.Services.GetRequiredService<NotificationTypeRegistry>();
@@ -31,6 +35,14 @@ public class OutboxTests
             var options = new DbContextOptionsBuilder<SqliteOrdersDbContext>();
             ModuleDatabase.Configure(options, new DatabaseOptions { DataFolder = folder }, folder, OrdersDbContext.Schema);
             options.AddInterceptors(new OutboxInterceptor(registry, new OutboxSignal(), TimeProvider.System));
+            // The same application's key ring, as another process of it reads it from the database.
+            await using var keyRing = new ServiceCollection()
+                .AddDbContext<SecurityDbContext, SqliteSecurityDbContext>(o =>
+                    ModuleDatabase.Configure(o, new DatabaseOptions { DataFolder = folder }, folder, SecurityDbContext.Schema))
+                .AddDataProtection().SetApplicationName(SecurityDatabase.DataProtectionApplicationName).PersistKeysToDbContext<SecurityDbContext>()
+                .Services.BuildServiceProvider();
+            ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(
+                new ColumnProtectionExtension(keyRing.GetRequiredService<IDataProtectionProvider>()));
             string orderId;
             await using (var crashed = new SqliteOrdersDbContext(options.Options))
             {
@@ -43,7 +55,7 @@ public class OutboxTests
                 (await crashed.Set<OutboxMessage>().CountAsync(m => m.ProcessedAt == null)).Should().Be(1);
             }
 
-            using var restarted = new TrackingHostFactory(folder);
+            using var restarted = new TrackingHostFactory(folder).WithOwnKeyRing();
             restarted.CreateClient();
 
             var published = await restarted.Notifications.WaitFor<OrderPlaced>(n => n.OrderId == orderId);
@@ -71,7 +83,7 @@ public class OutboxTests
 
         await flaky.Retried.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var message = await Eventually.Until(() => baseHost.WithOrdersDb(async db =>
-            await db.Table<OutboxMessage>().SingleAsync(m => m.Payload.Contains(order.Id())) is { ProcessedAt: not null } m ? m : null));
+            (await db.Table<OutboxMessage>().ToListAsync()).Single(m => m.Payload.Contains(order.Id(), StringComparison.Ordinal)) is { ProcessedAt: not null } m ? m : null));
         message.Attempts.Should().Be(1);
         message.LastError.Should().Contain("downstream unavailable");
     }

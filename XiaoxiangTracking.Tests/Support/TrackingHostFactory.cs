@@ -1,4 +1,5 @@
 using Mediator;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -78,6 +79,19 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    // One key ring for the hosts of the test run, unless a test is about the key ring: the contexts' models carry the
+    // protector, so hosts that share it share their models instead of each building its own.
+    private static readonly IDataProtectionProvider SharedKeyRing = new EphemeralDataProtectionProvider();
+
+    private bool _ownKeyRing;
+
+    /// <summary>Keeps Data Protection keys in the host's database as in production (for tests of encryption at rest and restarts).</summary>
+    public TrackingHostFactory WithOwnKeyRing()
+    {
+        _ownKeyRing = true;
+        return this;
+    }
+
     /// <summary>The host's environment: Testing unless told otherwise (<see cref="InEnvironment"/>).</summary>
     public string EnvironmentName { get; private set; } = "Testing";
 
@@ -118,6 +132,11 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
             if (Clock is not null)
             {
                 services.AddSingleton<TimeProvider>(Clock);
+            }
+
+            if (!_ownKeyRing)
+            {
+                services.AddSingleton(SharedKeyRing);
             }
         });
     }

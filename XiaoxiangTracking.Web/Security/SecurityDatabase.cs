@@ -6,6 +6,9 @@ namespace XiaoxiangTracking.Web.Security;
 
 internal static class SecurityDatabase
 {
+    /// <summary>Every instance must use the same name to read each other's protected data.</summary>
+    public const string DataProtectionApplicationName = "xiaoxiang-tracking";
+
     /// <summary>
     /// The security tables (migrated first, as Data Protection reads its keys from them), the deny list, and Data
     /// Protection with its key ring in the database: every instance encrypts and decrypts with the same keys, a new key
@@ -19,7 +22,7 @@ internal static class SecurityDatabase
         builder.Services.AddSingleton<DenyList>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DenyList>());
         builder.Services.AddDataProtection()
-            .SetApplicationName("xiaoxiang-tracking")
+            .SetApplicationName(DataProtectionApplicationName)
             .PersistKeysToDbContext<SecurityDbContext>();
         return builder;
     }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 
+using XiaoxiangTracking.Modules.Shared.Persistence;
+
 namespace XiaoxiangTracking.Modules.Shared.Idempotency;
 
 /// <summary>The first request made with an <c>Idempotency-Key</c> and, once it succeeded, its response.</summary>
@@ -26,7 +28,8 @@ public sealed class IdempotencyRecord
 public static class IdempotencyModel
 {
     /// <summary>Maps the idempotency table into a module's model (<c>{prefix}idempotency_keys</c>).</summary>
-    public static ModelBuilder AddIdempotencyKeys(this ModelBuilder modelBuilder, string tablePrefix)
+    /// <remarks>Stored replies can carry personal data (a placed order's address): stored encrypted.</remarks>
+    public static ModelBuilder AddIdempotencyKeys(this ModelBuilder modelBuilder, string tablePrefix, ColumnProtection protection)
     {
         modelBuilder.Entity<IdempotencyRecord>(record =>
         {
@@ -36,6 +39,7 @@ public static class IdempotencyModel
             record.Property(r => r.RequestHash).HasMaxLength(64).IsRequired();
             record.Property(r => r.ContentType).HasMaxLength(200);
             record.Property(r => r.Location).HasMaxLength(500);
+            record.Property(r => r.ResponseBody).IsProtected(protection);
             record.HasIndex(r => r.CreatedAt);
         });
         return modelBuilder;

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 
+using XiaoxiangTracking.Modules.Shared.Persistence;
+
 namespace XiaoxiangTracking.Modules.Shared.Outbox;
 
 /// <summary>A notification committed with the state change that raised it, waiting to be published.</summary>
@@ -29,14 +31,15 @@ public sealed class OutboxMessage
 public static class OutboxModel
 {
     /// <summary>Maps the outbox table into a module's model (<c>{prefix}outbox_messages</c>).</summary>
-    public static ModelBuilder AddOutbox(this ModelBuilder modelBuilder, string tablePrefix)
+    /// <remarks>Payloads are events that can carry personal data (an order's address): stored encrypted.</remarks>
+    public static ModelBuilder AddOutbox(this ModelBuilder modelBuilder, string tablePrefix, ColumnProtection protection)
     {
         modelBuilder.Entity<OutboxMessage>(outbox =>
         {
             outbox.ToTable($"{tablePrefix}outbox_messages");
             outbox.HasKey(m => m.Id);
             outbox.Property(m => m.Type).HasMaxLength(200).IsRequired();
-            outbox.Property(m => m.Payload).IsRequired();
+            outbox.Property(m => m.Payload).IsRequired().IsProtected(protection);
             outbox.Property(m => m.LastError).HasMaxLength(2000);
             // The dispatcher's only query: unprocessed messages in commit order.
             outbox.HasIndex(m => new { m.ProcessedAt, m.Id });

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +36,8 @@ public static class ModuleDatabase
             var environment = sp.GetRequiredService<IHostEnvironment>();
             Configure(options, database, environment.ContentRootPath, schema);
             options.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>());
+            ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(
+                new ColumnProtectionExtension(sp.GetRequiredService<IDataProtectionProvider>()));
         }
 
         if (provider == DatabaseProvider.Sqlite)
@@ -46,6 +50,8 @@ public static class ModuleDatabase
         }
 
         services.AddHostedService<MigrateAtStartup<TContext>>();
+        // After the first migration: Data Protection's start-up reads its key ring, which may live in that database.
+        services.AddDataProtection();
         return services;
     }
 
@@ -53,6 +59,7 @@ public static class ModuleDatabase
     public static void Configure(DbContextOptionsBuilder options, DatabaseOptions database, string contentRoot, string schema)
     {
         var historyTable = MigrationsHistoryTable(schema);
+        options.ReplaceService<IModelCacheKeyFactory, ProtectedModelCacheKeyFactory>();
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             var path = database.SqliteFilePath(contentRoot);

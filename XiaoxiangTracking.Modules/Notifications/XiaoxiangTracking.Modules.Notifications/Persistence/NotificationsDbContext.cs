@@ -18,13 +18,15 @@ internal abstract class NotificationsDbContext(DbContextOptions options) : DbCon
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Signing secrets and event payloads (which can carry an order's address) are stored encrypted.
+        var protection = ColumnProtection.Of(this);
         modelBuilder.Entity<WebhookSubscription>(subscription =>
         {
             subscription.ToTable($"{TablePrefix}webhook_subscriptions");
             subscription.HasKey(s => s.Id);
             subscription.Property(s => s.Id).HasMaxLength(32).IsFixedLength().IsUnicode(false);
             subscription.Property(s => s.Url).HasMaxLength(2048).IsRequired();
-            subscription.Property(s => s.Secret).HasMaxLength(128).IsRequired();
+            subscription.Property(s => s.Secret).IsRequired().IsProtected(protection, 128);
             subscription.Property(s => s.EventTypes).HasMaxLength(500).IsUnicode(false).IsRequired();
             subscription.Ignore(s => s.EventTypeList);
         });
@@ -37,7 +39,7 @@ internal abstract class NotificationsDbContext(DbContextOptions options) : DbCon
             delivery.Property(d => d.SubscriptionId).HasMaxLength(32).IsFixedLength().IsUnicode(false).IsRequired();
             delivery.Property(d => d.EventType).HasMaxLength(40).IsUnicode(false).IsRequired();
             delivery.Property(d => d.EventKey).HasMaxLength(100).IsUnicode(false).IsRequired();
-            delivery.Property(d => d.Payload).IsRequired();
+            delivery.Property(d => d.Payload).IsRequired().IsProtected(protection);
             delivery.Property(d => d.Status).HasConversion<byte>();
             delivery.Property(d => d.Revision).IsConcurrencyToken();
             delivery.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using XiaoxiangTracking.Modules.Orders.Domain;
+using XiaoxiangTracking.Modules.Shared.Persistence;
 
 namespace XiaoxiangTracking.Modules.Orders.Persistence;
 
-internal sealed class OrderConfiguration(string tablePrefix) : IEntityTypeConfiguration<Order>
+/// <summary>The orders table; the customer's address, name and phone are stored encrypted.</summary>
+internal sealed class OrderConfiguration(string tablePrefix, ColumnProtection protection) : IEntityTypeConfiguration<Order>
 {
     public void Configure(EntityTypeBuilder<Order> order)
     {
@@ -29,9 +31,9 @@ internal sealed class OrderConfiguration(string tablePrefix) : IEntityTypeConfig
 
         order.ComplexProperty(o => o.DeliveryAddress, address =>
         {
-            address.Property(a => a.Text).HasColumnName("delivery_address").HasMaxLength(255).IsRequired();
-            address.Property(a => a.RecipientName).HasColumnName("recipient_name").HasMaxLength(50);
-            address.Property(a => a.RecipientPhone).HasColumnName("recipient_phone").HasMaxLength(20);
+            address.Property(a => a.Text).HasColumnName("delivery_address").IsRequired().IsProtected(protection, 255);
+            address.Property(a => a.RecipientName!).HasColumnName("recipient_name").IsProtected(protection, 50);
+            address.Property(a => a.RecipientPhone!).HasColumnName("recipient_phone").IsProtected(protection, 20);
             address.ComplexProperty(a => a.Location, location =>
             {
                 location.Property(l => l.Latitude).HasColumnName("delivery_latitude");

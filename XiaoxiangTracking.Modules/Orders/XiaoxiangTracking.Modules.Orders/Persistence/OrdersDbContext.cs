@@ -24,10 +24,11 @@ internal abstract class OrdersDbContext(DbContextOptions options) : DbContext(op
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.ApplyConfiguration(new OrderConfiguration(TablePrefix));
+        var protection = ColumnProtection.Of(this);
+        modelBuilder.ApplyConfiguration(new OrderConfiguration(TablePrefix, protection));
         modelBuilder.ApplyConfiguration(new PickingTaskConfiguration(TablePrefix));
-        modelBuilder.AddOutbox(TablePrefix);
-        modelBuilder.AddIdempotencyKeys(TablePrefix);
+        modelBuilder.AddOutbox(TablePrefix, protection);
+        modelBuilder.AddIdempotencyKeys(TablePrefix, protection);
         modelBuilder.UseSnakeCaseColumns();
     }
 }

@@ -31,6 +31,7 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        var protection = ColumnProtection.Of(this);
         modelBuilder.Entity<RiderPosition>(position =>
         {
             position.ToTable($"{TablePrefix}rider_positions");
@@ -75,7 +76,8 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             live.Property(l => l.Status).HasConversion<byte>();
             live.Property(l => l.CustomerId).HasMaxLength(32).IsRequired();
             live.Property(l => l.WarehouseId).HasMaxLength(32).IsRequired();
-            live.Property(l => l.DeliveryAddress).HasMaxLength(255).IsRequired();
+            // The customer's address, for the rider: stored encrypted.
+            live.Property(l => l.DeliveryAddress).IsRequired().IsProtected(protection, 255);
             live.Property(l => l.RiderId).HasMaxLength(32);
             live.Property(l => l.OpenAlerts).HasMaxLength(40).IsUnicode(false).IsRequired();
             live.Ignore(l => l.Alerts);
@@ -144,7 +146,7 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             speed.HasIndex(s => new { s.Hour, s.CompletedAt });
         });
 
-        modelBuilder.AddOutbox(TablePrefix);
+        modelBuilder.AddOutbox(TablePrefix, protection);
         modelBuilder.UseSnakeCaseColumns();
     }
 }

@@ -36,8 +36,18 @@ internal sealed class EtaEstimator(TrackingDbContext db, IOptions<EtaOptions> op
             ? (await TrackingQuality.ReportAsync(db, order, now, cancellationToken))?.Confidence
             : null;
         await LiveOrderChanges.SaveAsync(db, order.OrderId,
-            live => live.UpdateEta(Estimate(live, fix?.Location, speed, now) with { Confidence = confidence }, options.Value.ChangeThreshold, now),
+            live => live.UpdateEta(FromFix(live, fix, speed, now) with { Confidence = confidence }, options.Value.ChangeThreshold, now),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The estimate as of the fix: the rider was there at its fix time, however late it is evaluated; never earlier than
+    /// now (a stale fix cannot promise an arrival in the past).
+    /// </summary>
+    private static LiveEta FromFix(LiveOrder order, RiderFix? fix, RideSpeed speed, DateTimeOffset now)
+    {
+        var asOfFix = fix is { FixTime: var fixTime } && fixTime <= now ? Estimate(order, fix.Location, speed, fixTime) : null;
+        return asOfFix is not null && asOfFix.EstimatedAt >= now ? asOfFix : Estimate(order, fix?.Location, speed, now);
     }
 
     /// <summary>The speed to expect for the order's area at this hour, learned from past deliveries when there are enough.</summary>

@@ -122,8 +122,8 @@ namespace XiaoxiangTracking.Modules.Notifications.Persistence.Migrations.SqlServ
 
                     b.Property<string>("Secret")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)")
+                        .HasMaxLength(652)
+                        .HasColumnType("nvarchar(652)")
                         .HasColumnName("secret");
 
                     b.Property<string>("Url")

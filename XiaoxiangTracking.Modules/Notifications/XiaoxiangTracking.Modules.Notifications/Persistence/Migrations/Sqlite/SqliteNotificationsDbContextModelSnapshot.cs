@@ -115,7 +115,7 @@ namespace XiaoxiangTracking.Modules.Notifications.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Secret")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(652)
                         .HasColumnType("TEXT")
                         .HasColumnName("secret");
 

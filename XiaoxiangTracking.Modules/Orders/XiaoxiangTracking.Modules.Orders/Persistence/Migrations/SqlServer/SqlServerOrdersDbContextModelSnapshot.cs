@@ -111,19 +111,19 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.SqlServer
                             b1.IsRequired();
 
                             b1.Property<string>("RecipientName")
-                                .HasMaxLength(50)
-                                .HasColumnType("nvarchar(50)")
+                                .HasMaxLength(340)
+                                .HasColumnType("nvarchar(340)")
                                 .HasColumnName("recipient_name");
 
                             b1.Property<string>("RecipientPhone")
-                                .HasMaxLength(20)
-                                .HasColumnType("nvarchar(20)")
+                                .HasMaxLength(220)
+                                .HasColumnType("nvarchar(220)")
                                 .HasColumnName("recipient_phone");
 
                             b1.Property<string>("Text")
                                 .IsRequired()
-                                .HasMaxLength(255)
-                                .HasColumnType("nvarchar(255)")
+                                .HasMaxLength(1160)
+                                .HasColumnType("nvarchar(1160)")
                                 .HasColumnName("delivery_address");
 
                             b1.ComplexProperty(typeof(Dictionary<string, object>), "Location", "XiaoxiangTracking.Modules.Orders.Domain.Order.DeliveryAddress#DeliveryAddress.Location#GeoCoordinate", b2 =>

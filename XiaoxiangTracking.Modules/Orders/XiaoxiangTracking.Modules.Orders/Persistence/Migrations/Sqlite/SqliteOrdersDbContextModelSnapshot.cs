@@ -104,18 +104,18 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                             b1.IsRequired();
 
                             b1.Property<string>("RecipientName")
-                                .HasMaxLength(50)
+                                .HasMaxLength(340)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("recipient_name");
 
                             b1.Property<string>("RecipientPhone")
-                                .HasMaxLength(20)
+                                .HasMaxLength(220)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("recipient_phone");
 
                             b1.Property<string>("Text")
                                 .IsRequired()
-                                .HasMaxLength(255)
+                                .HasMaxLength(1160)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("delivery_address");
 

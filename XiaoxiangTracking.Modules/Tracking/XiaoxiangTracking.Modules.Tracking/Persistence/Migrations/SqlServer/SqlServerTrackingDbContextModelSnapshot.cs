@@ -227,8 +227,8 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
 
                     b.Property<string>("DeliveryAddress")
                         .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
+                        .HasMaxLength(1160)
+                        .HasColumnType("nvarchar(1160)")
                         .HasColumnName("delivery_address");
 
                     b.Property<int>("DispatchAttempts")

@@ -218,7 +218,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
 
                     b.Property<string>("DeliveryAddress")
                         .IsRequired()
-                        .HasMaxLength(255)
+                        .HasMaxLength(1160)
                         .HasColumnType("TEXT")
                         .HasColumnName("delivery_address");
 
