@@ -21,6 +21,7 @@ builder.AddBackgroundJobs();
 var app = builder.Build();
 
 app.UseTrustedForwardedHeaders();
+app.UseHttpLogging();
 app.UseDenyList();
 app.UseApiDefaults();
 app.UseBrowserDefenses();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -92,6 +93,17 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Every log message the host writes, when <see cref="CaptureLogs"/> was called.</summary>
+    public LogCapture? Logs { get; private set; }
+
+    /// <summary>Records every log message of the host at every level; call before the first request.</summary>
+    public TrackingHostFactory CaptureLogs()
+    {
+        Logs = new LogCapture();
+        return With("Logging:LogLevel:Default", "Trace").With("Logging:LogLevel:Microsoft.AspNetCore", "Trace")
+            .With("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Trace");
+    }
+
     /// <summary>The host's environment: Testing unless told otherwise (<see cref="InEnvironment"/>).</summary>
     public string EnvironmentName { get; private set; } = "Testing";
 
@@ -115,6 +127,11 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Logs is { } logs)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         }
 
         builder.ConfigureServices(services =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.IdentityModel.Tokens;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
@@ -29,6 +30,12 @@ internal static class TokenAuthentication
         {
             services.AddSingleton(new LocalTokenKey(localKey, settings.Issuer, settings.Audience));
         }
+
+        // Hub URLs carry access tokens in their query strings, and the host's own request log writes whole URLs: it is
+        // replaced by HTTP logging of method, path (never the query), status and duration, and never any header.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        services.AddHttpLogging(logging => logging.LoggingFields =
+            HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration);
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
