@@ -47,6 +47,9 @@ public class HostTests(TrackingHostFactory host) : IClassFixture<TrackingHostFac
             .ToList();
 
         endpoints.Should().HaveCountGreaterThanOrEqualTo(7);
+        // Swagger UI's "Authorize": a bearer scheme that every operation requires.
+        document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>().Should().Be("bearer");
+        document["security"]!.AsArray().Should().ContainSingle(requirement => requirement!.AsObject().ContainsKey("Bearer"));
         foreach (var (path, method, name) in endpoints)
         {
             var operation = paths[path]?[method];

@@ -31,6 +31,31 @@ public class IdempotencyTests(TrackingHostFactory host) : IClassFixture<Tracking
     }
 
     [Fact]
+    public async Task Another_caller_reusing_a_key_never_gets_the_first_callers_stored_reply()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = OrderRequests.NewOrder();
+        body.Remove("customerId");
+        var alice = host.ClientFor(TestCaller.Customer("c-idem-alice"));
+        var mallory = host.ClientFor(TestCaller.Customer("c-idem-mallory"));
+
+        var first = await alice.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(body),
+            Headers = { { IdempotencyOptions.HeaderName, key } },
+        });
+        var replayAttempt = await mallory.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(body),
+            Headers = { { IdempotencyOptions.HeaderName, key } },
+        });
+
+        first.StatusCode.Should().Be(HttpStatusCode.Created);
+        replayAttempt.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await replayAttempt.Content.ReadAsStringAsync()).Should().NotContain("c-idem-alice");
+    }
+
+    [Fact]
     public async Task A_retried_payment_returns_the_first_response_instead_of_409()
     {
         var order = await _client.PlaceAsync();
