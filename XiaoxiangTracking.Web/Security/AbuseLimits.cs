@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Security;
+using XiaoxiangTracking.Web.Errors;
 
 namespace XiaoxiangTracking.Web.Security;
 
@@ -61,16 +61,7 @@ internal static class AbuseLimits
         var http = context.HttpContext;
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
         http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests.",
-                Detail = $"Slow down: retry after {http.Response.Headers.RetryAfter} s.",
-                Extensions = { ["code"] = "rate_limited" },
-            },
-        });
+        await ProblemResponses.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests.",
+            $"Slow down: retry after {http.Response.Headers.RetryAfter} s.", "rate_limited");
     }
 }

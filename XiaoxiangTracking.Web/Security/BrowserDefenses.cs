@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using XiaoxiangTracking.Web.Errors;
 
 namespace XiaoxiangTracking.Web.Security;
 
@@ -67,18 +67,8 @@ internal static class BrowserDefenses
                 && context.Request.Headers.Origin is { Count: > 0 } origin
                 && !IsAllowed(origin.ToString(), context))
             {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status403Forbidden,
-                        Title = "Origin not allowed.",
-                        Detail = $"Pages from {origin} may not open the tracking hub.",
-                        Extensions = { ["code"] = "origin_not_allowed" },
-                    },
-                });
+                await ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "Origin not allowed.",
+                    $"Pages from {origin} may not open the tracking hub.", "origin_not_allowed");
                 return;
             }
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Security.Claims;
 using FluentValidation;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Shared.Security;
 using XiaoxiangTracking.Web.Security.Persistence;
+using XiaoxiangTracking.Web.Errors;
 
 namespace XiaoxiangTracking.Web.Security;
 
@@ -118,18 +118,8 @@ internal static class DenyListEndpoints
         {
             if (context.RequestServices.GetRequiredService<DenyList>().IsDenied(context.Connection.RemoteIpAddress))
             {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status403Forbidden,
-                        Title = "Address refused.",
-                        Detail = "Requests from this address are refused.",
-                        Extensions = { ["code"] = "address_denied" },
-                    },
-                });
+                await ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "Address refused.",
+                    "Requests from this address are refused.", "address_denied");
                 return;
             }
 
