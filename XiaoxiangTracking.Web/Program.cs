@@ -1,6 +1,7 @@
 using XiaoxiangTracking.Modules.Notifications;
 using XiaoxiangTracking.Modules.Orders;
 using XiaoxiangTracking.Modules.Tracking;
+using XiaoxiangTracking.Web.Demo;
 using XiaoxiangTracking.Web.Hosting;
 using XiaoxiangTracking.Web.Security;
 
@@ -17,6 +18,7 @@ builder.AddOrdersModule();
 builder.AddTrackingModule();
 builder.AddNotificationsModule();
 builder.AddBackgroundJobs();
+builder.AddDemo();
 
 var app = builder.Build();
 

@@ -1,7 +1,9 @@
 using Mediator;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +37,7 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
         DataFolder = dataFolder;
         Directory.CreateDirectory(DataFolder);
         _settings["Database:DataFolder"] = DataFolder;
+        _settings["Demo:Enabled"] = "false";
         Tokens = new TestTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         _settings["Auth:SigningKey"] = Convert.ToBase64String(Tokens.Key);
     }
@@ -104,6 +107,15 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
             .With("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Trace");
     }
 
+    private readonly List<string> _httpClientsToTestServer = [];
+
+    /// <summary>Points the host's named HTTP client at the test server (for the host's own simulated apps).</summary>
+    public TrackingHostFactory WithTestServerFor(string httpClientName)
+    {
+        _httpClientsToTestServer.Add(httpClientName);
+        return this;
+    }
+
     /// <summary>The host's environment: Testing unless told otherwise (<see cref="InEnvironment"/>).</summary>
     public string EnvironmentName { get; private set; } = "Testing";
 
@@ -149,6 +161,14 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
             if (Clock is not null)
             {
                 services.AddSingleton<TimeProvider>(Clock);
+            }
+
+            foreach (var name in _httpClientsToTestServer)
+            {
+                // The host's own test server, not this factory's Server property: that one starts a second host
+                // when asked while the first is still starting (as a hosted service asking at start-up does).
+                services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(
+                    provider => ((TestServer)provider.GetRequiredService<IServer>()).CreateHandler());
             }
 
             if (!_ownKeyRing)

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,8 +74,12 @@ public static class ProtectedProperties
     public static ComplexTypePropertyBuilder<string> IsProtected(this ComplexTypePropertyBuilder<string> property, ColumnProtection protection, int maxCharacters) =>
         property.HasConversion(protection.Text).HasMaxLength(ColumnProtection.StoredLength(maxCharacters));
 
+    /// <summary>Encrypted bytes, compared by content (not by reference) for change tracking.</summary>
     public static PropertyBuilder<byte[]?> IsProtected(this PropertyBuilder<byte[]?> property, ColumnProtection protection) =>
-        property.HasConversion(protection.Bytes!);
+        property.HasConversion(protection.Bytes!, new ValueComparer<byte[]?>(
+            (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+            value => value == null ? 0 : value.Length,
+            value => value == null ? null : value.ToArray()));
 }
 
 /// <summary>Carries the host's Data Protection provider into its contexts' options.</summary>
