@@ -52,6 +52,39 @@ public class DataProtectionTests
         read!["deliveryAddress"]!["recipientPhone"]!.GetValue<string>().Should().Be("+86 137 0000 1111");
     }
 
+    [Fact]
+    public async Task With_a_key_ring_certificate_the_stored_keys_are_encrypted_and_still_unlock_the_data_after_a_restart()
+    {
+        var folder = TrackingHostFactory.NewDataFolder();
+        Directory.CreateDirectory(folder);
+        var certificate = Path.Combine(folder, "key-ring.pfx");
+        using (var rsa = System.Security.Cryptography.RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=xiaoxiang key ring", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(certificate, created.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "s3cret"));
+        }
+
+        TrackingHostFactory Host() => new TrackingHostFactory(folder).WithOwnKeyRing()
+            .With("Security:KeyRing:CertificatePath", certificate).With("Security:KeyRing:CertificatePassword", "s3cret");
+        string id;
+        using (var host = Host())
+        {
+            var order = OrderRequests.NewOrder();
+            order["deliveryAddress"]!["recipientPhone"] = Phone;
+            id = (await host.CreateClient().PlaceAsync(order)).Id();
+
+            var keys = Column(host, "SELECT xml FROM security_data_protection_keys");
+            keys.Should().NotBeEmpty().And.OnlyContain(xml => xml.Contains("EncryptedData", StringComparison.Ordinal)
+                && !xml.Contains("<masterKey", StringComparison.Ordinal), "the key material is stored encrypted with the certificate");
+        }
+
+        using var restarted = Host();
+        var read = await restarted.CreateClient().GetFromJsonAsync<JsonObject>($"/api/orders/{id}");
+        read!["deliveryAddress"]!["recipientPhone"]!.GetValue<string>().Should().Be(Phone);
+    }
+
     private static List<string?> Row(TrackingHostFactory host, string sql, string id)
     {
         using var connection = Open(host);

@@ -70,6 +70,9 @@ internal sealed class DemoSimulator(
             return;
         }
 
+        // The apps stop with the host's first signal to stop, before the server stops answering them.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        stoppingToken = stopping.Token;
         await WhenStartedAsync(stoppingToken);
         var http = httpClients.CreateClient(HttpClientName);
         http.BaseAddress = new Uri(settings.ApiBaseAddress ?? ServerAddress());
@@ -190,9 +193,9 @@ internal sealed class DemoSimulator(
         {
             await work();
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // Stopping.
+            // Stopping: what was in flight when the host began to stop does not matter.
         }
         catch (Exception ex)
         {
@@ -219,7 +222,8 @@ internal static class DemoRegistration
     public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<DemoOptions>(builder.Configuration, DemoOptions.SectionName);
-        builder.Services.AddHttpClient(DemoSimulator.HttpClientName);
+        // The apps' requests show in the server's own request log; the client's log of each would double it.
+        builder.Services.AddHttpClient(DemoSimulator.HttpClientName).RemoveAllLoggers();
         builder.Services.AddSingleton<DemoProgress>();
         builder.Services.AddHostedService<DemoSimulator>();
         return builder;

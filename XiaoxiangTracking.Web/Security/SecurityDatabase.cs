@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Web.Security.Persistence;
@@ -21,9 +22,32 @@ internal static class SecurityDatabase
         builder.Services.AddHealthChecks().AddModuleDatabaseCheck<SecurityDbContext>("security-database");
         builder.Services.AddSingleton<DenyList>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DenyList>());
-        builder.Services.AddDataProtection()
+        var dataProtection = builder.Services.AddDataProtection()
             .SetApplicationName(DataProtectionApplicationName)
             .PersistKeysToDbContext<SecurityDbContext>();
+        ProtectKeyRing(dataProtection, builder.Configuration.GetSection(KeyRingSection));
         return builder;
+    }
+
+    /// <summary>Where the certificate that encrypts the key ring is configured.</summary>
+    public const string KeyRingSection = "Security:KeyRing";
+
+    /// <summary>
+    /// With <c>Security:KeyRing:CertificatePath</c> (a PKCS#12 file, <c>CertificatePassword</c>) the keys are stored
+    /// encrypted with that certificate, so a copy of the database alone decrypts nothing. Certificates listed in
+    /// <c>PreviousCertificatePaths</c> (same password) still unlock keys written before the certificate was replaced.
+    /// </summary>
+    private static void ProtectKeyRing(IDataProtectionBuilder dataProtection, IConfigurationSection settings)
+    {
+        if (settings["CertificatePath"] is not { Length: > 0 } path)
+        {
+            return;
+        }
+
+        var password = settings["CertificatePassword"];
+        var current = X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        var previous = settings.GetSection("PreviousCertificatePaths").Get<string[]>() ?? [];
+        dataProtection.ProtectKeysWithCertificate(current)
+            .UnprotectKeysWithAnyCertificate([current, .. previous.Select(p => X509CertificateLoader.LoadPkcs12FromFile(p, password))]);
     }
 }
