@@ -11,6 +11,7 @@ using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Features.Eta;
 using XiaoxiangTracking.Modules.Tracking.Features.GetRiderPosition;
+using XiaoxiangTracking.Modules.Tracking.Features.ListRiders;
 using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
@@ -75,6 +76,7 @@ public static class TrackingModule
         var tracking = endpoints.MapGroup("/api/tracking").WithTags("Tracking");
         tracking.MapIngestPositions();
         tracking.MapGetRiderPosition();
+        tracking.MapListRiders();
         tracking.MapReportWarehouseStage();
         tracking.MapAssignRider();
         tracking.MapAlerts();
