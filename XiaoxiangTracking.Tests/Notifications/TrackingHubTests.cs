@@ -39,7 +39,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         updates.Select(u => (u.Version, u.Snapshot)).Should().Equal((1, true), (2, false), (3, false), (4, false), (5, false));
         updates.Select(u => u.Status).Should().Equal(1, 2, 3, null, 4);
         // The customer view: never the rider's id; the position rounded to 4 decimals, only while delivering.
-        updates.Should().OnlyContain(u => u.RiderId == null && u.CustomerId == null && u.DeliveryAddress == null);
+        updates.Should().OnlyContain(u => u.RiderId == null && u.CustomerId == null && u.DeliveryAddress == null && u.Destination == null);
         updates[3].Position.Should().BeEquivalentTo(new { Latitude = Math.Round(at.Latitude, 4), Longitude = Math.Round(at.Longitude, 4), FixTime = fixTime });
         final.Should().BeEquivalentTo(new { Version = 5L, Status = 4, Active = false });
         var live = await _client.LiveWhen(id, l => l["version"]!.GetValue<long>() == 5);
@@ -173,6 +173,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         snapshot.RiderId.Should().Be(rider);
         snapshot.CustomerId.Should().Be("c-10001");
         snapshot.DeliveryAddress.Should().StartWith("上海市浦东新区");
+        snapshot.Destination.Should().Be(new PlaceMessage(31.2304, 121.4737));
         state.Position!.Latitude.Should().Be(at.Latitude);
         state.RiderId.Should().Be(rider);
     }

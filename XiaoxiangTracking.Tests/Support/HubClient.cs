@@ -24,7 +24,11 @@ public sealed record OrderUpdateMessage(
     string? CustomerId,
     string? WarehouseId,
     IReadOnlyList<string>? Alerts,
-    EtaMessage? Eta);
+    EtaMessage? Eta,
+    PlaceMessage? Destination = null);
+
+/// <summary>A place on the map as the hub sends it.</summary>
+public sealed record PlaceMessage(double Latitude, double Longitude);
 
 /// <summary>An order as a client holds it after applying the updates it received.</summary>
 public sealed record ClientOrderState(

@@ -11,6 +11,11 @@ namespace XiaoxiangTracking.Modules.Notifications.Hub;
 /// <param name="Heading">Heading in degrees, when reported.</param>
 internal sealed record PositionView(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading);
 
+/// <summary>A place on the map.</summary>
+/// <param name="Latitude">WGS 84 latitude.</param>
+/// <param name="Longitude">WGS 84 longitude.</param>
+internal sealed record PlaceView(double Latitude, double Longitude);
+
 /// <summary>
 /// One push about one order (hub method <c>OrderUpdated</c>). A snapshot (<see cref="Snapshot"/> true) is the whole
 /// state the viewer may see at <see cref="Version"/>: it replaces what the client holds. A delta carries only the
@@ -28,6 +33,7 @@ internal sealed record PositionView(double Latitude, double Longitude, DateTimeO
 /// <param name="WarehouseId">The warehouse (riders and ops; snapshots only).</param>
 /// <param name="Alerts">The alert types open on the order (ops only; in a delta, when the set changed).</param>
 /// <param name="Eta">The arrival estimate and its likely range (in a delta, when it moved by a minute or more).</param>
+/// <param name="Destination">Where the order goes (riders and ops; snapshots only).</param>
 internal sealed record OrderUpdate(
     string OrderId,
     long Version,
@@ -40,7 +46,8 @@ internal sealed record OrderUpdate(
     string? CustomerId,
     string? WarehouseId,
     IReadOnlyList<string>? Alerts,
-    LiveEta? Eta);
+    LiveEta? Eta,
+    PlaceView? Destination = null);
 
 /// <summary>The hub's client methods, by name.</summary>
 internal static class ClientMethods
@@ -70,9 +77,9 @@ internal static class OrderViews
             state.Status == OrderStatus.Delivering ? View(CustomerView.Position(state.Position)) : null,
             state.Active, null, null, null, null, state.Eta),
         OrderViewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
-            state.Active, state.DeliveryAddress, null, state.WarehouseId, null, state.Eta),
+            state.Active, state.DeliveryAddress, null, state.WarehouseId, null, state.Eta, Place(state.DeliveryLocation)),
         _ => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
-            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts), state.Eta),
+            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts), state.Eta, Place(state.DeliveryLocation)),
     };
 
     /// <summary>
@@ -90,6 +97,8 @@ internal static class OrderViews
     };
 
     private static IReadOnlyList<string> Names(IReadOnlyList<AlertType> alerts) => [.. alerts.Select(a => a.ToString())];
+
+    private static PlaceView Place(Shared.Domain.GeoCoordinate at) => new(at.Latitude, at.Longitude);
 
     private static PositionView? View(LivePosition? position) =>
         position is null ? null : new(position.Latitude, position.Longitude, position.FixTime, position.Speed, position.Heading);
