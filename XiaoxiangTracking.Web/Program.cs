@@ -3,6 +3,7 @@ using XiaoxiangTracking.Modules.Orders;
 using XiaoxiangTracking.Modules.Tracking;
 using XiaoxiangTracking.Web.Demo;
 using XiaoxiangTracking.Web.Hosting;
+using XiaoxiangTracking.Web.Pages;
 using XiaoxiangTracking.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.AddOrdersModule();
 builder.AddTrackingModule();
 builder.AddNotificationsModule();
 builder.AddBackgroundJobs();
+builder.AddLivePages();
 builder.AddDemo();
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ app.UseHttpLogging();
 app.UseDenyList();
 app.UseApiDefaults();
 app.UseBrowserDefenses();
+app.UseLivePageAssets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -36,5 +39,6 @@ app.MapDenyList();
 app.MapOrdersEndpoints();
 app.MapTrackingEndpoints();
 app.MapNotificationsEndpoints();
+app.MapLivePages();
 
 app.Run();

@@ -31,14 +31,14 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
         _ownsDataFolder = true;
     }
 
-    /// <summary>A host on an existing data folder (a restart of an earlier host).</summary>
-    internal TrackingHostFactory(string dataFolder)
+    /// <summary>A host on an existing data folder (a restart of an earlier host), trusting <paramref name="tokens"/> if given.</summary>
+    internal TrackingHostFactory(string dataFolder, TestTokens? tokens = null)
     {
         DataFolder = dataFolder;
         Directory.CreateDirectory(DataFolder);
         _settings["Database:DataFolder"] = DataFolder;
         _settings["Demo:Enabled"] = "false";
-        Tokens = new TestTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Tokens = tokens ?? new TestTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         _settings["Auth:SigningKey"] = Convert.ToBase64String(Tokens.Key);
     }
 

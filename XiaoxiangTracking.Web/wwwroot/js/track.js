@@ -1,0 +1,100 @@
+// The customer's page: status, the rider on the map while delivering, the ETA and its range, the timeline.
+import { t, clock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
+import { api, settings, requireToken, ApiError } from "./session.js";
+import { connectLive, showConnection } from "./live.js";
+import { createMap, dot, glide, smooth, fit, placeMarker } from "./map.js";
+import { renderTimeline } from "./timeline.js";
+
+const orderId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+const $ = (id) => document.getElementById(id);
+
+languageToggle($("language"));
+await requireToken("customer");
+const map = createMap($("map"), await settings);
+
+let order;
+try {
+  order = await api(`/api/orders/${encodeURIComponent(orderId)}`);
+} catch (error) {
+  if (!(error instanceof ApiError) || error.status !== 404) throw error;
+  $("message").hidden = false;
+  $("message").dataset.i18n = "notFound";
+  translatePage();
+}
+
+if (order) {
+  const home = [order.deliveryAddress.latitude, order.deliveryAddress.longitude];
+  const warehouse = [order.warehouse.latitude, order.warehouse.longitude];
+  placeMarker(map, home, dot("destination", "家"), order.deliveryAddress.text);
+  placeMarker(map, warehouse, dot("warehouse", "仓"), order.warehouse.id);
+  fit(map, [home, warehouse]);
+
+  let state = null;
+  let rider = null;
+  const fixes = [];
+  const trail = L.polyline([], { className: "trail" }).addTo(map);
+  let timelineStatus = null;
+
+  const render = () => {
+    if (!state) return;
+    $("status").textContent = t(`status.${state.status}`);
+    $("status").dataset.status = state.status;
+    for (const step of $("steps").children) {
+      const s = Number(step.dataset.status);
+      step.classList.toggle("done", state.status !== 5 && s < state.status);
+      step.classList.toggle("current", s === state.status);
+    }
+    $("steps").classList.toggle("cancelled", state.status === 5);
+    const eta = state.status === 3 || state.status === 2 ? state.eta : null;
+    $("eta").textContent = eta
+      ? t("eta", { at: clock(eta.estimatedAt) }) + t("etaRange", { from: clock(eta.earliest), to: clock(eta.latest) })
+      : "";
+    $("eta-note").textContent = eta?.learned ? t("etaLearned") : "";
+  };
+
+  const refreshTimeline = async () => renderTimeline($("timeline"), await api(`/api/orders/${encodeURIComponent(orderId)}/timeline`));
+
+  const moveRider = (position) => {
+    const at = [position.latitude, position.longitude];
+    if (!rider) {
+      rider = placeMarker(map, at, dot("rider", "骑"), t("rider"));
+      rider.getElement().id = "rider-marker";
+      fit(map, [at, home]);
+    } else {
+      glide(rider, at);
+    }
+    const last = fixes[fixes.length - 1];
+    if (!last || last.time !== position.fixTime) {
+      fixes.push({ time: position.fixTime, at });
+      trail.setLatLngs(smooth(fixes.map((f) => f.at)));
+    }
+  };
+
+  connectLive({
+    subscribe: (hub, held) => hub.invoke("SubscribeOrder", orderId, held.get(orderId)?.version ?? null),
+    onChange: (next) => {
+      state = next;
+      render();
+      if (state.status === 3 && state.position) moveRider(state.position);
+      if (state.status !== 3 && rider) {
+        rider.remove();
+        rider = null;
+      }
+      if (state.status !== timelineStatus) {
+        timelineStatus = state.status;
+        refreshTimeline();
+      }
+    },
+    onConnection: (connection) => {
+      showConnection($("connection"), connection, t);
+      document.body.classList.toggle("is-offline", connection !== "online");
+      if (connection === "online") refreshTimeline();
+    },
+  });
+  onLanguageChange(() => {
+    render();
+    showConnection($("connection"), $("connection").dataset.state ?? "offline", t);
+    refreshTimeline();
+  });
+}
+translatePage();
