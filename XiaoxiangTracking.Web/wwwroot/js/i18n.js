@@ -21,7 +21,7 @@ const labels = {
     "acknowledge": "确认", "resolve": "解决", "noAlerts": "没有未解决的告警", "orderDetail": "订单详情",
     "customerView": "客户页面", "replay": "轨迹回放", "close": "关闭", "free": "空闲", "carrying": "配送中",
     "play": "播放", "pause": "暂停", "speed": "倍速", "points": "{n} 个定位点", "noTrajectory": "这个订单还没有轨迹。",
-    "order": "订单", "language": "English",
+    "order": "订单", "statusLabel": "状态", "language": "English",
   },
   en: {
     "status.1": "Awaiting payment", "status.2": "Preparing at the warehouse", "status.3": "Out for delivery",
@@ -43,7 +43,7 @@ const labels = {
     "acknowledge": "Acknowledge", "resolve": "Resolve", "noAlerts": "No open alerts", "orderDetail": "Order",
     "customerView": "Customer page", "replay": "Replay", "close": "Close", "free": "free", "carrying": "delivering",
     "play": "Play", "pause": "Pause", "speed": "Speed", "points": "{n} fixes", "noTrajectory": "This order has no trajectory yet.",
-    "order": "Order", "language": "中文",
+    "order": "Order", "statusLabel": "Status", "language": "中文",
   },
 };
 

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Pages;
+
+/// <summary>The ops map in Chromium against the real host.</summary>
+[Collection(BrowserCollection.Name)]
+public class OpsMapTests(Browser browser)
+{
+    [Fact]
+    public async Task Ops_see_orders_and_riders_a_new_alert_within_a_second_and_take_and_resolve_it()
+    {
+        var port = PageHost.FreePort();
+        using var host = new TrackingHostFactory().OnKestrel(port);
+        var ops = host.CreateClient();
+        var waiting = await ops.PlaceAsync();
+        (await ops.PayAsync(waiting.Id(), waiting.Total())).EnsureSuccessStatusCode();
+        var rider = RiderApp.NewRider();
+        var delivering = await ops.PlaceAsync();
+        (await ops.PayAsync(delivering.Id(), delivering.Total())).EnsureSuccessStatusCode();
+        (await ops.PickedAsync(delivering.Id(), rider)).EnsureSuccessStatusCode();
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == delivering.Id() && d.Version == 3);
+        await host.ClientFor(TestCaller.Rider(rider)).ReportAsync(rider, RiderApp.AlongRoute(0.3), DateTimeOffset.UtcNow);
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == delivering.Id() && d.Position != null);
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == waiting.Id() && d.Version == 2);
+        await using var session = await browser.OpenAsync();
+        var page = session.Page;
+
+        await page.GotoAsync(PageHost.Url(port, "/ops", host.TokenFor(TestCaller.DefaultOps)));
+
+        await Assertions.Expect(page.Locator(".order-marker")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator($".order-marker[data-order-id='{waiting.Id()}']")).ToHaveAttributeAsync("data-status", "2");
+        await Assertions.Expect(page.Locator($".order-marker[data-order-id='{delivering.Id()}']")).ToHaveAttributeAsync("data-status", "3");
+        await Assertions.Expect(page.Locator($".rider-marker[data-rider-id='{rider}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#count-orders")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#count-riders")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#count-alerts")).ToHaveTextAsync("0");
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AlertBook>()
+                .RaiseAsync(delivering.Id(), AlertType.TimeoutWarning, rider, "Promised in 5 minutes.", null, false, CancellationToken.None);
+        }
+
+        var alert = page.Locator("#alerts li[data-type=TimeoutWarning]");
+        await Assertions.Expect(alert).ToBeVisibleAsync(new() { Timeout = 1000 });
+        await Assertions.Expect(page.Locator("#count-alerts")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator($".order-marker[data-order-id='{delivering.Id()}']")).ToHaveAttributeAsync("data-alerts", "TimeoutWarning");
+
+        await page.Locator($".order-marker[data-order-id='{delivering.Id()}']").ClickAsync();
+        await Assertions.Expect(page.Locator("#order-panel")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#order-timeline li[data-event=RiderAssigned]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#order-replay")).ToHaveAttributeAsync("href", $"/replay/{delivering.Id()}");
+        await Browser.ScreenshotAsync(page, "ops");
+
+        await alert.Locator("button.acknowledge").ClickAsync();
+        await Assertions.Expect(alert).ToHaveAttributeAsync("data-status", "Acknowledged");
+        await alert.Locator("button.resolve").ClickAsync();
+        await Assertions.Expect(page.Locator("#alerts li")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#count-alerts")).ToHaveTextAsync("0");
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(
+            await ops.GetStringAsync($"/api/tracking/alerts?orderId={delivering.Id()}&unresolved=false"))!.AsArray().Single()!;
+        stored["status"]!.GetValue<string>().Should().Be("Resolved");
+        stored["acknowledgedBy"]!.GetValue<string>().Should().Be(TestCaller.DefaultOps.Subject);
+        session.Errors.Should().BeEmpty();
+    }
+}

@@ -1,0 +1,239 @@
+// The ops map: every active order and rider, coloured by status; open alerts live with acknowledge and resolve; an
+// order's detail and timeline on click; counts of active orders, riders online and open alerts.
+import { t, clock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
+import { api, settings, requireToken, shortId } from "./session.js";
+import { connectLive, showConnection } from "./live.js";
+import { createMap, dot, glide, fit } from "./map.js";
+import { renderTimeline } from "./timeline.js";
+
+const $ = (id) => document.getElementById(id);
+const RIDER_POLL_MS = 15_000;
+const ALERT_POLL_MS = 30_000;
+
+languageToggle($("language"));
+await requireToken("ops");
+const map = createMap($("map"), await settings);
+
+const orders = new Map(); // orderId -> { state, marker, link }
+const riders = new Map(); // riderId -> { marker, orderId }
+let alerts = [];
+let selected = null;
+let fitted = false;
+
+// Orders: a marker at the delivery address, coloured by status (red while an alert is open), and a dashed line from
+// the rider carrying it.
+function drawOrder(state) {
+  let entry = orders.get(state.orderId);
+  if (!state.active) {
+    removeOrder(state.orderId);
+    return;
+  }
+  const destination = state.destination ? [state.destination.latitude, state.destination.longitude] : null;
+  if (!destination) return;
+  const className = `status-${state.status}${state.alerts?.length ? " has-alert" : ""}${selected === state.orderId ? " selected" : ""}`;
+  if (!entry) {
+    const marker = L.marker(destination, { icon: dot(className), keyboard: false }).addTo(map);
+    marker.on("click", () => select(state.orderId));
+    entry = { marker, link: null };
+    orders.set(state.orderId, entry);
+    decorate(marker, state);
+  } else {
+    entry.marker.setIcon(dot(className));
+    decorate(entry.marker, state);
+  }
+  entry.state = state;
+  const at = state.position ? [state.position.latitude, state.position.longitude] : null;
+  if (state.status === 3 && at) {
+    if (!entry.link) entry.link = L.polyline([at, destination], { className: "route-link" }).addTo(map);
+    else entry.link.setLatLngs([at, destination]);
+    if (state.riderId) placeRider(state.riderId, at, state.orderId);
+  } else if (entry.link) {
+    entry.link.remove();
+    entry.link = null;
+  }
+  counts();
+  if (selected === state.orderId) showOrder(state.orderId, false);
+}
+
+function decorate(orderMarker, state) {
+  const element = orderMarker.getElement();
+  if (!element) return;
+  element.classList.add("order-marker");
+  element.dataset.orderId = state.orderId;
+  element.dataset.status = state.status;
+  element.dataset.alerts = (state.alerts ?? []).join(",");
+  element.title = `${shortId(state.orderId)} · ${t("status." + state.status)}`;
+}
+
+function removeOrder(orderId) {
+  const entry = orders.get(orderId);
+  if (!entry) return;
+  entry.marker.remove();
+  entry.link?.remove();
+  orders.delete(orderId);
+  if (selected === orderId) closeOrder();
+  counts();
+}
+
+// Riders: every rider seen in the last ten minutes, grey when free and blue when carrying an order; riders carrying an
+// order move with that order's pushes between the polls.
+function placeRider(riderId, at, orderId) {
+  let rider = riders.get(riderId);
+  const className = `small ${orderId ? "rider-carrying" : "rider-free"}`;
+  if (!rider) {
+    const riderMarker = L.marker(at, { icon: dot(className), keyboard: false, title: riderId }).addTo(map);
+    rider = { marker: riderMarker, orderId };
+    riders.set(riderId, rider);
+  } else {
+    glide(rider.marker, at);
+    if (rider.orderId !== orderId) rider.marker.setIcon(dot(className));
+    rider.orderId = orderId;
+  }
+  const element = rider.marker.getElement();
+  if (element) {
+    element.classList.add("rider-marker");
+    element.dataset.riderId = riderId;
+    element.dataset.lat = at[0];
+    element.dataset.lng = at[1];
+  }
+}
+
+async function refreshRiders() {
+  const seen = await api("/api/tracking/riders?seenWithin=00:10:00");
+  const ids = new Set(seen.map((r) => r.riderId));
+  for (const [riderId, rider] of riders) {
+    if (!ids.has(riderId)) {
+      rider.marker.remove();
+      riders.delete(riderId);
+    }
+  }
+  for (const rider of seen) placeRider(rider.riderId, [rider.latitude, rider.longitude], rider.orderId);
+  counts();
+  if (!fitted && (seen.length || orders.size)) {
+    fitted = true;
+    fit(map, [...seen.map((r) => [r.latitude, r.longitude]), ...[...orders.values()].map((o) => o.marker.getLatLng()).map((p) => [p.lat, p.lng])]);
+  }
+}
+
+// Alerts: the open ones, newest first. Any push that changes an order's alerts asks for the list again at once.
+let alertRefresh = null;
+function refreshAlertsSoon() {
+  clearTimeout(alertRefresh);
+  alertRefresh = setTimeout(refreshAlerts, 100);
+}
+
+async function refreshAlerts() {
+  alerts = await api("/api/tracking/alerts?unresolved=true&limit=200");
+  drawAlerts();
+}
+
+function drawAlerts() {
+  $("no-alerts").hidden = alerts.length > 0;
+  $("alerts").replaceChildren(...alerts.map((alert) => {
+    const item = document.createElement("li");
+    item.dataset.alertId = alert.id;
+    item.dataset.type = alert.type;
+    item.dataset.status = alert.status;
+    const what = document.createElement("div");
+    what.className = "what";
+    what.textContent = `${t("alert." + alert.type)} · ${t("alertStatus." + alert.status)}`;
+    const facts = document.createElement("div");
+    facts.className = "muted";
+    facts.textContent = `${clock(alert.raisedAt)} · ${t("order")} ${shortId(alert.orderId)}${alert.riderId ? ` · ${alert.riderId}` : ""}`;
+    const detail = document.createElement("div");
+    detail.textContent = alert.detail;
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    if (alert.status === "Open") actions.append(button("acknowledge", () => act(alert, "acknowledge")));
+    actions.append(button("resolve", () => act(alert, "resolve")));
+    actions.append(button("orderDetail", () => select(alert.orderId)));
+    item.append(what, facts, detail, actions);
+    return item;
+  }));
+  counts();
+}
+
+function button(label, onClick) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = label;
+  element.textContent = t(label);
+  element.addEventListener("click", onClick);
+  return element;
+}
+
+async function act(alert, action) {
+  await api(`/api/tracking/alerts/${encodeURIComponent(alert.id)}/${action}`, { method: "POST" });
+  await refreshAlerts();
+}
+
+// The selected order: its facts, links to the customer page and the replay, and its timeline.
+async function select(orderId) {
+  const previous = selected;
+  selected = orderId;
+  for (const id of [previous, orderId]) if (id && orders.get(id)) drawOrder(orders.get(id).state);
+  await showOrder(orderId, true);
+}
+
+async function showOrder(orderId, withTimeline) {
+  const state = orders.get(orderId)?.state;
+  $("order-panel").hidden = false;
+  $("order-panel").dataset.orderId = orderId;
+  $("order-title").textContent = shortId(orderId);
+  const facts = state
+    ? [["status." + state.status, ""], ["rider", state.riderId ?? "—"], ["destination", state.deliveryAddress ?? "—"], ["warehouse", state.warehouseId ?? "—"]]
+    : [];
+  $("order-facts").replaceChildren(...facts.flatMap(([key, value]) => {
+    const term = document.createElement("dt");
+    const description = document.createElement("dd");
+    if (key.startsWith("status.")) {
+      term.textContent = t("statusLabel");
+      description.textContent = t(key);
+    } else {
+      term.textContent = t(key);
+      description.textContent = value;
+    }
+    return [term, description];
+  }));
+  $("order-track").href = `/track/${encodeURIComponent(orderId)}`;
+  $("order-replay").href = `/replay/${encodeURIComponent(orderId)}`;
+  if (withTimeline) renderTimeline($("order-timeline"), await api(`/api/orders/${encodeURIComponent(orderId)}/timeline`));
+}
+
+function closeOrder() {
+  const previous = selected;
+  selected = null;
+  $("order-panel").hidden = true;
+  if (previous && orders.get(previous)) drawOrder(orders.get(previous).state);
+}
+$("order-close").addEventListener("click", closeOrder);
+
+function counts() {
+  $("count-orders").textContent = orders.size;
+  $("count-riders").textContent = riders.size;
+  $("count-alerts").textContent = alerts.length;
+}
+
+connectLive({
+  subscribe: async (hub) => {
+    await hub.invoke("SubscribeFleet", null);
+    await Promise.all([refreshAlerts(), refreshRiders()]);
+  },
+  onChange: (state, update) => {
+    drawOrder(state);
+    if (update.alerts !== null || (update.snapshot && state.alerts?.length)) refreshAlertsSoon();
+  },
+  onRemoved: removeOrder,
+  onConnection: (connection) => {
+    showConnection($("connection"), connection, t);
+    document.body.classList.toggle("is-offline", connection !== "online");
+  },
+});
+setInterval(() => refreshRiders().catch(() => {}), RIDER_POLL_MS);
+setInterval(() => refreshAlerts().catch(() => {}), ALERT_POLL_MS);
+onLanguageChange(() => {
+  drawAlerts();
+  showConnection($("connection"), $("connection").dataset.state ?? "offline", t);
+  if (selected) showOrder(selected, true);
+});
+translatePage();
