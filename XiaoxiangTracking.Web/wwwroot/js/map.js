@@ -67,3 +67,10 @@ export function placeMarker(map, at, icon, title) {
   }
   return marker;
 }
+
+/** Line styles (as Leaflet options: SVG attributes, which the Content-Security-Policy allows). */
+export const lines = {
+  trail: { className: "trail", color: "#1c7ed6", weight: 4, opacity: 0.75, lineCap: "round", lineJoin: "round" },
+  routeLink: { className: "route-link", color: "#1c7ed6", weight: 2, opacity: 0.6, dashArray: "4 6" },
+  fullPath: { className: "full-path", color: "#868e96", weight: 3, opacity: 0.5 },
+};

@@ -3,7 +3,7 @@
 import { t, clock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
 import { api, settings, requireToken, shortId } from "./session.js";
 import { connectLive, showConnection } from "./live.js";
-import { createMap, dot, glide, fit } from "./map.js";
+import { createMap, dot, glide, fit, lines } from "./map.js";
 import { renderTimeline } from "./timeline.js";
 
 const $ = (id) => document.getElementById(id);
@@ -44,7 +44,7 @@ function drawOrder(state) {
   entry.state = state;
   const at = state.position ? [state.position.latitude, state.position.longitude] : null;
   if (state.status === 3 && at) {
-    if (!entry.link) entry.link = L.polyline([at, destination], { className: "route-link" }).addTo(map);
+    if (!entry.link) entry.link = L.polyline([at, destination], lines.routeLink).addTo(map);
     else entry.link.setLatLngs([at, destination]);
     if (state.riderId) placeRider(state.riderId, at, state.orderId);
   } else if (entry.link) {

@@ -2,7 +2,7 @@
 import { t, clock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
 import { api, settings, requireToken, ApiError } from "./session.js";
 import { connectLive, showConnection } from "./live.js";
-import { createMap, dot, glide, smooth, fit, placeMarker } from "./map.js";
+import { createMap, dot, glide, smooth, fit, placeMarker, lines } from "./map.js";
 import { renderTimeline } from "./timeline.js";
 
 const orderId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
@@ -32,7 +32,7 @@ if (order) {
   let state = null;
   let rider = null;
   const fixes = [];
-  const trail = L.polyline([], { className: "trail" }).addTo(map);
+  const trail = L.polyline([], lines.trail).addTo(map);
   let timelineStatus = null;
 
   const render = () => {
