@@ -24,6 +24,7 @@ builder.AddDemo();
 
 var app = builder.Build();
 
+app.UseStoppingGate();
 app.UseTrustedForwardedHeaders();
 app.UseHttpLogging();
 app.UseDenyList();

@@ -70,6 +70,42 @@ public class CustomerPageTests(Browser browser)
         await Assertions.Expect(page.Locator("#status")).ToBeEmptyAsync();
     }
 
+    [Fact]
+    public async Task The_page_says_it_is_offline_while_the_server_restarts_and_then_carries_on_by_itself()
+    {
+        var port = PageHost.FreePort();
+        var folder = TrackingHostFactory.NewDataFolder();
+        var tokens = new TestTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var rider = RiderApp.NewRider();
+        string id;
+        var first = new TrackingHostFactory(folder, tokens).OnKestrel(port);
+        var ops = first.CreateClient();
+        var order = await ops.PlaceAsync();
+        id = order.Id();
+        (await ops.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
+        (await ops.PickedAsync(id, rider)).EnsureSuccessStatusCode();
+        await first.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Version == 3);
+        await using var session = await browser.OpenAsync(390, 844);
+        var page = session.Page;
+        await page.GotoAsync(PageHost.Url(port, $"/track/{id}", tokens.For(OrderRequests.Customer)));
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("配送中");
+        await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "online");
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        first.Dispose();
+        stopping.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "a page reconnecting at once does not hold the host's shutdown up");
+        await Assertions.Expect(page.Locator("#connection")).Not.ToHaveAttributeAsync("data-state", "online");
+        await Assertions.Expect(page.Locator("#connection")).ToContainTextAsync("重连");
+
+        using var second = new TrackingHostFactory(folder, tokens).OnKestrel(port);
+        await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "online", new() { Timeout = 30_000 });
+        var at = RiderApp.AlongRoute(0.1);
+        await second.ClientFor(TestCaller.Rider(rider)).ReportAsync(rider, at, DateTimeOffset.UtcNow);
+        await Assertions.Expect(page.Locator("#rider-marker")).ToHaveAttributeAsync("data-lat", Rounded(at.Latitude));
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("配送中");
+        session.Errors.Should().BeEmpty();
+    }
+
     /// <summary>Customers see positions rounded to four decimals (about 11 m).</summary>
     private static string Rounded(double degrees) => Math.Round(degrees, 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -14,7 +14,8 @@ export function connectLive({ subscribe, onChange, onRemoved = () => {}, onConne
     .withUrl("/hubs/tracking", { accessTokenFactory: () => accessToken() })
     // Never give up: 0, 1, 2, 4, 8 s, then every 10 s.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (retry) => [0, 1000, 2000, 4000, 8000][retry.previousRetryCount] ?? 10_000 })
-    .configureLogging(signalR.LogLevel.Warning)
+    // The page shows the connection's state itself; the client logs only what it cannot recover from.
+    .configureLogging(signalR.LogLevel.Critical)
     .build();
   hub.serverTimeoutInMilliseconds = 30_000;
 

@@ -33,7 +33,7 @@ function drawOrder(state) {
   const className = `status-${state.status}${state.alerts?.length ? " has-alert" : ""}${selected === state.orderId ? " selected" : ""}`;
   if (!entry) {
     const marker = L.marker(destination, { icon: dot(className), keyboard: false }).addTo(map);
-    marker.on("click", () => select(state.orderId));
+    marker.on("click", () => attempt(() => select(state.orderId)));
     entry = { marker, link: null };
     orders.set(state.orderId, entry);
     decorate(marker, state);
@@ -52,7 +52,7 @@ function drawOrder(state) {
     entry.link = null;
   }
   counts();
-  if (selected === state.orderId) showOrder(state.orderId, false);
+  if (selected === state.orderId) showOrder(state.orderId, false).catch(() => {});
 }
 
 function decorate(orderMarker, state) {
@@ -119,7 +119,7 @@ async function refreshRiders() {
 let alertRefresh = null;
 function refreshAlertsSoon() {
   clearTimeout(alertRefresh);
-  alertRefresh = setTimeout(refreshAlerts, 100);
+  alertRefresh = setTimeout(() => refreshAlerts().catch(() => {}), 100);
 }
 
 async function refreshAlerts() {
@@ -144,9 +144,9 @@ function drawAlerts() {
     detail.textContent = alert.detail;
     const actions = document.createElement("div");
     actions.className = "actions";
-    if (alert.status === "Open") actions.append(button("acknowledge", () => act(alert, "acknowledge")));
-    actions.append(button("resolve", () => act(alert, "resolve")));
-    actions.append(button("orderDetail", () => select(alert.orderId)));
+    if (alert.status === "Open") actions.append(button("acknowledge", () => attempt(() => act(alert, "acknowledge"))));
+    actions.append(button("resolve", () => attempt(() => act(alert, "resolve"))));
+    actions.append(button("orderDetail", () => attempt(() => select(alert.orderId))));
     item.append(what, facts, detail, actions);
     return item;
   }));
@@ -160,6 +160,17 @@ function button(label, onClick) {
   element.textContent = t(label);
   element.addEventListener("click", onClick);
   return element;
+}
+
+/** Runs what a click asked for; if the server refuses, says why (the problem's detail) until the next success. */
+async function attempt(work) {
+  try {
+    await work();
+    $("ops-message").hidden = true;
+  } catch (error) {
+    $("ops-message").textContent = error.message;
+    $("ops-message").hidden = false;
+  }
 }
 
 async function act(alert, action) {
@@ -234,6 +245,6 @@ setInterval(() => refreshAlerts().catch(() => {}), ALERT_POLL_MS);
 onLanguageChange(() => {
   drawAlerts();
   showConnection($("connection"), $("connection").dataset.state ?? "offline", t);
-  if (selected) showOrder(selected, true);
+  if (selected) showOrder(selected, true).catch(() => {});
 });
 translatePage();

@@ -52,7 +52,9 @@ if (order) {
     $("eta-note").textContent = eta?.learned ? t("etaLearned") : "";
   };
 
-  const refreshTimeline = async () => renderTimeline($("timeline"), await api(`/api/orders/${encodeURIComponent(orderId)}/timeline`));
+  // The timeline is read again on each status change and reconnect; while the server is unreachable the last one stays.
+  const refreshTimeline = () => api(`/api/orders/${encodeURIComponent(orderId)}/timeline`)
+    .then((entries) => renderTimeline($("timeline"), entries), () => {});
 
   const moveRider = (position) => {
     const at = [position.latitude, position.longitude];
