@@ -210,12 +210,5 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         mobile.Connection.State.Should().Be(HubConnectionState.Connected);
     }
 
-    private async Task<string> DeliveringOrder(string rider)
-    {
-        var order = await _client.PlaceAsync();
-        (await _client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
-        (await _client.PickedAsync(order.Id(), rider)).EnsureSuccessStatusCode();
-        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == order.Id() && d.Version == 3);
-        return order.Id();
-    }
+    private Task<string> DeliveringOrder(string rider) => host.DeliveringOrderAsync(rider);
 }

@@ -77,14 +77,8 @@ public class CustomerPageTests(Browser browser)
         var folder = TrackingHostFactory.NewDataFolder();
         var tokens = new TestTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var rider = RiderApp.NewRider();
-        string id;
         var first = new TrackingHostFactory(folder, tokens).OnKestrel(port);
-        var ops = first.CreateClient();
-        var order = await ops.PlaceAsync();
-        id = order.Id();
-        (await ops.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
-        (await ops.PickedAsync(id, rider)).EnsureSuccessStatusCode();
-        await first.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Version == 3);
+        var id = await first.DeliveringOrderAsync(rider);
         await using var session = await browser.OpenAsync(390, 844);
         var page = session.Page;
         await page.GotoAsync(PageHost.Url(port, $"/track/{id}", tokens.For(OrderRequests.Customer)));

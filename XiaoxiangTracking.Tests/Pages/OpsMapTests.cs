@@ -19,12 +19,9 @@ public class OpsMapTests(Browser browser)
         var waiting = await ops.PlaceAsync();
         (await ops.PayAsync(waiting.Id(), waiting.Total())).EnsureSuccessStatusCode();
         var rider = RiderApp.NewRider();
-        var delivering = await ops.PlaceAsync();
-        (await ops.PayAsync(delivering.Id(), delivering.Total())).EnsureSuccessStatusCode();
-        (await ops.PickedAsync(delivering.Id(), rider)).EnsureSuccessStatusCode();
-        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == delivering.Id() && d.Version == 3);
+        var deliveringId = await host.DeliveringOrderAsync(rider);
         await host.ClientFor(TestCaller.Rider(rider)).ReportAsync(rider, RiderApp.AlongRoute(0.3), DateTimeOffset.UtcNow);
-        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == delivering.Id() && d.Position != null);
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == deliveringId && d.Position != null);
         await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == waiting.Id() && d.Version == 2);
         await using var session = await browser.OpenAsync();
         var page = session.Page;
@@ -33,7 +30,7 @@ public class OpsMapTests(Browser browser)
 
         await Assertions.Expect(page.Locator(".order-marker")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator($".order-marker[data-order-id='{waiting.Id()}']")).ToHaveAttributeAsync("data-status", "2");
-        await Assertions.Expect(page.Locator($".order-marker[data-order-id='{delivering.Id()}']")).ToHaveAttributeAsync("data-status", "3");
+        await Assertions.Expect(page.Locator($".order-marker[data-order-id='{deliveringId}']")).ToHaveAttributeAsync("data-status", "3");
         await Assertions.Expect(page.Locator($".rider-marker[data-rider-id='{rider}']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#count-orders")).ToHaveTextAsync("2");
         await Assertions.Expect(page.Locator("#count-riders")).ToHaveTextAsync("1");
@@ -42,18 +39,18 @@ public class OpsMapTests(Browser browser)
         await using (var scope = host.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AlertBook>()
-                .RaiseAsync(delivering.Id(), AlertType.TimeoutWarning, rider, "Promised in 5 minutes.", null, false, CancellationToken.None);
+                .RaiseAsync(deliveringId, AlertType.TimeoutWarning, rider, "Promised in 5 minutes.", null, false, CancellationToken.None);
         }
 
         var alert = page.Locator("#alerts li[data-type=TimeoutWarning]");
         await Assertions.Expect(alert).ToBeVisibleAsync(new() { Timeout = 1000 });
         await Assertions.Expect(page.Locator("#count-alerts")).ToHaveTextAsync("1");
-        await Assertions.Expect(page.Locator($".order-marker[data-order-id='{delivering.Id()}']")).ToHaveAttributeAsync("data-alerts", "TimeoutWarning");
+        await Assertions.Expect(page.Locator($".order-marker[data-order-id='{deliveringId}']")).ToHaveAttributeAsync("data-alerts", "TimeoutWarning");
 
-        await page.Locator($".order-marker[data-order-id='{delivering.Id()}']").ClickAsync();
+        await page.Locator($".order-marker[data-order-id='{deliveringId}']").ClickAsync();
         await Assertions.Expect(page.Locator("#order-panel")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#order-timeline li[data-event=RiderAssigned]")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator("#order-replay")).ToHaveAttributeAsync("href", $"/replay/{delivering.Id()}");
+        await Assertions.Expect(page.Locator("#order-replay")).ToHaveAttributeAsync("href", $"/replay/{deliveringId}");
         await Browser.ScreenshotAsync(page, "ops");
 
         await alert.Locator("button.acknowledge").ClickAsync();
@@ -62,7 +59,7 @@ public class OpsMapTests(Browser browser)
         await Assertions.Expect(page.Locator("#alerts li")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#count-alerts")).ToHaveTextAsync("0");
         var stored = System.Text.Json.Nodes.JsonNode.Parse(
-            await ops.GetStringAsync($"/api/tracking/alerts?orderId={delivering.Id()}&unresolved=false"))!.AsArray().Single()!;
+            await ops.GetStringAsync($"/api/tracking/alerts?orderId={deliveringId}&unresolved=false"))!.AsArray().Single()!;
         stored["status"]!.GetValue<string>().Should().Be("Resolved");
         stored["acknowledgedBy"]!.GetValue<string>().Should().Be(TestCaller.DefaultOps.Subject);
         session.Errors.Should().BeEmpty();

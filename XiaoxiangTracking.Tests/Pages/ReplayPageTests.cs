@@ -18,12 +18,8 @@ public class ReplayPageTests(Browser browser)
         var port = PageHost.FreePort();
         using var host = new TrackingHostFactory().WithClock().OnKestrel(port);
         var ops = host.CreateClient();
-        var order = await ops.PlaceAsync();
-        var id = order.Id();
-        (await ops.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
         var rider = RiderApp.NewRider();
-        (await ops.PickedAsync(id, rider)).EnsureSuccessStatusCode();
-        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Version == 3);
+        var id = await host.DeliveringOrderAsync(rider);
         var riderApp = host.ClientFor(TestCaller.Rider(rider));
         var path = Enumerable.Range(0, 8).Select(i => RiderApp.AlongRoute(0.05 + (i * 0.015))).ToList();
         foreach (var at in path)

@@ -54,6 +54,20 @@ public static class OrderRequests
     public static Task<HttpResponseMessage> DeliveredAsync(this HttpClient client, string orderId, string riderId = "rider-0042") =>
         client.PostAsJsonAsync($"/api/orders/{orderId}/delivered", new { riderId });
 
+    /// <summary>
+    /// Places and pays an order as ops and hands it to <paramref name="riderId"/>; returns once tracking has it as
+    /// being delivered (version 3), so the rider's fixes move it.
+    /// </summary>
+    public static async Task<string> DeliveringOrderAsync(this TrackingHostFactory host, string riderId)
+    {
+        var client = host.CreateClient();
+        var order = await client.PlaceAsync();
+        (await client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+        (await client.PickedAsync(order.Id(), riderId)).EnsureSuccessStatusCode();
+        await host.Notifications.WaitFor<XiaoxiangTracking.Modules.Tracking.Contracts.OrderTrackingChanged>(d => d.OrderId == order.Id() && d.Version == 3);
+        return order.Id();
+    }
+
     /// <summary>The order's live state once it satisfies <paramref name="condition"/> (deltas reach the cache after commit).</summary>
     public static Task<JsonObject> LiveWhen(this HttpClient client, string orderId, Func<JsonObject, bool> condition) =>
         Eventually.Until(async () =>
