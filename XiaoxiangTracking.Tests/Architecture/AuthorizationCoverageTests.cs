@@ -19,7 +19,7 @@ public class AuthorizationCoverageTests(TrackingHostFactory host) : IClassFixtur
 {
     /// <summary>Called without a token: probes from the orchestrator.</summary>
     // The live pages are static files that carry no data (they call the API with the user's token).
-    private static readonly string[] Anonymous = ["/health/live", "/health/ready", "/track/{orderId}", "/ops", "/replay/{orderId}", "/pages/settings"];
+    private static readonly string[] Anonymous = ["/health/live", "/health/ready", "/metrics", "/track/{orderId}", "/ops", "/replay/{orderId}", "/pages/settings"];
 
     [Fact]
     public void Every_endpoint_of_the_host_names_a_known_policy_or_is_listed_as_anonymous()

@@ -25,7 +25,7 @@ public class SlowClientTests
         var transport = new HangingTransport();
         await using var scopes = new ServiceCollection().BuildServiceProvider();
         await using var connection = new SubscriberConnection("slow", "ops-test", transport, log, new OrderDirectory(TimeProvider.System),
-            scopes.GetRequiredService<IServiceScopeFactory>(), options, NullLogger.Instance);
+            scopes.GetRequiredService<IServiceScopeFactory>(), options, new Modules.Shared.Observability.ServiceMetrics(), TimeProvider.System, NullLogger.Instance);
         log.Append(Move("o-1", 1));
         connection.FollowOrder("o-1", OrderViewer.Ops, have: 0);
         await transport.FirstSendStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));

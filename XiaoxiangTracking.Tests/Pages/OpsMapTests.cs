@@ -16,7 +16,10 @@ public class OpsMapTests(Browser browser)
         var port = PageHost.FreePort();
         using var host = new TrackingHostFactory().OnKestrel(port);
         var ops = host.CreateClient();
-        var waiting = await ops.PlaceAsync();
+        // Another address, so the two markers do not lie on top of each other (a click must reach the one it means).
+        var elsewhere = OrderRequests.NewOrder();
+        elsewhere["deliveryAddress"]!["latitude"] = 31.2400;
+        var waiting = await ops.PlaceAsync(elsewhere);
         (await ops.PayAsync(waiting.Id(), waiting.Total())).EnsureSuccessStatusCode();
         var rider = RiderApp.NewRider();
         var deliveringId = await host.DeliveringOrderAsync(rider);

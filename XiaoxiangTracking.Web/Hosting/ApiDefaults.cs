@@ -1,3 +1,5 @@
+using Prometheus;
+using XiaoxiangTracking.Modules.Shared.Observability;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
@@ -86,6 +88,8 @@ internal static class ApiDefaults
         // Probes come from the orchestrator, without a token.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        // Prometheus scrapes without a token; keep /metrics off the public ingress (deploy/, docs/operations.md).
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<ServiceMetrics>().Registry).AllowAnonymous();
         return app;
     }
 }

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;
+using Hangfire.Common;
 using Hangfire.SqlServer;
+using Hangfire.States;
+using XiaoxiangTracking.Modules.Shared.Observability;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Shared.Security;
@@ -44,6 +47,8 @@ internal static class BackgroundJobs
             return CreateStorage(database);
         });
         builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
+        // This host's job filters: Hangfire's global ones plus the failure counter of this host's metrics.
+        builder.Services.AddSingleton<IJobFilterProvider, HostJobFilters>();
         builder.Services.AddHangfire((services, hangfire) => hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
@@ -120,6 +125,29 @@ internal sealed class HostLogProvider(ILoggerFactory loggers) : Hangfire.Logging
             catch (ObjectDisposedException)
             {
                 return false;
+            }
+        }
+    }
+}
+
+/// <summary>Hangfire's global filters, and this host's own: every failed execution counted in its metrics.</summary>
+internal sealed class HostJobFilters(ServiceMetrics metrics) : IJobFilterProvider
+{
+    private readonly JobFilter _failures = new(new JobFailureCounter(metrics), JobFilterScope.Global, null);
+
+    public IEnumerable<JobFilter> GetFilters(Job job) => JobFilterProviders.Providers.GetFilters(job).Prepend(_failures);
+
+    /// <summary>
+    /// Sees the Failed state before automatic retry turns it into a retry (it comes first among the filters, which run
+    /// in the provider's order), so each failed attempt counts.
+    /// </summary>
+    private sealed class JobFailureCounter(ServiceMetrics metrics) : JobFilterAttribute, IElectStateFilter
+    {
+        public void OnStateElection(ElectStateContext context)
+        {
+            if (context.CandidateState is FailedState && context.BackgroundJob?.Job is { } job)
+            {
+                metrics.JobFailures.WithLabels($"{job.Type.Name}.{job.Method.Name}").Inc();
             }
         }
     }

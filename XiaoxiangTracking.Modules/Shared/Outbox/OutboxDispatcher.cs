@@ -20,6 +20,7 @@ internal sealed class OutboxDispatcher<TContext>(
     IOptions<OutboxOptions> options,
     DatabaseReadiness readiness,
     TimeProvider clock,
+    Observability.ServiceMetrics metrics,
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
@@ -27,6 +28,8 @@ internal sealed class OutboxDispatcher<TContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lag = metrics.OutboxLag.WithLabels(typeof(TContext).Name.Replace("DbContext", "", StringComparison.Ordinal).ToLowerInvariant());
+        metrics.BeforeScrape(async cancellationToken => lag.Set(await OldestPendingAgeAsync(cancellationToken)));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -48,6 +51,24 @@ internal sealed class OutboxDispatcher<TContext>(
 
             await signal.WaitAsync(typeof(TContext), options.Value.PollInterval, clock, stoppingToken);
         }
+    }
+
+    /// <summary>Seconds since the oldest message still waiting to be published was committed; 0 when none waits.</summary>
+    private async Task<double> OldestPendingAgeAsync(CancellationToken cancellationToken)
+    {
+        if (!readiness.IsMigrated(typeof(TContext)))
+        {
+            return 0;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var settings = options.Value;
+        var oldest = await scope.ServiceProvider.GetRequiredService<TContext>().Set<OutboxMessage>()
+            .Where(m => m.ProcessedAt == null && m.Attempts < settings.MaxAttempts)
+            .OrderBy(m => m.Id)
+            .Select(m => (DateTimeOffset?)m.OccurredAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return oldest is { } at ? Math.Max(0, (clock.GetUtcNow() - at).TotalSeconds) : 0;
     }
 
     /// <summary>Publishes every pending message; returns how many were published.</summary>

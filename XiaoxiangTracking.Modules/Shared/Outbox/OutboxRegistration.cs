@@ -33,6 +33,7 @@ public static class OutboxRegistration
         services.AddValidatedOptions<OutboxOptions>(configuration, OutboxOptions.SectionName);
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxInterceptor>();
+        services.TryAddSingleton<Observability.ServiceMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         RegistryOf(services);
         return services;

@@ -15,7 +15,7 @@ public sealed class DatabaseReadiness
 
     internal void MarkMigrated(Type contextType) => _migrated[contextType] = true;
 
-    internal bool IsMigrated(Type contextType) => _migrated.ContainsKey(contextType);
+    public bool IsMigrated(Type contextType) => _migrated.ContainsKey(contextType);
 }
 
 /// <summary>Health check for one module context: migrated at start-up and reachable.</summary>

@@ -35,6 +35,7 @@ public sealed record LiveEta(DateTimeOffset EstimatedAt, DateTimeOffset Earliest
 /// <param name="OccurredAt">When the change was recorded.</param>
 /// <param name="Alerts">The alert types now open on the order, when that set changed (empty: none open).</param>
 /// <param name="Eta">The new arrival estimate, when it changed by at least a minute.</param>
+/// <param name="ReportedAt">For a move: when the server received the report that moved the rider.</param>
 public sealed record OrderTrackingChanged(
     string OrderId,
     long Version,
@@ -44,7 +45,8 @@ public sealed record OrderTrackingChanged(
     bool? Active,
     DateTimeOffset OccurredAt,
     IReadOnlyList<AlertType>? Alerts = null,
-    LiveEta? Eta = null) : INotification;
+    LiveEta? Eta = null,
+    DateTimeOffset? ReportedAt = null) : INotification;
 
 /// <summary>
 /// What a customer may see of the rider delivering their order, wherever it is shown (REST and hub): no rider id, no

@@ -25,6 +25,8 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     private readonly OrderDirectory _directory;
     private readonly IServiceScopeFactory _scopes;
     private readonly NotificationsOptions _options;
+    private readonly Shared.Observability.ServiceMetrics _metrics;
+    private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Channel<Push> _queue;
     private readonly CancellationTokenSource _stop = new();
@@ -48,8 +50,12 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         OrderDirectory directory,
         IServiceScopeFactory scopes,
         NotificationsOptions options,
+        Shared.Observability.ServiceMetrics metrics,
+        TimeProvider clock,
         ILogger logger)
     {
+        _metrics = metrics;
+        _clock = clock;
         ConnectionId = connectionId;
         UserId = userId;
         _hub = hub;
@@ -209,7 +215,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         {
             // Reassigned to another rider, or no longer in the fleet view.
             _followed.Remove(change.OrderId);
-            await _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.OrderRemoved, change.OrderId, cancellationToken);
+            await SendAsync(ClientMethods.OrderRemoved, change.OrderId, cancellationToken);
             return;
         }
 
@@ -241,7 +247,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     {
         if (_followed.Remove(orderId))
         {
-            await _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.OrderRemoved, orderId, cancellationToken);
+            await SendAsync(ClientMethods.OrderRemoved, orderId, cancellationToken);
         }
     }
 
@@ -337,6 +343,10 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
         await Send(OrderViews.Delta(change, followed.Viewer), cancellationToken);
         followed.LastSent = change.Version;
+        if (change.ReportedAt is { } reportedAt)
+        {
+            _metrics.IngestToPush.Observe(Math.Max(0, (_clock.GetUtcNow() - reportedAt).TotalSeconds));
+        }
     }
 
     private async Task OnBeaconAsync(CancellationToken cancellationToken)
@@ -347,11 +357,17 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         }
 
         var versions = _followed.ToDictionary(f => f.Key, f => Math.Max(_log.Latest(f.Key) ?? 0, f.Value.LastSent), StringComparer.Ordinal);
-        await _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.Versions, versions, cancellationToken);
+        await SendAsync(ClientMethods.Versions, versions, cancellationToken);
     }
 
-    private Task Send(OrderUpdate update, CancellationToken cancellationToken) =>
-        _hub.Clients.Client(ConnectionId).SendAsync(ClientMethods.OrderUpdated, update, cancellationToken);
+    private Task Send(OrderUpdate update, CancellationToken cancellationToken) => SendAsync(ClientMethods.OrderUpdated, update, cancellationToken);
+
+    /// <summary>Every message to the client goes here, and is counted.</summary>
+    private async Task SendAsync(string method, object message, CancellationToken cancellationToken)
+    {
+        await _hub.Clients.Client(ConnectionId).SendAsync(method, message, cancellationToken);
+        _metrics.Pushes.WithLabels(method).Inc();
+    }
 
     /// <summary>Whether the order reaches this connection through its rider or fleet subscription, and with which view.</summary>
     private (OrderViewer Viewer, Source Source)? Through(string orderId)

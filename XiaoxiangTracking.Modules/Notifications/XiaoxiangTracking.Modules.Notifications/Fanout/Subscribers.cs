@@ -21,6 +21,8 @@ internal sealed class Subscribers(
     OrderDirectory directory,
     IServiceScopeFactory scopes,
     IOptions<NotificationsOptions> options,
+    Shared.Observability.ServiceMetrics metrics,
+    TimeProvider clock,
     ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, SubscriberConnection> _connections = new(StringComparer.Ordinal);
@@ -36,7 +38,7 @@ internal sealed class Subscribers(
 
     public void Connect(string connectionId, string? userId) =>
         _connections[connectionId] = new SubscriberConnection(connectionId, userId, hub, log, directory, scopes, options.Value,
-            loggers.CreateLogger<SubscriberConnection>());
+            metrics, clock, loggers.CreateLogger<SubscriberConnection>());
 
     public async Task DisconnectAsync(string connectionId)
     {

@@ -12,19 +12,30 @@ namespace XiaoxiangTracking.Modules.Notifications.Hub;
 /// orders, riders and warehouses the caller may follow.
 /// </summary>
 [Authorize(Policy = Policies.Participants)]
-internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess access) : Microsoft.AspNetCore.SignalR.Hub
+internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess access, Shared.Observability.ServiceMetrics metrics)
+    : Microsoft.AspNetCore.SignalR.Hub
 {
+    private const string TransportKey = "transport";
+
     private const int MaxIdLength = 32;
 
     public override Task OnConnectedAsync()
     {
         subscribers.Connect(Context.ConnectionId, Context.User?.Id());
+        var transport = Context.Features.Get<Microsoft.AspNetCore.Http.Connections.Features.IHttpTransportFeature>()?.TransportType.ToString() ?? "unknown";
+        Context.Items[TransportKey] = transport;
+        metrics.HubConnections.WithLabels(transport).Inc();
         return base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         await subscribers.DisconnectAsync(Context.ConnectionId);
+        if (Context.Items.TryGetValue(TransportKey, out var transport))
+        {
+            metrics.HubConnections.WithLabels((string)transport!).Dec();
+        }
+
         await base.OnDisconnectedAsync(exception);
     }
 

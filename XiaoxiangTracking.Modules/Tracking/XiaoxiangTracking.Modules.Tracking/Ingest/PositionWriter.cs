@@ -1,3 +1,4 @@
+using XiaoxiangTracking.Modules.Shared.Observability;
 using Mediator;
 using Microsoft.EntityFrameworkCore.Storage;
 using System.Threading.Channels;
@@ -27,6 +28,7 @@ internal sealed class PositionWriter(
     IOptions<AlertOptions> alertOptions,
     MoveEvaluationQueue evaluations,
     TimeProvider clock,
+    ServiceMetrics metrics,
     ILogger<PositionWriter> logger) : BackgroundService
 {
     private readonly Channel<WriteRequest> _queue = Channel.CreateBounded<WriteRequest>(
@@ -66,6 +68,11 @@ internal sealed class PositionWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        metrics.BeforeScrape(_ =>
+        {
+            metrics.IngestQueueDepth.Set(QueueDepth);
+            return Task.CompletedTask;
+        });
         var group = new List<WriteRequest>();
         var limit = options.Value.MaxPositionsPerCommit;
         try
@@ -81,7 +88,10 @@ internal sealed class PositionWriter(
                 }
 
                 Volatile.Write(ref _committing, group.Count);
+                var started = clock.GetTimestamp();
                 await CommitAsync(group, stoppingToken);
+                metrics.CommitDuration.Observe(clock.GetElapsedTime(started).TotalSeconds);
+                metrics.CommitBatchSize.Observe(count);
                 Volatile.Write(ref _committing, 0);
             }
         }
@@ -152,7 +162,7 @@ internal sealed class PositionWriter(
                         position.SpeedMetersPerSecond, position.HeadingDegrees);
                     foreach (var (orderId, version) in await live.ExecuteAsync(position, now, cancellationToken))
                     {
-                        deltas.Add(new OrderTrackingChanged(orderId, version, null, null, moved, null, now));
+                        deltas.Add(new OrderTrackingChanged(orderId, version, null, null, moved, null, now, ReportedAt: position.ReceivedAt));
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Orders.Contracts;
@@ -50,13 +51,38 @@ internal sealed class AlertScan(TrackingDbContext db, AlertBook alerts, Delivery
     }
 }
 
-/// <summary>Registers the alert scan as a recurring job.</summary>
-internal sealed class AlertScanSchedule(IRecurringJobManager recurring, IOptions<AlertOptions> options) : IHostedService
+/// <summary>Registers the alert scan as a recurring job, and the open-alerts gauge read at each scrape.</summary>
+internal sealed class AlertScanSchedule(
+    IRecurringJobManager recurring,
+    IOptions<AlertOptions> options,
+    Shared.Observability.ServiceMetrics metrics,
+    Shared.Persistence.DatabaseReadiness readiness,
+    IServiceScopeFactory scopes) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<AlertScan>(AlertScan.RecurringJobId, scan => scan.RunAsync(CancellationToken.None), options.Value.ScanCron);
+        metrics.BeforeScrape(CountOpenAlertsAsync);
         return Task.CompletedTask;
+    }
+
+    private async Task CountOpenAlertsAsync(CancellationToken cancellationToken)
+    {
+        if (!readiness.IsMigrated(typeof(TrackingDbContext)))
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var open = await scope.ServiceProvider.GetRequiredService<TrackingDbContext>().Alerts.AsNoTracking()
+            .Where(a => a.Status != AlertStatus.Resolved)
+            .GroupBy(a => a.Type)
+            .Select(g => new { Type = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        foreach (var type in Enum.GetValues<AlertType>())
+        {
+            metrics.AlertsOpen.WithLabels(type.ToString()).Set(open.FirstOrDefault(o => o.Type == type)?.Count ?? 0);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

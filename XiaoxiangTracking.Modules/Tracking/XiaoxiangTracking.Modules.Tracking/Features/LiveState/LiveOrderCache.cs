@@ -14,7 +14,8 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// is exactly its next version, and on a gap reloads the order from the database, so a lost or reordered delta heals on
 /// the next one. Deltas of one order are applied one at a time (striped locks).
 /// </summary>
-internal sealed class LiveOrderCache(HybridCache cache, IServiceScopeFactory scopes, IOptions<LiveStateOptions> options)
+internal sealed class LiveOrderCache(
+    HybridCache cache, IServiceScopeFactory scopes, IOptions<LiveStateOptions> options, Shared.Observability.ServiceMetrics metrics)
 {
     private const int Stripes = 64;
     private const int WarmPageSize = 500;
@@ -29,9 +30,26 @@ internal sealed class LiveOrderCache(HybridCache cache, IServiceScopeFactory sco
     public static string Key(string orderId) => $"tracking:live:{orderId}";
 
     /// <summary>The order's live state, from the cache or else the database; null for an unknown order.</summary>
-    public ValueTask<LiveOrderState?> GetAsync(string orderId, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(Key(orderId), (Cache: this, OrderId: orderId),
-            static (state, token) => state.Cache.LoadAsync(state.OrderId, token), Entry, cancellationToken: cancellationToken);
+    public async ValueTask<LiveOrderState?> GetAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var lookup = new Lookup(this, orderId);
+        var state = await cache.GetOrCreateAsync(Key(orderId), lookup,
+            static (lookup, token) => lookup.LoadAsync(token), Entry, cancellationToken: cancellationToken);
+        metrics.LiveCacheLookups.WithLabels(lookup.Missed ? "miss" : "hit").Inc();
+        return state;
+    }
+
+    /// <summary>One read: remembers whether the cache had to load the state from the database.</summary>
+    private sealed class Lookup(LiveOrderCache cache, string orderId)
+    {
+        public bool Missed { get; private set; }
+
+        public ValueTask<LiveOrderState?> LoadAsync(CancellationToken cancellationToken)
+        {
+            Missed = true;
+            return cache.LoadAsync(orderId, cancellationToken);
+        }
+    }
 
     public async ValueTask ApplyAsync(OrderTrackingChanged delta, CancellationToken cancellationToken)
     {
