@@ -18,7 +18,22 @@ const orders = new Map(); // orderId -> { state, marker, link }
 const riders = new Map(); // riderId -> { marker, orderId }
 let alerts = [];
 let selected = null;
-let fitted = false;
+
+// The map keeps everything in view as orders and riders appear, until the user moves or zooms it themselves.
+let userMoved = false;
+for (const event of ["mousedown", "wheel", "touchstart", "keydown"]) {
+  $("map").addEventListener(event, () => { userMoved = true; }, { passive: true });
+}
+let fitTimer = null;
+function scheduleFit() {
+  if (userMoved) return;
+  clearTimeout(fitTimer);
+  fitTimer = setTimeout(() => {
+    if (userMoved) return;
+    const places = [...orders.values(), ...riders.values()].map((entry) => entry.marker.getLatLng()).map((p) => [p.lat, p.lng]);
+    fit(map, places);
+  }, 150);
+}
 
 // Orders: a marker at the delivery address, coloured by status (red while an alert is open), and a dashed line from
 // the rider carrying it.
@@ -36,6 +51,7 @@ function drawOrder(state) {
     marker.on("click", () => attempt(() => select(state.orderId)));
     entry = { marker, link: null };
     orders.set(state.orderId, entry);
+    scheduleFit();
     decorate(marker, state);
   } else {
     entry.marker.setIcon(dot(className));
@@ -84,6 +100,7 @@ function placeRider(riderId, at, orderId) {
     const riderMarker = L.marker(at, { icon: dot(className), keyboard: false, title: riderId }).addTo(map);
     rider = { marker: riderMarker, orderId };
     riders.set(riderId, rider);
+    scheduleFit();
   } else {
     glide(rider.marker, at);
     if (rider.orderId !== orderId) rider.marker.setIcon(dot(className));
@@ -109,10 +126,6 @@ async function refreshRiders() {
   }
   for (const rider of seen) placeRider(rider.riderId, [rider.latitude, rider.longitude], rider.orderId);
   counts();
-  if (!fitted && (seen.length || orders.size)) {
-    fitted = true;
-    fit(map, [...seen.map((r) => [r.latitude, r.longitude]), ...[...orders.values()].map((o) => o.marker.getLatLng()).map((p) => [p.lat, p.lng])]);
-  }
 }
 
 // Alerts: the open ones, newest first. Any push that changes an order's alerts asks for the list again at once.

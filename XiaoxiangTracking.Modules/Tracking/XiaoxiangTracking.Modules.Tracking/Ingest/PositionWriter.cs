@@ -29,6 +29,7 @@ internal sealed class PositionWriter(
     MoveEvaluationQueue evaluations,
     TimeProvider clock,
     ServiceMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<PositionWriter> logger) : BackgroundService
 {
     private readonly Channel<WriteRequest> _queue = Channel.CreateBounded<WriteRequest>(
@@ -39,6 +40,7 @@ internal sealed class PositionWriter(
         });
 
     private int _committing;
+    private readonly CancellationToken _stopping = lifetime.ApplicationStopping;
 
     /// <summary>Requests waiting for a commit (the ingest backlog).</summary>
     public int QueueDepth => _queue.Reader.Count;
@@ -59,7 +61,11 @@ internal sealed class PositionWriter(
         var request = new WriteRequest(positions);
         if (!_queue.Writer.TryWrite(request))
         {
-            throw new ServiceUnavailableException("The position queue is full; retry shortly.", options.Value.RetryAfter);
+            throw new ServiceUnavailableException(
+                _queue.Reader.Completion.IsCompleted || _stopping.IsCancellationRequested
+                    ? "The server is shutting down; retry."
+                    : "The position queue is full; retry shortly.",
+                options.Value.RetryAfter);
         }
 
         // The caller may stop waiting, but the write itself is not withdrawn: it either commits or fails as a whole.
@@ -73,41 +79,50 @@ internal sealed class PositionWriter(
             metrics.IngestQueueDepth.Set(QueueDepth);
             return Task.CompletedTask;
         });
-        var group = new List<WriteRequest>();
-        var limit = options.Value.MaxPositionsPerCommit;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                group.Clear();
-                var count = 0;
-                while (count < limit && _queue.Reader.TryRead(out var request))
-                {
-                    group.Add(request);
-                    count += request.Positions.Count;
-                }
-
-                Volatile.Write(ref _committing, group.Count);
-                var started = clock.GetTimestamp();
-                await CommitAsync(group, stoppingToken);
-                metrics.CommitDuration.Observe(clock.GetElapsedTime(started).TotalSeconds);
-                metrics.CommitBatchSize.Observe(count);
-                Volatile.Write(ref _committing, 0);
+                await CommitNextGroupAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Host stopping: whatever was not committed was never acknowledged.
+            // Stopping: new reports are refused from here on (503), and what is queued is committed below.
         }
-        finally
+
+        // Drain: every request already queued is waiting for its answer; commit it rather than turn it away. A commit
+        // is never cancelled half-way, so a report either is acknowledged after its commit or was never stored.
+        _queue.Writer.TryComplete();
+        while (_queue.Reader.Count > 0)
         {
-            _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var abandoned))
-            {
-                abandoned.Completion.TrySetException(
-                    new ServiceUnavailableException("The server is shutting down; retry.", options.Value.RetryAfter));
-            }
+            await CommitNextGroupAsync();
         }
+
+        logger.LogInformation("Position writer stopped with its queue drained");
+    }
+
+    private async Task CommitNextGroupAsync()
+    {
+        var group = new List<WriteRequest>();
+        var count = 0;
+        while (count < options.Value.MaxPositionsPerCommit && _queue.Reader.TryRead(out var request))
+        {
+            group.Add(request);
+            count += request.Positions.Count;
+        }
+
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _committing, group.Count);
+        var started = clock.GetTimestamp();
+        await CommitAsync(group, CancellationToken.None);
+        metrics.CommitDuration.Observe(clock.GetElapsedTime(started).TotalSeconds);
+        metrics.CommitBatchSize.Observe(count);
+        Volatile.Write(ref _committing, 0);
     }
 
     private async Task CommitAsync(List<WriteRequest> group, CancellationToken cancellationToken)
