@@ -17,6 +17,7 @@ using XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 using XiaoxiangTracking.Modules.Tracking.Features.OrderTrajectory;
 using XiaoxiangTracking.Modules.Tracking.Features.Quality;
+using XiaoxiangTracking.Modules.Tracking.Features.Retention;
 using XiaoxiangTracking.Modules.Tracking.Features.WarehouseStages;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Shared.Outbox;
@@ -63,6 +64,9 @@ public static class TrackingModule
         services.AddSingleton<MoveEvaluationQueue>();
         services.AddHostedService<MoveEvaluator>();
         services.AddHostedService<AlertScanSchedule>();
+        services.AddValidatedOptions<RetentionOptions>(builder.Configuration, RetentionOptions.SectionName);
+        services.AddScoped<PositionRetention>();
+        services.AddHostedService<PositionRetentionSchedule>();
         services.AddValidatorsFromAssembly(typeof(TrackingModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHealthChecks().AddModuleDatabaseCheck<TrackingDbContext>("tracking-database");
         // Trajectories are GeoJSON.
