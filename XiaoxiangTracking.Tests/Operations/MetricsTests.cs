@@ -70,9 +70,9 @@ public partial class MetricsTests
     }
 
     /// <summary>A sample's key as the exposition format writes it: name{label="value"}.</summary>
-    private static string Sample(string name, string label, string value) => $"{name}{{{label}=\"{value}\"}}";
+    internal static string Sample(string name, string label, string value) => $"{name}{{{label}=\"{value}\"}}";
 
-    private static Dictionary<string, double> Parse(string exposition) => exposition.Split('\n')
+    internal static Dictionary<string, double> Parse(string exposition) => exposition.Split('\n')
         .Where(line => line.Length > 0 && line[0] != '#')
         .Select(line => line.Split(' '))
         .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], CultureInfo.InvariantCulture));

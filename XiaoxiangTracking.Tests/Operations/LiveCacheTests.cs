@@ -1,0 +1,39 @@
+using System.Net;
+using XiaoxiangTracking.Modules.Shared.Observability;
+using XiaoxiangTracking.Tests.Support;
+
+namespace XiaoxiangTracking.Tests.Operations;
+
+/// <summary>The seed's cache of active orders: warmed at start-up, so reads of active orders after a restart are served from it.</summary>
+public class LiveCacheTests
+{
+    [Fact]
+    public async Task After_a_restart_active_orders_are_read_from_the_warmed_cache_and_completed_ones_are_loaded_once()
+    {
+        var folder = TrackingHostFactory.NewDataFolder();
+        string id, done;
+        using (var first = new TrackingHostFactory(folder))
+        {
+            id = await first.DeliveringOrderAsync(RiderApp.NewRider());
+            var rider = RiderApp.NewRider();
+            done = await first.DeliveringOrderAsync(rider);
+            (await first.CreateClient().DeliveredAsync(done, rider)).EnsureSuccessStatusCode();
+            await first.CreateClient().LiveWhen(done, live => live["status"]!.GetValue<int>() == 4);
+        }
+
+        using var host = new TrackingHostFactory(folder);
+        var ops = host.CreateClient();
+        var metrics = host.CreateDefaultClient();
+
+        (await ops.GetAsync($"/api/orders/{id}/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var afterWarmRead = MetricsTests.Parse(await metrics.GetStringAsync("/metrics"));
+        (await ops.GetAsync($"/api/orders/{done}/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var afterCompletedRead = MetricsTests.Parse(await metrics.GetStringAsync("/metrics"));
+
+        var hit = MetricsTests.Sample(ServiceMetrics.LiveCacheLookupsName, "result", "hit");
+        var miss = MetricsTests.Sample(ServiceMetrics.LiveCacheLookupsName, "result", "miss");
+        afterWarmRead[hit].Should().BeGreaterThanOrEqualTo(1);
+        afterWarmRead.GetValueOrDefault(miss).Should().Be(0, "the restarted host loaded every active order before serving");
+        afterCompletedRead[miss].Should().Be(1, "a completed order is not warmed: it is loaded from the database once");
+    }
+}
