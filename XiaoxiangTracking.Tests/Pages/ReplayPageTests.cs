@@ -37,6 +37,7 @@ public class ReplayPageTests(Browser browser)
         host.Clock!.Advance(TimeSpan.FromSeconds(10));
         (await ops.DeliveredAsync(id, rider)).EnsureSuccessStatusCode();
         await host.Notifications.WaitFor<OrderDelivered>(d => d.OrderId == id);
+        await Eventually.Until(async () => (await ops.GetStringAsync($"/api/orders/{id}/timeline")).Contains("\"OrderDelivered\"", StringComparison.Ordinal));
         await using var session = await browser.OpenAsync();
         var page = session.Page;
 

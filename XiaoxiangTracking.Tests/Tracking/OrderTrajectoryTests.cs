@@ -131,6 +131,8 @@ public class OrderTrajectoryWindowTests
             (await (await client.GetAsync($"/api/orders/{orderId}")).ReadJsonAsync())["riderId"]!.GetValue<string>() == "rider-b");
         (await client.DeliveredAsync(orderId, "rider-b")).EnsureSuccessStatusCode();
         await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == orderId && d.Active == false);
+        // The timeline records the delivery in its own handler of the same notification: wait for it too.
+        await Eventually.Until(async () => (await client.GetStringAsync($"/api/orders/{orderId}/timeline")).Contains("\"OrderDelivered\"", StringComparison.Ordinal));
         clock.Advance(TimeSpan.FromSeconds(15));
         await client.ReportAsync("rider-b", RiderApp.NearWarehouse(0, 400), clock.GetUtcNow());
 
