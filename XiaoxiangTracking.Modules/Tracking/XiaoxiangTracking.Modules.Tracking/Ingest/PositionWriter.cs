@@ -40,6 +40,9 @@ internal sealed class PositionWriter(
         });
 
     private int _committing;
+
+    // The writer's one reader loop reuses this list for every group.
+    private readonly List<WriteRequest> _group = [];
     private readonly CancellationToken _stopping = lifetime.ApplicationStopping;
 
     /// <summary>Requests waiting for a commit (the ingest backlog).</summary>
@@ -104,7 +107,8 @@ internal sealed class PositionWriter(
 
     private async Task CommitNextGroupAsync()
     {
-        var group = new List<WriteRequest>();
+        var group = _group;
+        group.Clear();
         var count = 0;
         while (count < options.Value.MaxPositionsPerCommit && _queue.Reader.TryRead(out var request))
         {
