@@ -12,7 +12,6 @@ namespace XiaoxiangTracking.Web.Demo;
 /// </summary>
 internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, DemoOptions options, TimeProvider clock, Random random, ILogger logger)
 {
-    private const double MetersPerDegree = 111_320;
     private readonly DemoCaller _caller = new("rider", id);
     private readonly ConcurrentQueue<(string OrderId, bool Assigned)> _inbox = new();
     private readonly Queue<GeoCoordinate> _route = new();
@@ -156,7 +155,7 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
         if (random.NextDouble() < options.DetourShare)
         {
             // Well off the way: a kilometre to the side, then on to the customer.
-            var aside = Offset(Midpoint(ride.Warehouse, ride.Customer), 1000 * ((random.Next(2) * 2) - 1), 1000);
+            var aside = GeoDistance.Offset(Midpoint(ride.Warehouse, ride.Customer), 1000 * ((random.Next(2) * 2) - 1), 1000);
             Streets(ride.Warehouse, aside);
             Streets(aside, ride.Customer);
         }
@@ -174,7 +173,7 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
 
     private async Task ReportAsync(DateTimeOffset now, GeoCoordinate before, CancellationToken cancellationToken)
     {
-        var noisy = Offset(_at, Gaussian() * options.GpsNoiseMeters, Gaussian() * options.GpsNoiseMeters);
+        var noisy = GeoDistance.Offset(_at, Gaussian() * options.GpsNoiseMeters, Gaussian() * options.GpsNoiseMeters);
         var moved = GeoDistance.Meters(before, _at);
         var fix = new JsonObject
         {
@@ -213,7 +212,7 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
         if (_route.Count == 0)
         {
             // Waiting for work: potter about near home, so dispatch always has a fresh position.
-            var drift = GeoDistance.Meters(_at, _home) > 300 ? _home : Offset(_at, random.Next(-40, 41), random.Next(-40, 41));
+            var drift = GeoDistance.Meters(_at, _home) > 300 ? _home : GeoDistance.Offset(_at, random.Next(-40, 41), random.Next(-40, 41));
             _at = Toward(_at, drift, Math.Min(meters, 60));
             return;
         }
@@ -256,10 +255,6 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
     }
 
     private static GeoCoordinate Midpoint(GeoCoordinate a, GeoCoordinate b) => new((a.Latitude + b.Latitude) / 2, (a.Longitude + b.Longitude) / 2);
-
-    internal static GeoCoordinate Offset(GeoCoordinate at, double northMeters, double eastMeters) => new(
-        at.Latitude + (northMeters / MetersPerDegree),
-        at.Longitude + (eastMeters / (MetersPerDegree * Math.Cos(at.Latitude * Math.PI / 180))));
 
     private static double Heading(GeoCoordinate from, GeoCoordinate to)
     {

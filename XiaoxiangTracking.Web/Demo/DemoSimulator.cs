@@ -82,7 +82,7 @@ internal sealed class DemoSimulator(
         for (var i = 0; i < settings.Riders; i++)
         {
             var (_, warehouse) = Warehouses[i % Warehouses.Count];
-            var home = DemoRider.Offset(warehouse, random.Next(-250, 251), random.Next(-250, 251));
+            var home = GeoDistance.Offset(warehouse, random.Next(-250, 251), random.Next(-250, 251));
             var rider = new DemoRider($"rider-demo-{i + 1:D2}", home, api, settings, clock, new Random(random.Next()), _logger);
             await rider.ConnectAsync(() => httpClients.CreateClientHandler(), stoppingToken);
             riders.Add(rider);
@@ -137,7 +137,7 @@ internal sealed class DemoSimulator(
         var staff = new DemoCaller("warehouse", $"{warehouseId}-staff", warehouseId);
         var distance = settings.CustomerRadiusMeters * Math.Sqrt(0.1 + (0.9 * random.NextDouble()));
         var angle = random.NextDouble() * 2 * Math.PI;
-        var home = DemoRider.Offset(warehouse, distance * Math.Cos(angle), distance * Math.Sin(angle));
+        var home = GeoDistance.Offset(warehouse, distance * Math.Cos(angle), distance * Math.Sin(angle));
         var lines = Enumerable.Range(0, random.Next(1, 4)).Select(_ => Catalogue[random.Next(Catalogue.Length)]).DistinctBy(l => l.Sku)
             .Select(l => new { sku = l.Sku, name = l.Name, quantity = random.Next(1, 4), unitPrice = l.Price }).ToList();
         var placed = await api.SendAsync(customer, HttpMethod.Post, "/api/orders", new

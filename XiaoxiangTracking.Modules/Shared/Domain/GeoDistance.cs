@@ -4,6 +4,9 @@ public static class GeoDistance
 {
     private const double EarthRadiusMeters = 6_371_008.8;
 
+    /// <summary>Metres per degree of latitude (and of longitude at the equator), for local planes across a city.</summary>
+    public const double MetersPerDegree = 111_320;
+
     /// <summary>Great-circle (haversine) distance in metres; within 0.5 % of the ellipsoid at city scale.</summary>
     public static double Meters(GeoCoordinate a, GeoCoordinate b)
     {
@@ -22,10 +25,9 @@ public static class GeoDistance
     /// </summary>
     public static double ToSegmentMeters(GeoCoordinate point, GeoCoordinate from, GeoCoordinate to)
     {
-        const double metersPerDegree = 111_320;
         var cosLatitude = Math.Cos(DegreesToRadians(from.Latitude));
         (double X, double Y) Local(GeoCoordinate c) =>
-            ((c.Longitude - from.Longitude) * cosLatitude * metersPerDegree, (c.Latitude - from.Latitude) * metersPerDegree);
+            ((c.Longitude - from.Longitude) * cosLatitude * MetersPerDegree, (c.Latitude - from.Latitude) * MetersPerDegree);
 
         var (px, py) = Local(point);
         var (bx, by) = Local(to);
@@ -34,4 +36,9 @@ public static class GeoDistance
         var (dx, dy) = (px - (t * bx), py - (t * by));
         return Math.Sqrt((dx * dx) + (dy * dy));
     }
+
+    /// <summary>The point <paramref name="northMeters"/> north and <paramref name="eastMeters"/> east of <paramref name="at"/> (local plane).</summary>
+    public static GeoCoordinate Offset(GeoCoordinate at, double northMeters, double eastMeters) => new(
+        at.Latitude + (northMeters / MetersPerDegree),
+        at.Longitude + (eastMeters / (MetersPerDegree * Math.Cos(DegreesToRadians(at.Latitude)))));
 }

@@ -3,7 +3,7 @@
 import { t, clock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
 import { api, settings, requireToken, shortId } from "./session.js";
 import { connectLive, showConnection } from "./live.js";
-import { createMap, dot, glide, fit, lines } from "./map.js";
+import { createMap, dot, glide, fit, lines, placeMarker } from "./map.js";
 import { renderTimeline } from "./timeline.js";
 
 const $ = (id) => document.getElementById(id);
@@ -97,22 +97,17 @@ function placeRider(riderId, at, orderId) {
   let rider = riders.get(riderId);
   const className = `small ${orderId ? "rider-carrying" : "rider-free"}`;
   if (!rider) {
-    const riderMarker = L.marker(at, { icon: dot(className), keyboard: false, title: riderId }).addTo(map);
-    rider = { marker: riderMarker, orderId };
+    rider = { marker: placeMarker(map, at, dot(className), riderId), orderId };
     riders.set(riderId, rider);
     scheduleFit();
   } else {
-    glide(rider.marker, at);
     if (rider.orderId !== orderId) rider.marker.setIcon(dot(className));
+    glide(rider.marker, at);
     rider.orderId = orderId;
   }
   const element = rider.marker.getElement();
-  if (element) {
-    element.classList.add("rider-marker");
-    element.dataset.riderId = riderId;
-    element.dataset.lat = at[0];
-    element.dataset.lng = at[1];
-  }
+  element.classList.add("rider-marker");
+  element.dataset.riderId = riderId;
 }
 
 async function refreshRiders() {

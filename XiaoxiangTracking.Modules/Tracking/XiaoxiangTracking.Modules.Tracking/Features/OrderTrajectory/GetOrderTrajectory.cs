@@ -31,7 +31,6 @@ internal sealed class GetOrderTrajectoryValidator : AbstractValidator<GetOrderTr
 /// </summary>
 internal sealed class GetOrderTrajectoryHandler(TrackingDbContext db) : IQueryHandler<GetOrderTrajectory, Feature>
 {
-    private const double MetersPerDegree = 111_320;
     private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
 
     public async ValueTask<Feature> Handle(GetOrderTrajectory query, CancellationToken cancellationToken)
@@ -102,8 +101,8 @@ internal sealed class GetOrderTrajectoryHandler(TrackingDbContext db) : IQueryHa
         var origin = fixes[0];
         var cosLatitude = Math.Cos(origin.Latitude * Math.PI / 180);
         var local = fixes.Select((f, i) => new CoordinateM(
-            (f.Longitude - origin.Longitude) * cosLatitude * MetersPerDegree,
-            (f.Latitude - origin.Latitude) * MetersPerDegree,
+            (f.Longitude - origin.Longitude) * cosLatitude * Shared.Domain.GeoDistance.MetersPerDegree,
+            (f.Latitude - origin.Latitude) * Shared.Domain.GeoDistance.MetersPerDegree,
             i)).ToArray<Coordinate>();
         return [.. DouglasPeuckerLineSimplifier.Simplify(local, toleranceMeters).Select(c => (int)c.M)];
     }
