@@ -22,7 +22,8 @@ public partial class DeploymentFilesTests
         var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(MetricsTests.RepositoryRoot(), "appsettings.json")))!;
         var names = DeployFiles().SelectMany(f => SettingName().Matches(File.ReadAllText(f)).Select(m => m.Value)).ToHashSet();
 
-        names.Should().Contain(["Database__Provider", "Database__SqlServerConnectionString", "Auth__SigningKey", "Security__AllowedOrigins__0"]);
+        names.Should().Contain(["Database__Provider", "Database__SqlServerConnectionString", "ConnectionStrings__Redis", "Auth__SigningKey",
+            "Security__AllowedOrigins__0"]);
         names.Where(name => !Exists(settings, name.Split("__"))).Should().BeEmpty("a setting the files set but the host does not read is a mistake");
     }
 
@@ -44,6 +45,16 @@ public partial class DeploymentFilesTests
         Regex.Match(dockerfile, @"ASPNETCORE_URLS=http://\+:(\d+)").Groups[1].Value.Should().Be("8080");
         File.ReadAllText(Path.Combine(Deploy, "k8s", "tracking.yaml")).Should().Contain("containerPort: 8080");
         File.ReadAllText(Path.Combine(Deploy, "prometheus.yml")).Should().Contain("tracking:8080");
+    }
+
+    [Fact]
+    public void The_autoscaler_scales_on_the_connection_gauge_the_service_exports()
+    {
+        var manifest = File.ReadAllText(Path.Combine(Deploy, "k8s", "tracking.yaml"));
+        manifest.Should().Contain("kind: HorizontalPodAutoscaler");
+        var metric = Regex.Match(manifest, @"metric: \{ name: (\w+) \}").Groups[1].Value;
+        metric.Should().Be("xiaoxiang_hub_connections");
+        XiaoxiangTracking.Modules.Shared.Observability.ServiceMetrics.Names.Should().Contain(metric);
     }
 
     /// <summary>Whether Foo__Bar__0 names a key of appsettings.json (a number indexes an array).</summary>

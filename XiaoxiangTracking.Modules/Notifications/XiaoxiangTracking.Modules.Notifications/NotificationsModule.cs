@@ -14,6 +14,9 @@ using XiaoxiangTracking.Modules.Notifications.Settings;
 using XiaoxiangTracking.Modules.Notifications.Webhooks;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Shared.ScaleOut;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using StackExchange.Redis;
 using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Notifications;
@@ -26,10 +29,19 @@ public static class NotificationsModule
     {
         var services = builder.Services;
         services.AddValidatedOptions<NotificationsOptions>(builder.Configuration, NotificationsOptions.SectionName);
-        services.AddSignalR(hub => hub.AddFilter<HubCallLimiter>())
+        var signalR = services.AddSignalR(hub => hub.AddFilter<HubCallLimiter>())
             .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions =
                 MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolverAllowPrivate.Instance)
                     .WithSecurity(MessagePackSecurity.UntrustedData));
+        services.AddScaleOut(builder.Configuration);
+        if (ScaleOut.RedisConfiguration(builder.Configuration) is not null)
+        {
+            // Messages to a connection, a group or everyone reach it on whichever instance holds it.
+            signalR.AddStackExchangeRedis(redis => redis.Configuration.ChannelPrefix = RedisChannel.Literal(ScaleOut.Prefix + "hub"));
+            services.AddOptions<RedisOptions>().Configure<RedisConnection>((redis, connection) =>
+                redis.ConnectionFactory = _ => connection.GetAsync());
+        }
+
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions>().Configure<IOptions<NotificationsOptions>>((hub, notifications) =>
         {
             hub.KeepAliveInterval = notifications.Value.KeepAliveInterval;

@@ -49,6 +49,15 @@ public sealed record OrderTrackingChanged(
     DateTimeOffset? ReportedAt = null) : INotification;
 
 /// <summary>
+/// A change another instance of the host committed and relayed here (only when several instances run). For what each
+/// instance keeps in memory — the live-state cache, the hub's fan-out — and nothing else: the instance that made the
+/// change has already done its side effects (alert rules, webhooks) through <see cref="OrderTrackingChanged"/>.
+/// </summary>
+/// <param name="Change">The change, as published where it was made.</param>
+/// <param name="WarehouseId">The order's warehouse, so an instance that never saw the order knows whose it is.</param>
+public sealed record OrderTrackingChangedElsewhere(OrderTrackingChanged Change, string WarehouseId) : INotification;
+
+/// <summary>
 /// What a customer may see of the rider delivering their order, wherever it is shown (REST and hub): no rider id, no
 /// alerts, and the rider's position only while the order is being delivered, rounded to
 /// <see cref="PositionDecimals"/> places (about 11 m) without speed or heading — enough to watch the rider come, not a

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
+using XiaoxiangTracking.Modules.Shared.ScaleOut;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Features.Eta;
@@ -48,6 +50,16 @@ public static class TrackingModule
         services.AddSingleton<PositionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
         services.AddHybridCache();
+        services.AddScaleOut(builder.Configuration);
+        if (ScaleOut.RedisConfiguration(builder.Configuration) is not null)
+        {
+            // HybridCache takes the distributed cache as its second level.
+            services.AddStackExchangeRedisCache(redis => redis.InstanceName = ScaleOut.Prefix);
+            services.AddOptions<RedisCacheOptions>().Configure<RedisConnection>((redis, connection) =>
+                redis.ConnectionMultiplexerFactory = connection.GetAsync);
+        }
+
+        services.AddHostedService<ReceiveRelayedChanges>();
         services.AddSingleton<LiveOrderCache>();
         services.AddScoped<ILiveOrderQueries, LiveOrderQueries>();
         services.AddHostedService<LiveOrderCacheWarmer>();

@@ -24,6 +24,9 @@ internal sealed class OrderDirectory(TimeProvider clock)
     public void Add(string orderId, string warehouseId, string? riderId) =>
         _orders.AddOrUpdate(orderId, new OrderParties(warehouseId, riderId), (_, known) => known with { RiderId = riderId ?? known.RiderId });
 
+    /// <summary>Learns an order's warehouse unless the order is known already.</summary>
+    public void Know(string orderId, string warehouseId) => _orders.TryAdd(orderId, new OrderParties(warehouseId, null));
+
     /// <summary>Applies a delta; returns the parties before it (the previous rider loses a reassigned order).</summary>
     public OrderParties? Apply(OrderTrackingChanged change)
     {

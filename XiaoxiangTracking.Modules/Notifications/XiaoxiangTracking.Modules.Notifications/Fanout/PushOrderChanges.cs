@@ -5,19 +5,26 @@ using XiaoxiangTracking.Modules.Tracking.Contracts;
 namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 
 /// <summary>
-/// Reacts to Tracking's deltas: remembers them for resyncs, updates who each order concerns, and queues them for the
-/// interested connections — all in memory and without waiting on any client, so the publisher (the position writer
-/// among them) is never slowed by fan-out.
+/// Reacts to Tracking's deltas, made here or relayed from another instance: remembers them for resyncs, updates who
+/// each order concerns, and queues them for the interested connections — all in memory and without waiting on any
+/// client, so the publisher (the position writer among them) is never slowed by fan-out.
 /// </summary>
 internal sealed class PushOrderChanges(DeltaLog log, OrderDirectory directory, Subscribers subscribers) :
     INotificationHandler<OrderTrackingChanged>,
+    INotificationHandler<OrderTrackingChangedElsewhere>,
     INotificationHandler<OrderPlaced>
 {
     public ValueTask Handle(OrderTrackingChanged notification, CancellationToken cancellationToken)
     {
-        log.Append(notification);
-        var before = directory.Apply(notification);
-        subscribers.Publish(notification, before);
+        Push(notification);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Another instance's change: an order placed there becomes known here with its first change.</summary>
+    public ValueTask Handle(OrderTrackingChangedElsewhere notification, CancellationToken cancellationToken)
+    {
+        directory.Know(notification.Change.OrderId, notification.WarehouseId);
+        Push(notification.Change);
         return ValueTask.CompletedTask;
     }
 
@@ -26,5 +33,12 @@ internal sealed class PushOrderChanges(DeltaLog log, OrderDirectory directory, S
     {
         directory.Add(notification.OrderId, notification.WarehouseId, null);
         return ValueTask.CompletedTask;
+    }
+
+    private void Push(OrderTrackingChanged change)
+    {
+        log.Append(change);
+        var before = directory.Apply(change);
+        subscribers.Publish(change, before);
     }
 }

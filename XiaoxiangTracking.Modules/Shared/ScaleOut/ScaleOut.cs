@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace XiaoxiangTracking.Modules.Shared.ScaleOut;
+
+/// <summary>
+/// Running more than one instance of the host. One setting, <c>ConnectionStrings:Redis</c>, switches it on: SignalR
+/// uses Redis as its backplane, the live-state cache uses Redis as its second level, and every live change is relayed
+/// to the other instances (<see cref="InstanceRelay"/>). Unset, the host runs alone and all of it stays in process.
+/// </summary>
+public static class ScaleOut
+{
+    /// <summary>The connection string's name: <c>ConnectionStrings:Redis</c> (StackExchange.Redis configuration, e.g. <c>redis:6379</c>).</summary>
+    public const string RedisConnectionName = "Redis";
+
+    /// <summary>Prefix of every Redis key and channel the host uses, so one Redis may serve other applications too.</summary>
+    public const string Prefix = "xiaoxiang:";
+
+    /// <summary>The Redis configuration, or null when the host runs alone.</summary>
+    public static string? RedisConfiguration(IConfiguration configuration) =>
+        configuration.GetConnectionString(RedisConnectionName) is { Length: > 0 } redis ? redis : null;
+
+    /// <summary>Registers the one Redis connection of the host (when configured) and the <see cref="InstanceRelay"/>.</summary>
+    public static IServiceCollection AddScaleOut(this IServiceCollection services, IConfiguration configuration)
+    {
+        var redis = RedisConfiguration(configuration);
+        if (redis is not null)
+        {
+            services.TryAddSingleton(new RedisConnection(redis));
+        }
+
+        services.TryAddSingleton(provider => new InstanceRelay(
+            redis is null ? null : provider.GetRequiredService<RedisConnection>(), provider.GetRequiredService<ILogger<InstanceRelay>>()));
+        return services;
+    }
+}
+
+/// <summary>The host's one multiplexed Redis connection, shared by the backplane, the cache and the relay; opened on first use.</summary>
+public sealed class RedisConnection(string configuration) : IAsyncDisposable
+{
+    private readonly Lazy<Task<IConnectionMultiplexer>> _connection = new(() => ConnectAsync(configuration));
+
+    public Task<IConnectionMultiplexer> GetAsync() => _connection.Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        {
+            await _connection.Value.Result.DisposeAsync();
+        }
+    }
+
+    private static async Task<IConnectionMultiplexer> ConnectAsync(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        // Redis restarting or briefly away must not stop the host: the connection keeps retrying in the background.
+        options.AbortOnConnectFail = false;
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+}
