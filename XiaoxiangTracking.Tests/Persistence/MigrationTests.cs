@@ -85,12 +85,55 @@ public class MigrationTests
             .And.Contain("CREATE UNIQUE INDEX [IX_rider_positions_rider_id_client_point_id]")
             .And.Contain("CREATE INDEX [IX_order_tracking_order_id_created_at]");
         var statements = ParseStatements(script);
-        statements.OfType<CreateSpatialIndexStatement>().Select(s => s.Object.BaseIdentifier.Value)
+        statements.OfType<CreateSpatialIndexStatement>().Select(s => s.Object.BaseIdentifier.Value).Distinct()
             .Should().BeEquivalentTo("rider_positions", "rider_latest");
         statements.OfType<AlterTableAddTableElementStatement>()
             .Where(s => s.Definition.ColumnDefinitions.Any(c => c.ColumnIdentifier.Value == "location" && c.IsPersisted))
             .Select(s => s.SchemaObjectName.BaseIdentifier.Value)
             .Should().BeEquivalentTo("rider_positions", "rider_latest");
+    }
+
+    [Fact]
+    public void The_tracking_script_partitions_positions_by_month_with_every_index_aligned()
+    {
+        var statements = ParseStatements(SqlServerScript("tracking", idempotent: false));
+
+        var function = statements.OfType<CreatePartitionFunctionStatement>().Should().ContainSingle().Subject;
+        function.Name.Value.Should().Be(SqlServerPartitioning.Function);
+        function.Range.Should().Be(PartitionFunctionRange.Right);
+        function.BoundaryValues.Should().HaveCount(60);
+        ((StringLiteral)function.BoundaryValues[0]).Value.Should().Be("2026-01-01T00:00:00+00:00");
+        ((StringLiteral)function.BoundaryValues[^1]).Value.Should().Be("2030-12-01T00:00:00+00:00");
+        statements.OfType<CreatePartitionSchemeStatement>().Should().ContainSingle()
+            .Which.PartitionFunction.Value.Should().Be(SqlServerPartitioning.Function);
+
+        // From the scheme on, the key and every index of the positions are on it, partitioned by fix time.
+        var partitioned = statements.SkipWhile(s => s is not CreatePartitionSchemeStatement).ToList();
+        var key = partitioned.OfType<AlterTableAddTableElementStatement>()
+            .SelectMany(s => s.Definition.TableConstraints.OfType<UniqueConstraintDefinition>())
+            .Should().ContainSingle(c => c.IsPrimaryKey).Subject;
+        key.Columns.Select(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value).Should().Equal("id", "fix_time");
+        key.OnFileGroupOrPartitionScheme.Name.Value.Should().Be(SqlServerPartitioning.Scheme);
+        var indexes = partitioned.OfType<CreateIndexStatement>().Where(i => i.OnName.BaseIdentifier.Value == "rider_positions").ToList();
+        indexes.Select(i => i.Name.Value).Should().BeEquivalentTo(
+            "IX_rider_positions_rider_id_fix_time", "IX_rider_positions_rider_id_client_point_id", "IX_rider_positions_geohash_fix_time");
+        indexes.Should().OnlyContain(i => i.OnFileGroupOrPartitionScheme.Name.Value == SqlServerPartitioning.Scheme
+            && i.OnFileGroupOrPartitionScheme.PartitionSchemeColumns.Single().Value == "fix_time"
+            && i.Columns.Any(c => c.Column.MultiPartIdentifier.Identifiers.Last().Value == "fix_time"));
+        partitioned.OfType<CreateSpatialIndexStatement>().Should().ContainSingle(i => i.Object.BaseIdentifier.Value == "rider_positions");
+    }
+
+    [Fact]
+    public void Undoing_the_partitioning_and_adding_a_month_parse_as_T_SQL()
+    {
+        using var context = Modules["tracking"].SqlServer();
+        var down = context.GetService<IMigrator>().GenerateScript(fromMigration: "PartitionPositionsByMonth", toMigration: "EncryptPersonalData");
+
+        var statements = ParseStatements(down);
+        statements.OfType<DropPartitionSchemeStatement>().Should().ContainSingle();
+        statements.OfType<DropPartitionFunctionStatement>().Should().ContainSingle();
+        ParseStatements(SqlServerPartitioning.SplitMonth(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero))).Select(s => s.GetType())
+            .Should().Equal(typeof(AlterPartitionSchemeStatement), typeof(AlterPartitionFunctionStatement));
     }
 
     [Fact]
