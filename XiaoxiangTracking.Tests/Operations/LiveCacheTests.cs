@@ -36,4 +36,27 @@ public class LiveCacheTests
         afterWarmRead.GetValueOrDefault(miss).Should().Be(0, "the restarted host loaded every active order before serving");
         afterCompletedRead[miss].Should().Be(1, "a completed order is not warmed: it is loaded from the database once");
     }
+
+    [Fact]
+    public async Task A_completed_order_stays_cached_for_an_hour_after_its_last_change_and_is_then_evicted()
+    {
+        using var host = new TrackingHostFactory().WithClock();
+        var ops = host.CreateClient();
+        var metrics = host.CreateDefaultClient();
+        var rider = RiderApp.NewRider();
+        var id = await host.DeliveringOrderAsync(rider);
+        (await ops.DeliveredAsync(id, rider)).EnsureSuccessStatusCode();
+        await ops.LiveWhen(id, live => live["status"]!.GetValue<int>() == 4);
+        var miss = MetricsTests.Sample(ServiceMetrics.LiveCacheLookupsName, "result", "miss");
+        async Task<double> Misses() => MetricsTests.Parse(await metrics.GetStringAsync("/metrics")).GetValueOrDefault(miss);
+        var before = await Misses();
+
+        host.Clock!.Advance(TimeSpan.FromMinutes(59));
+        (await ops.GetAsync($"/api/orders/{id}/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Misses()).Should().Be(before, "59 minutes after completion the order is still served from the cache");
+
+        host.Clock.Advance(TimeSpan.FromMinutes(2));
+        (await ops.GetAsync($"/api/orders/{id}/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Misses()).Should().Be(before + 1, "an hour after completion it was evicted and is loaded from the database");
+    }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Shared.ScaleOut;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
@@ -50,6 +51,8 @@ public static class TrackingModule
         services.AddSingleton<PositionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
         services.AddHybridCache();
+        // Its first level expires entries on the host's clock (an order leaves the cache an hour after its last change).
+        services.AddOptions<MemoryCacheOptions>().Configure<TimeProvider>((memory, clock) => memory.Clock = new LiveOrderCache.Clock(clock));
         services.AddScaleOut(builder.Configuration);
         if (ScaleOut.RedisConfiguration(builder.Configuration) is not null)
         {

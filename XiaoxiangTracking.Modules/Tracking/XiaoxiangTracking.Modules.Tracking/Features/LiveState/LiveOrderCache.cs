@@ -110,4 +110,10 @@ internal sealed class LiveOrderCache(
         var live = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
         return live is null ? null : LiveOrderState.Of(live);
     }
+
+    /// <summary>The host's <see cref="TimeProvider"/> as the memory cache's clock.</summary>
+    internal sealed class Clock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
 }
