@@ -36,6 +36,13 @@ internal sealed class LiveOrderCache(
         var state = await cache.GetOrCreateAsync(Key(orderId), lookup,
             static (lookup, token) => lookup.LoadAsync(token), Entry, cancellationToken: cancellationToken);
         metrics.LiveCacheLookups.WithLabels(lookup.Missed ? "miss" : "hit").Inc();
+        if (state is null)
+        {
+            // Never remember an absence: an order read a moment before its state is opened (a client subscribing
+            // right after placing it) is found as soon as it exists, not when its next change reaches the cache.
+            await cache.RemoveAsync(Key(orderId), cancellationToken);
+        }
+
         return state;
     }
 
