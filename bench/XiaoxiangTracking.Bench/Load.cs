@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace XiaoxiangTracking.Bench;
+
+/// <summary>What a closed loop of reporters achieved against one endpoint.</summary>
+internal sealed record Throughput(double PerSecond, Samples Reply, long Accepted, long Refused, long Failed);
+
+/// <summary>Simulated riders: each moves along its own line at a plausible speed and reports fixes stamped now.</summary>
+internal sealed class Riders(string prefix, int count)
+{
+    private readonly long[] _sequence = new long[count];
+
+    public string Id(int rider) => $"{prefix}-{rider:D6}";
+
+    public PositionReport Next(int rider)
+    {
+        var n = Interlocked.Increment(ref _sequence[rider]);
+        // About 1 m further north per report, each rider on its own meridian near the demo warehouse.
+        return new PositionReport(Id(rider), $"p{n}", DateTimeOffset.UtcNow, 31.20 + (n * 9e-6), 121.45 + (rider * 1e-4), 8, 4.5, 0);
+    }
+}
+
+internal static class Load
+{
+    public static HttpMessageHandler Handler() => new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1024,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary>
+    /// <paramref name="workers"/> reporters, each sending its next report as soon as the last one is answered, for
+    /// <paramref name="duration"/> (after a warm-up of a quarter of it): the most the endpoint sustains.
+    /// </summary>
+    public static async Task<Throughput> SaturateAsync(
+        Func<int, HttpClient> clientFor, Riders riders, int workers, TimeSpan duration, Func<int, object>? body = null)
+    {
+        var reply = new Samples();
+        long accepted = 0, refused = 0, failed = 0;
+        var warmUp = duration / 4;
+        var clock = Stopwatch.StartNew();
+        var measuring = false;
+        var measuredFrom = TimeSpan.Zero;
+
+        async Task Work(int worker)
+        {
+            var client = clientFor(worker);
+            while (clock.Elapsed < warmUp + duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await client.PostAsJsonAsync(body is null ? "/api/tracking/positions" : "/api/tracking/positions/batch",
+                        body?.Invoke(worker) ?? riders.Next(worker));
+                    if (!Volatile.Read(ref measuring))
+                    {
+                        continue;
+                    }
+
+                    reply.Add(Samples.Since(started));
+                    if (response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref accepted);
+                    }
+                    else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        Interlocked.Increment(ref refused);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        }
+
+        var running = Enumerable.Range(0, workers).Select(w => Task.Run(() => Work(w))).ToList();
+        await Task.Delay(warmUp);
+        measuredFrom = clock.Elapsed;
+        Volatile.Write(ref measuring, true);
+        await Task.WhenAll(running);
+        var seconds = (clock.Elapsed - measuredFrom).TotalSeconds;
+        return new Throughput(accepted / seconds, reply, accepted, refused, failed);
+    }
+}
+
+/// <summary>What the paced scenario measured.</summary>
+internal sealed record ScenarioResult(
+    double Offered,
+    double AcceptedPerSecond,
+    Samples Reply,
+    Samples EndToEnd,
+    long Expected,
+    long Received,
+    long Late,
+    long Refused,
+    long Failed,
+    double CpuCores,
+    double PeakMegabytes,
+    double MegabytesPerOrder);
+
+/// <summary>
+/// R riders reporting every 15 s divided by the compression, O of them delivering orders that a customer each follows
+/// on the hub, plus one ops client following the whole fleet. Every push of a watched rider's fix is matched to the
+/// moment the rider sent it.
+/// </summary>
+internal sealed class Scenario(HostProcess host, int riders, int orders, double compression, TimeSpan duration)
+{
+    private readonly ConcurrentDictionary<(string OrderId, long FixTicks), long> _sent = new();
+    private readonly Samples _endToEnd = new();
+    private long _received;
+    private long _late;
+
+    public async Task<ScenarioResult> RunAsync()
+    {
+        var handler = Load.Handler();
+        var ops = host.Client("ops", "bench-ops", handler);
+        var fleet = new Riders("bench-fleet", riders);
+        var memoryBefore = host.MemoryMegabytes().Current;
+        var watched = new Dictionary<int, string>();
+        for (var i = 0; i < orders; i++)
+        {
+            watched[i] = await DeliveringOrderAsync(ops, fleet.Id(i), $"c-bench-{i:D6}");
+        }
+
+        var memoryAfterOrders = host.MemoryMegabytes().Current;
+        var connections = new List<HubConnection>();
+        foreach (var (rider, orderId) in watched)
+        {
+            connections.Add(await ConnectAsync("customer", $"c-bench-{rider:D6}", hub => hub.InvokeAsync("SubscribeOrder", orderId, (long?)null)));
+        }
+
+        connections.Add(await ConnectAsync("ops", "bench-ops-map", hub => hub.InvokeAsync("SubscribeFleet", (string?)null)));
+
+        var interval = TimeSpan.FromSeconds(15 / compression);
+        var reply = new Samples();
+        long accepted = 0, refused = 0, failed = 0, expected = 0;
+        var cpuBefore = host.CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        const int Senders = 512;
+
+        async Task Send(int sender)
+        {
+            var mine = Enumerable.Range(0, riders).Where(r => r % Senders == sender).ToList();
+            var clients = mine.ToDictionary(r => r, r => host.Client("rider", fleet.Id(r), handler));
+            for (var round = 0; ; round++)
+            {
+                foreach (var rider in mine)
+                {
+                    var due = (interval * round) + (interval * rider / riders);
+                    if (due >= duration)
+                    {
+                        return;
+                    }
+
+                    var wait = due - clock.Elapsed;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+
+                    var report = fleet.Next(rider);
+                    var started = Stopwatch.GetTimestamp();
+                    if (watched.TryGetValue(rider, out var orderId))
+                    {
+                        _sent[(orderId, report.FixTime.UtcTicks)] = started;
+                    }
+
+                    try
+                    {
+                        using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", report);
+                        reply.Add(Samples.Since(started));
+                        if (response.IsSuccessStatusCode)
+                        {
+                            Interlocked.Increment(ref accepted);
+                            if (orderId is not null)
+                            {
+                                Interlocked.Add(ref expected, 2); // its customer and the ops map
+                            }
+                        }
+                        else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                        {
+                            Interlocked.Increment(ref refused);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref failed);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(Senders, riders)).Select(s => Task.Run(() => Send(s))));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var cpu = host.CpuSeconds() - cpuBefore;
+        // Pushes still on their way count if they arrive within 2 s.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync();
+        }
+
+        return new ScenarioResult(riders / interval.TotalSeconds, accepted / elapsed, reply, _endToEnd, expected,
+            Interlocked.Read(ref _received), Interlocked.Read(ref _late), refused, failed, cpu / elapsed,
+            host.MemoryMegabytes().Peak, orders == 0 ? 0 : (memoryAfterOrders - memoryBefore) / orders);
+    }
+
+    private async Task<HubConnection> ConnectAsync(string role, string subject, Func<HubConnection, Task> subscribe)
+    {
+        var token = host.Token(role, subject);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(host.BaseAddress, "/hubs/tracking"), options =>
+            {
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+            })
+            .Build();
+        connection.On<JsonElement>("OrderUpdated", OnUpdate);
+        await connection.StartAsync();
+        await subscribe(connection);
+        return connection;
+    }
+
+    private void OnUpdate(JsonElement update)
+    {
+        if (!update.TryGetProperty("position", out var position) || position.ValueKind != JsonValueKind.Object
+            || update.GetProperty("snapshot").GetBoolean())
+        {
+            return;
+        }
+
+        var key = (update.GetProperty("orderId").GetString()!, position.GetProperty("fixTime").GetDateTimeOffset().UtcTicks);
+        if (_sent.TryGetValue(key, out var sentAt))
+        {
+            var milliseconds = Samples.Since(sentAt);
+            _endToEnd.Add(milliseconds);
+            Interlocked.Increment(ref _received);
+            if (milliseconds > 1_000)
+            {
+                Interlocked.Increment(ref _late);
+            }
+        }
+    }
+
+    private static async Task<string> DeliveringOrderAsync(HttpClient ops, string riderId, string customerId)
+    {
+        var placed = await ops.PostAsJsonAsync("/api/orders", new JsonObject
+        {
+            ["customerId"] = customerId,
+            ["lines"] = new JsonArray(new JsonObject { ["sku"] = "VEG-00123", ["name"] = "有机菠菜 300g", ["quantity"] = 2, ["unitPrice"] = 6.50m }),
+            ["deliveryAddress"] = new JsonObject
+            {
+                ["text"] = "上海市浦东新区世纪大道100号",
+                ["latitude"] = 31.2304,
+                ["longitude"] = 121.4737,
+                ["recipientName"] = "王女士",
+                ["recipientPhone"] = "+86 138 0000 0000",
+            },
+            ["warehouse"] = new JsonObject { ["id"] = "wh-pudong-01", ["latitude"] = 31.22, ["longitude"] = 121.54 },
+        });
+        placed.EnsureSuccessStatusCode();
+        var order = (await placed.Content.ReadFromJsonAsync<JsonObject>())!;
+        var id = order["id"]!.GetValue<string>();
+        (await ops.PostAsJsonAsync($"/api/orders/{id}/pay", new { amount = order["totalAmount"]!.GetValue<decimal>(), paymentReference = "bench" }))
+            .EnsureSuccessStatusCode();
+        (await ops.PostAsJsonAsync($"/api/orders/{id}/picked", new { riderId, warehouseId = "wh-pudong-01" })).EnsureSuccessStatusCode();
+        return id;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using XiaoxiangTracking.Bench;
+
+// dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--workers 64] [--riders 20000]
+//     [--orders 500] [--compression 10]
+// Every phase is bounded; the whole run stops by itself (about 3 × seconds plus set-up).
+var options = Options.Parse(args);
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+Console.WriteLine($"# Xiaoxiang Tracking bench — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+Console.WriteLine($"options: {options}");
+Console.WriteLine();
+
+var duration = TimeSpan.FromSeconds(options.Seconds);
+var handler = Load.Handler();
+
+// 1. HTTP ceiling: a bare endpoint reading the same JSON.
+var barePort = HostProcess.FreePort();
+var bare = await Baselines.StartBareEndpointAsync(barePort);
+var bareClient = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{barePort}") };
+var bareResult = await Load.SaturateAsync(_ => bareClient, new Riders("bench-bare", options.Workers), options.Workers, duration);
+await bare.StopAsync();
+await bare.DisposeAsync();
+Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms");
+
+// 2. Storage ceiling: raw batched SQLite inserts of the same rows.
+var rawRows = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 100);
+Console.WriteLine($"raw SQLite, 100/tx:  {rawRows,10:N0} rows/s");
+
+await using var host = await HostProcess.StartAsync("Release");
+
+// 3. The full path at saturation: validate, durable group commit, live state, fan-out.
+var riders = new Riders("bench-sat", options.Workers);
+var clients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", riders.Id(w), handler)).ToArray();
+var full = await Load.SaturateAsync(w => clients[w], riders, options.Workers, duration);
+Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
+    + $"({full.PerSecond / bareResult.PerSecond:P0} of bare; 503: {full.Refused}, errors: {full.Failed})");
+
+// 4. The writer: batches of 100 fixes per request (the offline-buffer upload), rows per second.
+var batchRiders = new Riders("bench-batch", options.Workers);
+var batchClients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", batchRiders.Id(w), handler)).ToArray();
+var batches = await Load.SaturateAsync(w => batchClients[w], batchRiders, options.Workers, duration, w => new
+{
+    riderId = batchRiders.Id(w),
+    positions = Enumerable.Range(0, 100).Select(_ => batchRiders.Next(w)).Select(p => new
+    {
+        p.PointId,
+        // Distinct instants within the batch: one fix per rider per instant.
+        FixTime = p.FixTime.AddTicks(int.Parse(p.PointId[1..], CultureInfo.InvariantCulture) % 100),
+        p.Latitude,
+        p.Longitude,
+        p.Accuracy,
+        p.Speed,
+        p.Heading,
+    }).ToArray(),
+});
+var rows = batches.PerSecond * 100;
+Console.WriteLine($"host, batches of 100:{rows,10:N0} rows/s  reply p50/p95/p99 {batches.Reply.Summary} ms   ({rows / rawRows:P0} of raw SQLite)");
+
+// 5. The paced scenario: riders every 15 s (compressed), watched orders with customers and an ops map on the hub.
+var scenario = await new Scenario(host, options.Riders, options.Orders, options.Compression, duration).RunAsync();
+Console.WriteLine($"scenario: {options.Riders:N0} riders every {15 / options.Compression:0.##} s = {scenario.Offered:N0} reports/s offered, "
+    + $"{options.Orders:N0} watched orders (customer + ops map)");
+Console.WriteLine($"  accepted:          {scenario.AcceptedPerSecond,10:N0} reports/s (503: {scenario.Refused}, errors: {scenario.Failed})");
+Console.WriteLine($"  reply p50/p95/p99: {scenario.Reply.Summary} ms");
+Console.WriteLine($"  end-to-end p50/p95/p99 (rider → subscriber): {scenario.EndToEnd.Summary} ms");
+Console.WriteLine($"  pushes: {scenario.Received:N0} of {scenario.Expected:N0} expected ({scenario.Expected - scenario.Received:N0} dropped), {scenario.Late:N0} later than 1 s");
+Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak memory {scenario.PeakMegabytes:N0} MB; {scenario.MegabytesPerOrder * 1024:0.0} KB per active order");
+
+/// <summary>Command-line options.</summary>
+internal sealed record Options(int Seconds, int Workers, int Riders, int Orders, double Compression)
+{
+    public static Options Parse(string[] args)
+    {
+        string? Value(string name)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+
+        return new Options(
+            int.Parse(Value("--seconds") ?? "20", CultureInfo.InvariantCulture),
+            int.Parse(Value("--workers") ?? "64", CultureInfo.InvariantCulture),
+            int.Parse(Value("--riders") ?? "20000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--orders") ?? "500", CultureInfo.InvariantCulture),
+            double.Parse(Value("--compression") ?? "10", CultureInfo.InvariantCulture));
+    }
+}
