@@ -11,6 +11,35 @@ namespace XiaoxiangTracking.Bench;
 /// <summary>What a closed loop of reporters achieved against one endpoint.</summary>
 internal sealed record Throughput(double PerSecond, Samples Reply, long Accepted, long Refused, long Failed);
 
+/// <summary>How the reports were answered: accepted (2xx), refused (503, the host is saturated) or failed.</summary>
+internal sealed class Outcomes
+{
+    private long _accepted;
+    private long _refused;
+    private long _failed;
+
+    public long Accepted => Interlocked.Read(ref _accepted);
+
+    public long Refused => Interlocked.Read(ref _refused);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Counts the answer; true when the report was accepted.</summary>
+    public bool Record(HttpResponseMessage response)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            Interlocked.Increment(ref _accepted);
+            return true;
+        }
+
+        Interlocked.Increment(ref response.StatusCode == HttpStatusCode.ServiceUnavailable ? ref _refused : ref _failed);
+        return false;
+    }
+
+    public void Unanswered() => Interlocked.Increment(ref _failed);
+}
+
 /// <summary>Simulated riders: each moves along its own line at a plausible speed and reports fixes stamped now.</summary>
 internal sealed class Riders(string prefix, int count)
 {
@@ -42,7 +71,7 @@ internal static class Load
         Func<int, HttpClient> clientFor, Riders riders, int workers, TimeSpan duration, Func<int, object>? body = null)
     {
         var reply = new Samples();
-        long accepted = 0, refused = 0, failed = 0;
+        var outcomes = new Outcomes();
         var warmUp = duration / 4;
         var clock = Stopwatch.StartNew();
         var measuring = false;
@@ -64,22 +93,11 @@ internal static class Load
                     }
 
                     reply.Add(Samples.Since(started));
-                    if (response.IsSuccessStatusCode)
-                    {
-                        Interlocked.Increment(ref accepted);
-                    }
-                    else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                    {
-                        Interlocked.Increment(ref refused);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
+                    outcomes.Record(response);
                 }
                 catch (HttpRequestException)
                 {
-                    Interlocked.Increment(ref failed);
+                    outcomes.Unanswered();
                 }
             }
         }
@@ -90,7 +108,7 @@ internal static class Load
         Volatile.Write(ref measuring, true);
         await Task.WhenAll(running);
         var seconds = (clock.Elapsed - measuredFrom).TotalSeconds;
-        return new Throughput(accepted / seconds, reply, accepted, refused, failed);
+        return new Throughput(outcomes.Accepted / seconds, reply, outcomes.Accepted, outcomes.Refused, outcomes.Failed);
     }
 }
 
@@ -144,7 +162,8 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
 
         var interval = TimeSpan.FromSeconds(15 / compression);
         var reply = new Samples();
-        long accepted = 0, refused = 0, failed = 0, expected = 0;
+        var outcomes = new Outcomes();
+        long expected = 0;
         var cpuBefore = host.CpuSeconds();
         var clock = Stopwatch.StartNew();
         const int Senders = 512;
@@ -180,26 +199,14 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
                     {
                         using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", report);
                         reply.Add(Samples.Since(started));
-                        if (response.IsSuccessStatusCode)
+                        if (outcomes.Record(response) && orderId is not null)
                         {
-                            Interlocked.Increment(ref accepted);
-                            if (orderId is not null)
-                            {
-                                Interlocked.Add(ref expected, 2); // its customer and the ops map
-                            }
-                        }
-                        else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                        {
-                            Interlocked.Increment(ref refused);
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref failed);
+                            Interlocked.Add(ref expected, 2); // its customer and the ops map
                         }
                     }
                     catch (HttpRequestException)
                     {
-                        Interlocked.Increment(ref failed);
+                        outcomes.Unanswered();
                     }
                 }
             }
@@ -215,8 +222,8 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
             await connection.DisposeAsync();
         }
 
-        return new ScenarioResult(riders / interval.TotalSeconds, accepted / elapsed, reply, _endToEnd, expected,
-            Interlocked.Read(ref _received), Interlocked.Read(ref _late), refused, failed, cpu / elapsed,
+        return new ScenarioResult(riders / interval.TotalSeconds, outcomes.Accepted / elapsed, reply, _endToEnd, expected,
+            Interlocked.Read(ref _received), Interlocked.Read(ref _late), outcomes.Refused, outcomes.Failed, cpu / elapsed,
             host.MemoryMegabytes().Peak, orders == 0 ? 0 : (memoryAfterOrders - memoryBefore) / orders);
     }
 
