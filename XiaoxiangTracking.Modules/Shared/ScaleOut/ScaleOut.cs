@@ -29,7 +29,8 @@ public static class ScaleOut
         var redis = RedisConfiguration(configuration);
         if (redis is not null)
         {
-            services.TryAddSingleton(new RedisConnection(redis));
+            // Created by the container, so it is also disposed (closing the connection) when the host stops.
+            services.TryAddSingleton(_ => new RedisConnection(redis));
         }
 
         services.TryAddSingleton(provider => new InstanceRelay(
