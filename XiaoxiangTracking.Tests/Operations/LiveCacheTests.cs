@@ -10,7 +10,7 @@ public class LiveCacheTests
     [Fact]
     public async Task After_a_restart_active_orders_are_read_from_the_warmed_cache_and_completed_ones_are_loaded_once()
     {
-        var folder = TrackingHostFactory.NewDataFolder();
+        using var folder = new TestFolder();
         string id, done;
         using (var first = new TrackingHostFactory(folder))
         {

@@ -18,7 +18,8 @@ public class ScaleOutTests
     public async Task A_client_on_one_instance_follows_an_order_moved_and_delivered_through_the_other()
     {
         await using var redis = await RedisServer.StartAsync();
-        var (a, b) = Instances(redis);
+        using var folder = new TestFolder();
+        var (a, b) = Instances(folder, redis);
         using var _ = a;
         using var __ = b;
         var opsA = a.CreateClient();
@@ -51,7 +52,8 @@ public class ScaleOutTests
     public async Task An_ops_view_on_one_instance_gets_orders_placed_on_the_other_in_its_warehouse()
     {
         await using var redis = await RedisServer.StartAsync();
-        var (a, b) = Instances(redis);
+        using var folder = new TestFolder();
+        var (a, b) = Instances(folder, redis);
         using var _ = a;
         using var __ = b;
         b.CreateClient();
@@ -69,7 +71,8 @@ public class ScaleOutTests
     {
         await using var redis = await RedisServer.StartAsync();
         var start = DateTimeOffset.UtcNow;
-        var (a, b) = Instances(redis, start);
+        using var folder = new TestFolder();
+        var (a, b) = Instances(folder, redis, start);
         using var _ = a;
         using var __ = b;
         var orders = new List<string>();
@@ -95,10 +98,9 @@ public class ScaleOutTests
         }
     }
 
-    /// <summary>Two hosts on one data folder and one Redis, trusting the same tokens; A has migrated before B starts.</summary>
-    private static (TrackingHostFactory A, TrackingHostFactory B) Instances(RedisServer redis, DateTimeOffset? clock = null)
+    /// <summary>Two hosts on <paramref name="folder"/> and one Redis, trusting the same tokens; A has migrated before B starts.</summary>
+    private static (TrackingHostFactory A, TrackingHostFactory B) Instances(string folder, RedisServer redis, DateTimeOffset? clock = null)
     {
-        var folder = TrackingHostFactory.NewDataFolder();
         var tokens = new TestTokens(RandomNumberGenerator.GetBytes(32));
         TrackingHostFactory Instance()
         {

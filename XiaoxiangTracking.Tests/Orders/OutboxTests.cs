@@ -20,54 +20,46 @@ public class OutboxTests
     [Fact]
     public async Task A_notification_committed_but_never_published_before_a_crash_is_published_at_the_next_start()
     {
-        var folder = TrackingHostFactory.NewDataFolder();
-        try
+        using var folder = new TestFolder();
+        // A first run creates the schema; keep its registry to write outbox rows the way the host does.
+        NotificationTypeRegistry registry;
+        using (var firstRun = new TrackingHostFactory(folder).WithOwnKeyRing())
         {
-            // A first run creates the schema; keep its registry to write outbox rows the way the host does.
-            NotificationTypeRegistry registry;
-            using (var firstRun = new TrackingHostFactory(folder).WithOwnKeyRing())
-            {
-                firstRun.CreateClient();
-                registry = firstRun.Services.GetRequiredService<NotificationTypeRegistry>();
-            }
-
-            // The "crashed" process: the order and its outbox row commit together, and nothing dispatches them.
-            var options = new DbContextOptionsBuilder<SqliteOrdersDbContext>();
-            ModuleDatabase.Configure(options, new DatabaseOptions { DataFolder = folder }, folder, OrdersDbContext.Schema);
-            options.AddInterceptors(new OutboxInterceptor(registry, new OutboxSignal(), TimeProvider.System));
-            // The same application's key ring, as another process of it reads it from the database.
-            await using var keyRing = new ServiceCollection()
-                .AddDbContext<SecurityDbContext, SqliteSecurityDbContext>(o =>
-                    ModuleDatabase.Configure(o, new DatabaseOptions { DataFolder = folder }, folder, SecurityDbContext.Schema))
-                .AddDataProtection().SetApplicationName(SecurityDatabase.DataProtectionApplicationName).PersistKeysToDbContext<SecurityDbContext>()
-                .Services.BuildServiceProvider();
-            ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(
-                new ColumnProtectionExtension(keyRing.GetRequiredService<IDataProtectionProvider>()));
-            string orderId;
-            await using (var crashed = new SqliteOrdersDbContext(options.Options))
-            {
-                var order = Order.Place("c-crash", [("SKU-1", "鸡蛋", 1, 9.90m)],
-                    new DeliveryAddress("世纪大道100号", new GeoCoordinate(31.23, 121.47), null, null),
-                    "wh-1", new GeoCoordinate(31.22, 121.54), DateTimeOffset.UtcNow.AddMinutes(30), DateTimeOffset.UtcNow);
-                crashed.Orders.Add(order);
-                await crashed.SaveChangesAsync();
-                orderId = order.Id;
-                (await crashed.Set<OutboxMessage>().CountAsync(m => m.ProcessedAt == null)).Should().Be(1);
-            }
-
-            using var restarted = new TrackingHostFactory(folder).WithOwnKeyRing();
-            restarted.CreateClient();
-
-            var published = await restarted.Notifications.WaitFor<OrderPlaced>(n => n.OrderId == orderId);
-            published.Version.Should().Be(1);
-            published.CustomerId.Should().Be("c-crash");
-            await Eventually.Until(() => restarted.WithOrdersDb(db => db.Table<OutboxMessage>().AllAsync(m => m.ProcessedAt != null)));
+            firstRun.CreateClient();
+            registry = firstRun.Services.GetRequiredService<NotificationTypeRegistry>();
         }
-        finally
+
+        // The "crashed" process: the order and its outbox row commit together, and nothing dispatches them.
+        var options = new DbContextOptionsBuilder<SqliteOrdersDbContext>();
+        ModuleDatabase.Configure(options, new DatabaseOptions { DataFolder = folder }, folder, OrdersDbContext.Schema);
+        options.AddInterceptors(new OutboxInterceptor(registry, new OutboxSignal(), TimeProvider.System));
+        // The same application's key ring, as another process of it reads it from the database.
+        await using var keyRing = new ServiceCollection()
+            .AddDbContext<SecurityDbContext, SqliteSecurityDbContext>(o =>
+                ModuleDatabase.Configure(o, new DatabaseOptions { DataFolder = folder }, folder, SecurityDbContext.Schema))
+            .AddDataProtection().SetApplicationName(SecurityDatabase.DataProtectionApplicationName).PersistKeysToDbContext<SecurityDbContext>()
+            .Services.BuildServiceProvider();
+        ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(
+            new ColumnProtectionExtension(keyRing.GetRequiredService<IDataProtectionProvider>()));
+        string orderId;
+        await using (var crashed = new SqliteOrdersDbContext(options.Options))
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            var order = Order.Place("c-crash", [("SKU-1", "鸡蛋", 1, 9.90m)],
+                new DeliveryAddress("世纪大道100号", new GeoCoordinate(31.23, 121.47), null, null),
+                "wh-1", new GeoCoordinate(31.22, 121.54), DateTimeOffset.UtcNow.AddMinutes(30), DateTimeOffset.UtcNow);
+            crashed.Orders.Add(order);
+            await crashed.SaveChangesAsync();
+            orderId = order.Id;
+            (await crashed.Set<OutboxMessage>().CountAsync(m => m.ProcessedAt == null)).Should().Be(1);
         }
+
+        using var restarted = new TrackingHostFactory(folder).WithOwnKeyRing();
+        restarted.CreateClient();
+
+        var published = await restarted.Notifications.WaitFor<OrderPlaced>(n => n.OrderId == orderId);
+        published.Version.Should().Be(1);
+        published.CustomerId.Should().Be("c-crash");
+        await Eventually.Until(() => restarted.WithOrdersDb(db => db.Table<OutboxMessage>().AllAsync(m => m.ProcessedAt != null)));
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public class CustomerPageTests(Browser browser)
     public async Task The_page_says_it_is_offline_while_the_server_restarts_and_then_carries_on_by_itself()
     {
         var port = PageHost.FreePort();
-        var folder = TrackingHostFactory.NewDataFolder();
+        using var folder = new TestFolder();
         var tokens = new TestTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var rider = RiderApp.NewRider();
         var first = new TrackingHostFactory(folder, tokens).OnKestrel(port);

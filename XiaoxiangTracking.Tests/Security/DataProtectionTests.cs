@@ -14,7 +14,7 @@ public class DataProtectionTests
     [Fact]
     public async Task The_customers_phone_name_and_address_are_stored_encrypted_and_read_back_after_a_restart()
     {
-        var folder = TrackingHostFactory.NewDataFolder();
+        using var folder = new TestFolder();
         string id;
         using (var host = new TrackingHostFactory(folder).WithOwnKeyRing())
         {
@@ -55,7 +55,7 @@ public class DataProtectionTests
     [Fact]
     public async Task With_a_key_ring_certificate_the_stored_keys_are_encrypted_and_still_unlock_the_data_after_a_restart()
     {
-        var folder = TrackingHostFactory.NewDataFolder();
+        using var folder = new TestFolder();
         Directory.CreateDirectory(folder);
         var certificate = Path.Combine(folder, "key-ring.pfx");
         using (var rsa = System.Security.Cryptography.RSA.Create(2048))

@@ -14,7 +14,7 @@ public class NetworkDefenseTests
     [Fact]
     public async Task Ops_deny_a_network_at_run_time_it_is_refused_with_403_kept_across_restarts_and_allowed_again()
     {
-        var folder = TrackingHostFactory.NewDataFolder();
+        using var folder = new TestFolder();
         string id;
         using (var host = new TrackingHostFactory(folder).With("Security:KnownProxies:0", Proxy))
         {

@@ -21,14 +21,17 @@ namespace XiaoxiangTracking.Tests.Support;
 public class TrackingHostFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
-    private readonly bool _ownsDataFolder;
-
-    public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "xiaoxiang-tests", Guid.NewGuid().ToString("N"));
+    private readonly TestFolder? _ownFolder;
 
     public TrackingHostFactory()
-        : this(NewDataFolder())
+        : this(new TestFolder())
     {
-        _ownsDataFolder = true;
+    }
+
+    private TrackingHostFactory(TestFolder ownFolder)
+        : this(ownFolder.Path)
+    {
+        _ownFolder = ownFolder;
     }
 
     /// <summary>A host on an existing data folder (a restart of an earlier host), trusting <paramref name="tokens"/> if given.</summary>
@@ -182,16 +185,9 @@ public class TrackingHostFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
-        if (disposing && _ownsDataFolder)
+        if (disposing)
         {
-            try
-            {
-                Directory.Delete(DataFolder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open is left in the temp folder; nothing depends on it.
-            }
+            _ownFolder?.Dispose();
         }
     }
 

@@ -110,7 +110,7 @@ public class LiveStateRestartTests
     [Fact]
     public async Task The_cache_of_active_orders_is_rebuilt_from_the_database_at_start_up()
     {
-        var dataFolder = TrackingHostFactory.NewDataFolder();
+        using var dataFolder = new TestFolder();
         string active;
         string finished;
         long version;
@@ -146,6 +146,5 @@ public class LiveStateRestartTests
         cached!.Version.Should().Be(version);
         cached.Status.Should().Be(OrderStatus.PendingPayment);
         notCached.Should().BeNull();
-        Directory.Delete(dataFolder, recursive: true);
     }
 }
