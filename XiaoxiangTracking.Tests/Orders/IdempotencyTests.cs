@@ -71,6 +71,26 @@ public class IdempotencyTests(TrackingHostFactory host) : IClassFixture<Tracking
     }
 
     [Fact]
+    public async Task A_retried_hand_over_and_delivery_return_their_first_responses_instead_of_409()
+    {
+        var order = await _client.PlaceAsync();
+        (await _client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
+        var handOver = new JsonObject { ["warehouseId"] = OrderRequests.WarehouseId, ["riderId"] = "rider-idem" };
+        var delivery = new JsonObject { ["riderId"] = "rider-idem" };
+        var (pickedKey, deliveredKey) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+
+        var picked = await Send(HttpMethod.Post, $"/api/orders/{order.Id()}/picked", handOver, pickedKey);
+        var pickedAgain = await Send(HttpMethod.Post, $"/api/orders/{order.Id()}/picked", handOver, pickedKey);
+        var delivered = await Send(HttpMethod.Post, $"/api/orders/{order.Id()}/delivered", delivery, deliveredKey);
+        var deliveredAgain = await Send(HttpMethod.Post, $"/api/orders/{order.Id()}/delivered", delivery, deliveredKey);
+
+        new[] { picked, pickedAgain, delivered, deliveredAgain }.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.OK);
+        (await pickedAgain.ReadJsonAsync())["status"]!.GetValue<int>().Should().Be(3);
+        (await deliveredAgain.ReadJsonAsync())["status"]!.GetValue<int>().Should().Be(4);
+        deliveredAgain.Headers.GetValues(IdempotencyOptions.ReplayedHeaderName).Should().Equal("true");
+    }
+
+    [Fact]
     public async Task The_same_key_with_a_different_body_is_422()
     {
         var key = Guid.NewGuid().ToString();
@@ -84,33 +104,28 @@ public class IdempotencyTests(TrackingHostFactory host) : IClassFixture<Tracking
     }
 
     [Fact]
-    public async Task A_duplicate_that_arrives_while_the_first_is_still_running_is_409()
+    public async Task Retries_racing_the_first_request_wait_for_it_and_get_its_reply_with_one_order_placed()
     {
-        // The first request holds the key: its record is claimed but not completed yet.
-        var body = OrderRequests.NewOrder("c-inflight");
-        var probeKey = Guid.NewGuid().ToString();
-        (await Send(HttpMethod.Post, "/api/orders", body, probeKey)).EnsureSuccessStatusCode();
-        var inFlightKey = Guid.NewGuid().ToString();
-        await host.WithOrdersDb(async db =>
-        {
-            var probe = await db.Table<IdempotencyRecord>().SingleAsync(r => r.Key == probeKey);
-            db.Add(new IdempotencyRecord { Key = inFlightKey, RequestHash = probe.RequestHash, CreatedAt = DateTimeOffset.UtcNow });
-            await db.SaveChangesAsync();
-        });
+        var key = Guid.NewGuid().ToString();
+        var customer = $"c-race-{Guid.NewGuid():N}"[..32];
+        var body = OrderRequests.NewOrder(customer);
 
-        var duplicate = await Send(HttpMethod.Post, "/api/orders", body, inFlightKey);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Send(HttpMethod.Post, "/api/orders", body, key)));
 
-        duplicate.StatusCode.Should().Be(HttpStatusCode.Conflict);
-        (await duplicate.ReadJsonAsync())["code"]!.GetValue<string>().Should().Be("request_in_progress");
+        responses.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.Created);
+        responses.Count(r => r.Headers.Contains(IdempotencyOptions.ReplayedHeaderName)).Should().Be(7);
+        (await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()))).Distinct().Should().ContainSingle();
+        var mine = await _client.GetFromJsonAsync<JsonObject>($"/api/orders?customerId={customer}");
+        mine!["totalCount"]!.GetValue<int>().Should().Be(1);
     }
 
     [Fact]
-    public async Task A_key_left_behind_by_a_crashed_request_is_taken_over_after_the_abandon_timeout()
+    public async Task A_key_without_a_reply_left_by_an_older_version_does_not_block_the_retry()
     {
         var key = Guid.NewGuid().ToString();
         await host.WithOrdersDb(async db =>
         {
-            db.Add(new IdempotencyRecord { Key = key, RequestHash = "stale", CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
+            db.Add(new IdempotencyRecord { Key = key, RequestHash = "stale", CreatedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync();
         });
 

@@ -13,13 +13,12 @@ namespace XiaoxiangTracking.Modules.Shared.Idempotency;
 
 /// <summary>
 /// Honours the <c>Idempotency-Key</c> header: a retry with the same key and request gets the first (successful)
-/// response again; the same key with a different request is 422; a retry while the first is still running is 409.
-/// Failed requests change no state, so their key is released and a retry runs again.
+/// response again; the same key with a different request is 422. The key, the change the request makes and the reply
+/// stored for retries commit in one transaction of the module's database: a request that fails or whose process dies
+/// leaves nothing behind, so its retry runs afresh, and a retry arriving while the first still runs waits for it and
+/// then gets its reply.
 /// </summary>
-internal sealed class IdempotencyFilter<TContext>(
-    IServiceScopeFactory scopes,
-    IOptions<IdempotencyOptions> options,
-    TimeProvider clock) : IEndpointFilter
+internal sealed class IdempotencyFilter<TContext>(IOptions<IdempotencyOptions> options, TimeProvider clock) : IEndpointFilter
     where TContext : DbContext
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -39,26 +38,20 @@ internal sealed class IdempotencyFilter<TContext>(
         }
 
         var hash = RequestHash(context);
-        var existing = await ClaimAsync(key, hash, http.RequestAborted);
+        // The request's own context: the handler's SaveChanges joins this transaction (on SQLite it holds the write
+        // lock from the start, so a concurrent retry of the same key waits here).
+        var db = http.RequestServices.GetRequiredService<TContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+        var existing = await ClaimAsync(db, key, hash, http.RequestAborted);
         if (existing is not null)
         {
             return new ReplayedResult(existing);
         }
 
-        object? result;
-        try
-        {
-            result = await next(context);
-        }
-        catch
-        {
-            await ReleaseAsync(key);
-            throw;
-        }
-
+        var result = await next(context);
         if (result is not IResult executable)
         {
-            await ReleaseAsync(key);
+            await transaction.CommitAsync(http.RequestAborted);
             return result;
         }
 
@@ -78,13 +71,17 @@ internal sealed class IdempotencyFilter<TContext>(
         var body = buffer.ToArray();
         if (http.Response.StatusCode is >= 200 and < 300)
         {
-            await CompleteAsync(key, http.Response, body);
-        }
-        else
-        {
-            await ReleaseAsync(key);
+            existing = db.Set<IdempotencyRecord>().Local.Single(r => r.Key == key);
+            existing.CompletedAt = clock.GetUtcNow();
+            existing.StatusCode = http.Response.StatusCode;
+            existing.ContentType = http.Response.ContentType;
+            existing.Location = http.Response.Headers.Location.ToString();
+            existing.ResponseBody = body;
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
         }
 
+        // A failed request changed nothing: disposing the transaction rolls the claim back with it.
         await original.WriteAsync(body, http.RequestAborted);
         return Results.Empty;
     }
@@ -101,74 +98,29 @@ internal sealed class IdempotencyFilter<TContext>(
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    /// <summary>Claims the key for this request; returns the stored record when the key was used before.</summary>
-    private async Task<IdempotencyRecord?> ClaimAsync(string key, string hash, CancellationToken cancellationToken)
+    /// <summary>Claims the key inside the transaction; returns the stored record when the key was used before.</summary>
+    private async Task<IdempotencyRecord?> ClaimAsync(TContext db, string key, string hash, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        for (var attempt = 0; attempt < 2; attempt++)
+        var now = clock.GetUtcNow();
+        var record = await db.Set<IdempotencyRecord>().SingleOrDefaultAsync(r => r.Key == key, cancellationToken);
+        // Only completed records are ever committed; one without a reply was left by an older version of the service.
+        if (record is not null && (record.CompletedAt is null || record.CreatedAt + options.Value.RetainFor < now))
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TContext>();
-            var now = clock.GetUtcNow();
-            var record = await db.Set<IdempotencyRecord>().SingleOrDefaultAsync(r => r.Key == key, cancellationToken);
-            if (record is not null)
-            {
-                var expired = record.CreatedAt + settings.RetainFor < now;
-                var abandoned = record.CompletedAt is null && record.CreatedAt + settings.AbandonedAfter < now;
-                if (!expired && !abandoned)
-                {
-                    if (!string.Equals(record.RequestHash, hash, StringComparison.Ordinal))
-                    {
-                        throw new IdempotencyKeyReusedException(key);
-                    }
-
-                    return record.CompletedAt is not null
-                        ? record
-                        : throw new ConflictException("request_in_progress",
-                            $"A request with Idempotency-Key '{key}' is still being processed; retry shortly.");
-                }
-
-                db.Remove(record);
-                await db.SaveChangesAsync(cancellationToken);
-                continue;
-            }
-
-            db.Add(new IdempotencyRecord { Key = key, RequestHash = hash, CreatedAt = now });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return null;
-            }
-            catch (DbUpdateException)
-            {
-                // A concurrent request claimed the key first: look again.
-            }
+            db.Remove(record);
+            await db.SaveChangesAsync(cancellationToken);
+            record = null;
         }
 
-        throw new ConflictException("request_in_progress",
-            $"A request with Idempotency-Key '{key}' is still being processed; retry shortly.");
-    }
+        if (record is not null)
+        {
+            return string.Equals(record.RequestHash, hash, StringComparison.Ordinal)
+                ? record
+                : throw new IdempotencyKeyReusedException(key);
+        }
 
-    private async Task CompleteAsync(string key, HttpResponse response, byte[] body)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        await db.Set<IdempotencyRecord>()
-            .Where(r => r.Key == key)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(r => r.CompletedAt, clock.GetUtcNow())
-                .SetProperty(r => r.StatusCode, response.StatusCode)
-                .SetProperty(r => r.ContentType, response.ContentType)
-                .SetProperty(r => r.Location, response.Headers.Location.ToString())
-                .SetProperty(r => r.ResponseBody, body));
-    }
-
-    private async Task ReleaseAsync(string key)
-    {
-        // Not tied to the request's token: the key must be released even when the client went away.
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        await db.Set<IdempotencyRecord>().Where(r => r.Key == key && r.CompletedAt == null).ExecuteDeleteAsync();
+        db.Add(new IdempotencyRecord { Key = key, RequestHash = hash, CreatedAt = now });
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
     }
 
     private sealed class ReplayedResult(IdempotencyRecord record) : IResult

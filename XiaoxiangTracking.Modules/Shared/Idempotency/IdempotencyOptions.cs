@@ -13,11 +13,4 @@ public sealed class IdempotencyOptions
     /// <summary>How long a key is remembered; a retry after that runs as a new request (default 24 h).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan RetainFor { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>
-    /// A request still unfinished after this long is presumed dead (its process crashed) and a retry may take the key
-    /// over (default 30 s).
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan AbandonedAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -6,10 +6,11 @@ namespace XiaoxiangTracking.Modules.Shared.Outbox;
 
 /// <summary>
 /// Turns the notifications raised by tracked aggregates into outbox rows inside the same SaveChanges (hence the same
-/// transaction) as the state change, and wakes the dispatcher once it has been saved.
+/// transaction) as the state change, and wakes the dispatcher once it has been saved — or, inside an explicit
+/// transaction, once that commits.
 /// </summary>
 public sealed class OutboxInterceptor(NotificationTypeRegistry registry, OutboxSignal signal, TimeProvider clock)
-    : SaveChangesInterceptor
+    : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -41,6 +42,26 @@ public sealed class OutboxInterceptor(NotificationTypeRegistry registry, OutboxS
         return ValueTask.FromResult(result);
     }
 
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) =>
+        Committed(eventData.Context);
+
+    public Task TransactionCommittedAsync(
+        System.Data.Common.DbTransaction transaction,
+        TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        Committed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Committed(DbContext? context)
+    {
+        if (context is not null)
+        {
+            signal.Notify(context.GetType());
+        }
+    }
+
     private void Enqueue(DbContext? context)
     {
         if (context is null)
@@ -61,10 +82,10 @@ public sealed class OutboxInterceptor(NotificationTypeRegistry registry, OutboxS
 
     private void Notify(DbContext? context)
     {
-        // Inside an explicit transaction the rows are not visible to the dispatcher until commit; the poll picks them up.
-        if (context is not null && context.Database.CurrentTransaction is null)
+        // Inside an explicit transaction the rows are not visible to the dispatcher until it commits.
+        if (context?.Database.CurrentTransaction is null)
         {
-            signal.Notify(context.GetType());
+            Committed(context);
         }
     }
 }

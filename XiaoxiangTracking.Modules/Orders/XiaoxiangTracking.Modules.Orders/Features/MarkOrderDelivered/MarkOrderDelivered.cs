@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Shared.Idempotency;
 using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.MarkOrderDelivered;
@@ -46,8 +47,10 @@ internal static class MarkOrderDeliveredEndpoint
             .RequireAuthorization(Policies.Riders)
             .WithName("MarkOrderDelivered")
             .WithSummary("Rider: order delivered (3 Delivering → 4 Completed)")
-            .WithDescription("Only the rider the order was handed to may report its delivery (or ops, naming that rider).")
+            .WithDescription("Only the rider the order was handed to may report its delivery (or ops, naming that rider). "
+                + "Send an Idempotency-Key to make retries safe.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithIdempotency<OrdersDbContext>();
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Persistence;
+using XiaoxiangTracking.Modules.Shared.Idempotency;
 using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Orders.Features.MarkOrderPicked;
@@ -55,8 +56,9 @@ internal static class MarkOrderPickedEndpoint
             .WithName("MarkOrderPicked")
             .WithSummary("Warehouse: picking complete, handed over (2 Paid → 3 Delivering)")
             .WithDescription("Completes the picking task and starts delivery, with the named rider or, without one, with "
-                + "the rider dispatch assigns.")
+                + "the rider dispatch assigns. Send an Idempotency-Key to make retries safe.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithIdempotency<OrdersDbContext>();
 }
