@@ -7,41 +7,71 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace XiaoxiangTracking.Bench;
 
+/// <summary>Where a host keeps its data and the key its tokens are signed with: kept across restarts of the host.</summary>
+public sealed record HostData(string Folder, byte[] Key)
+{
+    public static HostData Fresh()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return new HostData(folder, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    }
+
+    public string DatabasePath => Path.Combine(Folder, "xiaoxiang-tracking.db");
+
+    public void Delete()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left in the temp folder.
+        }
+    }
+}
+
 /// <summary>
-/// The real host, built in Release next to the bench, started as its own process on a free loopback port with a fresh
-/// SQLite folder and production settings; its CPU time and peak memory are read from /proc.
+/// The real host, built in the same configuration as the caller, started as its own process on a free loopback port
+/// with production settings on a SQLite folder (fresh unless given); its CPU time and peak memory are read from /proc.
+/// It can be stopped as an orchestrator does (SIGTERM) or killed (SIGKILL).
 /// </summary>
-internal sealed class HostProcess : IAsyncDisposable
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _dataFolder;
-    private readonly byte[] _key;
+    private readonly bool _ownsData;
 
-    private HostProcess(Process process, int port, string dataFolder, byte[] key)
+    private HostProcess(Process process, int port, HostData data, bool ownsData)
     {
         _process = process;
         Port = port;
-        _dataFolder = dataFolder;
-        _key = key;
+        Data = data;
+        _ownsData = ownsData;
     }
 
     public int Port { get; }
 
+    public HostData Data { get; }
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
-    public static async Task<HostProcess> StartAsync(string configuration)
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the host and returns once it is ready; on <paramref name="data"/> when given (a restart), which it then leaves in place.</summary>
+    public static async Task<HostProcess> StartAsync(HostData? data = null, int? port = null)
     {
         var root = RepositoryRoot();
-        var host = Path.Combine(root, "XiaoxiangTracking.Web", "bin", configuration, "net10.0", "XiaoxiangTracking.Web.dll");
+        var host = Path.Combine(root, "XiaoxiangTracking.Web", "bin", BuildConfiguration(), "net10.0", "XiaoxiangTracking.Web.dll");
         if (!File.Exists(host))
         {
             throw new FileNotFoundException($"Build the host first ({host}).");
         }
 
-        var port = FreePort();
-        var dataFolder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataFolder);
-        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var listenOn = port ?? FreePort();
+        var ownsData = data is null;
+        data ??= HostData.Fresh();
         var start = new ProcessStartInfo("dotnet", [host])
         {
             WorkingDirectory = Path.GetDirectoryName(host)!,
@@ -50,10 +80,10 @@ internal sealed class HostProcess : IAsyncDisposable
         };
         var settings = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{listenOn}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Database__DataFolder"] = dataFolder,
-            ["Auth__SigningKey"] = Convert.ToBase64String(key),
+            ["Database__DataFolder"] = data.Folder,
+            ["Auth__SigningKey"] = Convert.ToBase64String(data.Key),
             ["Demo__Enabled"] = "false",
             // Thousands of simulated riders and customers come from one address and report faster than real time.
             ["Security__RateLimits__PositionsPerRiderPerMinute"] = "1000000",
@@ -78,8 +108,8 @@ internal sealed class HostProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var running = new HostProcess(process, port, dataFolder, key);
-        using var probe = new HttpClient { BaseAddress = running.BaseAddress };
+        var running = new HostProcess(process, listenOn, data, ownsData);
+        using var probe = new HttpClient { BaseAddress = running.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -90,7 +120,7 @@ internal sealed class HostProcess : IAsyncDisposable
                     return running;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 // Not listening yet.
             }
@@ -100,11 +130,52 @@ internal sealed class HostProcess : IAsyncDisposable
                 throw new InvalidOperationException($"The host exited with {process.ExitCode}.");
             }
 
-            await Task.Delay(200);
+            await Task.Delay(100);
         }
 
+        await running.KillAsync();
         throw new TimeoutException("The host did not become ready within 60 s.");
     }
+
+    /// <summary>kill -9: the process ends at once, whatever it was doing.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a pod: the host drains and exits by itself (killed after 60 s).</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, Sigterm) != 0)
+        {
+            throw new InvalidOperationException("Could not signal the host.");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            throw new TimeoutException("The host did not stop within 60 s of SIGTERM.");
+        }
+    }
+
+    private const int Sigterm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    /// <summary>Debug or Release: the configuration this program was built in, which the host is taken from.</summary>
+    private static string BuildConfiguration() =>
+        Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(typeof(HostProcess).Assembly.Location)!)!)!;
 
     /// <summary>CPU seconds (user + system) the host has used so far.</summary>
     public double CpuSeconds()
@@ -130,7 +201,7 @@ internal sealed class HostProcess : IAsyncDisposable
         Audience = "xiaoxiang-tracking",
         Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("role", role)]),
         Expires = DateTime.UtcNow.AddHours(2),
-        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(_key), SecurityAlgorithms.HmacSha256),
+        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Data.Key), SecurityAlgorithms.HmacSha256),
     });
 
     public HttpClient Client(string role, string subject, HttpMessageHandler handler)
@@ -142,20 +213,11 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
+        await KillAsync();
         _process.Dispose();
-        try
+        if (_ownsData)
         {
-            Directory.Delete(_dataFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left in the temp folder.
+            Data.Delete();
         }
     }
 

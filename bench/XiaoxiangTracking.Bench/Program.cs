@@ -5,6 +5,23 @@ using XiaoxiangTracking.Bench;
 // dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--workers 64] [--riders 20000]
 //     [--orders 500] [--compression 10]
 // Every phase is bounded; the whole run stops by itself (about 3 × seconds plus set-up).
+// dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- reliability [--cycles 200] [--seed 1]
+//     kills the host with SIGKILL at random moments while riders report and orders move, then checks the database.
+if (args.FirstOrDefault() == "reliability")
+{
+    var report = await new KillHarness(
+        int.Parse(Options.Value(args, "--cycles") ?? "200", CultureInfo.InvariantCulture),
+        int.Parse(Options.Value(args, "--seed") ?? "1", CultureInfo.InvariantCulture),
+        Console.Out).RunAsync();
+    Console.WriteLine(report.Summary);
+    foreach (var problem in report.Problems)
+    {
+        Console.WriteLine($"  problem: {problem}");
+    }
+
+    return report.Problems.Count == 0 ? 0 : 1;
+}
+
 var options = Options.Parse(args);
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"# Xiaoxiang Tracking bench — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -31,7 +48,7 @@ Console.WriteLine($"raw SQLite, 100/tx:  {rawRows,10:N0} rows/s");
 var rawRowsLarge = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 1_000);
 Console.WriteLine($"raw SQLite, 1000/tx: {rawRowsLarge,10:N0} rows/s");
 
-await using var host = await HostProcess.StartAsync("Release");
+await using var host = await HostProcess.StartAsync();
 
 // 3. The full path at saturation: validate, durable group commit, live state, fan-out.
 var riders = new Riders("bench-sat", options.Workers);
@@ -71,17 +88,14 @@ Console.WriteLine($"  end-to-end p50/p95/p99 (rider → subscriber): {scenario.E
 Console.WriteLine($"  pushes: {scenario.Received:N0} of {scenario.Expected:N0} expected ({scenario.Expected - scenario.Received:N0} dropped), {scenario.Late:N0} later than 1 s");
 Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak memory {scenario.PeakMegabytes:N0} MB; "
     + $"resident memory grew {scenario.MegabytesPerOrder * 1024:0.0} KB per active order set up (garbage collection makes this noisy below thousands of orders)");
+return 0;
 
 /// <summary>Command-line options.</summary>
 internal sealed record Options(int Seconds, int Workers, int Riders, int Orders, double Compression)
 {
     public static Options Parse(string[] args)
     {
-        string? Value(string name)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        }
+        string? Value(string name) => Options.Value(args, name);
 
         return new Options(
             int.Parse(Value("--seconds") ?? "20", CultureInfo.InvariantCulture),
@@ -89,5 +103,11 @@ internal sealed record Options(int Seconds, int Workers, int Riders, int Orders,
             int.Parse(Value("--riders") ?? "20000", CultureInfo.InvariantCulture),
             int.Parse(Value("--orders") ?? "500", CultureInfo.InvariantCulture),
             double.Parse(Value("--compression") ?? "10", CultureInfo.InvariantCulture));
+    }
+
+    public static string? Value(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
