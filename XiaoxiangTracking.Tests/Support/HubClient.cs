@@ -47,8 +47,16 @@ public sealed class HubClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ClientOrderState> _orders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _subscribed = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _handling = new(1, 1);
+    private volatile bool _disposed;
+    private int _reconnections;
 
-    private HubClient(HubConnection connection) => Connection = connection;
+    private HubClient(HubConnection connection)
+    {
+        Connection = connection;
+        connection.On<OrderUpdateMessage>("OrderUpdated", OnUpdateAsync);
+        connection.On<string>("OrderRemoved", orderId => _removed.Enqueue(orderId));
+        connection.On<Dictionary<string, long>>("Versions", OnVersionsAsync);
+    }
 
     public HubConnection Connection { get; }
 
@@ -60,6 +68,9 @@ public sealed class HubClient : IAsyncDisposable
     public Func<OrderUpdateMessage, bool>? Lose { get; set; }
 
     public int Resyncs { get; private set; }
+
+    /// <summary>How often the client connected again and followed its orders from the versions it held.</summary>
+    public int Reconnections => _reconnections;
 
     /// <summary>Connects as <paramref name="caller"/> (ops unless told otherwise).</summary>
     public static async Task<HubClient> ConnectAsync(
@@ -85,10 +96,30 @@ public sealed class HubClient : IAsyncDisposable
         }
 
         var client = new HubClient(builder.Build());
-        client.Connection.On<OrderUpdateMessage>("OrderUpdated", client.OnUpdateAsync);
-        client.Connection.On<string>("OrderRemoved", orderId => client._removed.Enqueue(orderId));
-        client.Connection.On<Dictionary<string, long>>("Versions", client.OnVersionsAsync);
         await client.Connection.StartAsync();
+        return client;
+    }
+
+    /// <summary>
+    /// Connects to a server over the network as the pages do (live.js): after a lost connection it reconnects at
+    /// once, then after 1, 2, 4, 8 and every 10 s, and follows again every order it holds from the version it holds;
+    /// if the connection closes for good it starts over 2 s later.
+    /// </summary>
+    public static async Task<HubClient> ConnectAsync(Uri server, string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server, "/hubs/tracking"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .WithAutomaticReconnect(new LikeThePages())
+            .Build();
+        var client = new HubClient(connection);
+        connection.Reconnected += _ => client.FollowAgainAsync();
+        connection.Closed += _ => client.StartOverAsync();
+        await connection.StartAsync();
         return client;
     }
 
@@ -112,7 +143,45 @@ public sealed class HubClient : IAsyncDisposable
 
     public IReadOnlyList<OrderUpdateMessage> For(string orderId) => [.. _received.Where(u => u.OrderId == orderId)];
 
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        await Connection.DisposeAsync();
+    }
+
+    private async Task FollowAgainAsync()
+    {
+        Interlocked.Increment(ref _reconnections);
+        foreach (var orderId in _subscribed.Keys)
+        {
+            await Connection.InvokeAsync("SubscribeOrder", orderId, State(orderId)?.Version);
+        }
+    }
+
+    private async Task StartOverAsync()
+    {
+        while (!_disposed)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            try
+            {
+                await Connection.StartAsync();
+                await FollowAgainAsync();
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException
+                or System.Net.WebSockets.WebSocketException or OperationCanceledException or Microsoft.AspNetCore.SignalR.HubException)
+            {
+                // Still unreachable: try again.
+            }
+        }
+    }
+
+    private sealed class LikeThePages : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+            TimeSpan.FromSeconds(retryContext.PreviousRetryCount switch { 0 => 0, 1 => 1, 2 => 2, 3 => 4, 4 => 8, _ => 10 });
+    }
 
     private async Task OnUpdateAsync(OrderUpdateMessage update)
     {
