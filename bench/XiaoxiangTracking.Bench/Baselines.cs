@@ -34,7 +34,12 @@ internal static class Baselines
     /// Raw batched inserts of the same rows into the same table and indexes as the host's SQLite schema (WAL,
     /// synchronous FULL, as the host runs it), <paramref name="batch"/> rows per transaction: the storage ceiling.
     /// </summary>
-    public static async Task<double> RawSqliteRowsPerSecondAsync(int rows, int batch)
+    /// <param name="rows">Rows to insert.</param>
+    /// <param name="batch">Rows per transaction.</param>
+    /// <param name="riders">Riders the rows belong to.</param>
+    /// <param name="run">Consecutive rows of one rider: 1 as single reports from many riders interleave in a host commit,
+    /// 100 as batches of 100 do.</param>
+    public static async Task<double> RawSqliteRowsPerSecondAsync(int rows, int batch, int riders, int run)
     {
         var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -68,13 +73,13 @@ internal static class Baselines
                 insert.Transaction = transaction;
                 for (var i = done; i < Math.Min(rows, done + batch); i++)
                 {
-                    var rider = i % 2_000;
+                    var rider = (i / run) % riders;
                     parameters[0].Value = $"bench-rider-{rider:D5}";
                     parameters[1].Value = $"p-{i}";
                     parameters[2].Value = start + (i * TimeSpan.TicksPerMillisecond);
                     parameters[3].Value = 31.2 + (rider * 1e-4);
                     parameters[4].Value = 121.5 + (i * 1e-7);
-                    parameters[5].Value = "wtw3sjq6q";
+                    parameters[5].Value = $"wtw3sjq{rider % 100:D2}";
                     parameters[6].Value = DateTimeOffset.UtcNow.UtcTicks;
                     await insert.ExecuteNonQueryAsync();
                 }

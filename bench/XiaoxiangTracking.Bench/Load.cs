@@ -265,7 +265,8 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
         }
     }
 
-    private static async Task<string> DeliveringOrderAsync(HttpClient ops, string riderId, string customerId)
+    /// <summary>An order placed, paid and handed to <paramref name="riderId"/> by ops; its id.</summary>
+    public static async Task<string> DeliveringOrderAsync(HttpClient ops, string riderId, string customerId)
     {
         var placed = await ops.PostAsJsonAsync("/api/orders", new JsonObject
         {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using XiaoxiangTracking.Bench;
 
 // dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--workers 64] [--riders 20000]
-//     [--orders 500] [--compression 10]
+//     [--orders 500] [--compression 10] [--connections 1000]
 // Every phase is bounded; the whole run stops by itself (about 3 × seconds plus set-up).
 // dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- reliability [--cycles 200] [--seed 1]
 //     kills the host with SIGKILL at random moments while riders report and orders move, then checks the database.
@@ -41,12 +41,13 @@ await bare.StopAsync();
 await bare.DisposeAsync();
 Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms");
 
-// 2. Storage ceiling: raw batched SQLite inserts of the same rows, 100 per transaction and as many as the writer's
-// largest commit (1,000).
-var rawRows = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 100);
-Console.WriteLine($"raw SQLite, 100/tx:  {rawRows,10:N0} rows/s");
-var rawRowsLarge = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 1_000);
-Console.WriteLine($"raw SQLite, 1000/tx: {rawRowsLarge,10:N0} rows/s");
+// 2. Storage ceiling: raw batched SQLite inserts of the same rows in the shapes the host commits them: single reports
+// of the 64 riders interleaved, 100 per transaction; and runs of 100 fixes of one rider (a batch upload), 1,000 per
+// transaction (the writer's largest commit).
+var rawRows = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 100, options.Workers, 1);
+Console.WriteLine($"raw SQLite, 100/tx, riders interleaved: {rawRows,10:N0} rows/s");
+var rawRowsLarge = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 1_000, options.Workers, 100);
+Console.WriteLine($"raw SQLite, 1000/tx, runs of 100:      {rawRowsLarge,10:N0} rows/s");
 
 await using var host = await HostProcess.StartAsync();
 
@@ -55,7 +56,7 @@ var riders = new Riders("bench-sat", options.Workers);
 var clients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", riders.Id(w), handler)).ToArray();
 var full = await Load.SaturateAsync(w => clients[w], riders, options.Workers, duration);
 Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
-    + $"({full.PerSecond / bareResult.PerSecond:P0} of bare; 503: {full.Refused}, errors: {full.Failed})");
+    + $"({full.PerSecond / bareResult.PerSecond:P0} of bare, {full.PerSecond / rawRows:P0} of raw 100/tx interleaved; 503: {full.Refused}, errors: {full.Failed})");
 
 // 4. The writer: batches of 100 fixes per request (the offline-buffer upload), rows per second.
 var batchRiders = new Riders("bench-batch", options.Workers);
@@ -76,7 +77,7 @@ var batches = await Load.SaturateAsync(w => batchClients[w], batchRiders, option
     }).ToArray(),
 });
 var rows = batches.PerSecond * 100;
-Console.WriteLine($"host, batches of 100:{rows,10:N0} rows/s  reply p50/p95/p99 {batches.Reply.Summary} ms   ({rows / rawRows:P0} of raw 100/tx, {rows / rawRowsLarge:P0} of raw 1000/tx)");
+Console.WriteLine($"host, batches of 100:{rows,10:N0} rows/s  reply p50/p95/p99 {batches.Reply.Summary} ms   ({rows / rawRowsLarge:P0} of raw 1000/tx in runs of 100)");
 
 // 5. The paced scenario: riders every 15 s (compressed), watched orders with customers and an ops map on the hub.
 var scenario = await new Scenario(host, options.Riders, options.Orders, options.Compression, duration).RunAsync();
@@ -88,10 +89,27 @@ Console.WriteLine($"  end-to-end p50/p95/p99 (rider → subscriber): {scenario.E
 Console.WriteLine($"  pushes: {scenario.Received:N0} of {scenario.Expected:N0} expected ({scenario.Expected - scenario.Received:N0} dropped), {scenario.Late:N0} later than 1 s");
 Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak memory {scenario.PeakMegabytes:N0} MB; "
     + $"resident memory grew {scenario.MegabytesPerOrder * 1024:0.0} KB per active order set up (garbage collection makes this noisy below thousands of orders)");
+
+// 6. Twice the scenario's rate, open loop, for the same time: refused or not, how fast the backlog drains after it.
+var burst = await Backlog.RunAsync(host, options.Riders, 2 * scenario.Offered, duration);
+Console.WriteLine($"burst at {burst.Offered:N0} reports/s (twice the scenario): {burst.Accepted:N0} accepted, {burst.Refused:N0} refused with 503 "
+    + $"({burst.RefusedWithoutRetryAfter} without Retry-After), {burst.Failed:N0} failed; backlog drained {burst.Drain.TotalSeconds:0.00} s after the burst; "
+    + $"acknowledged but not stored: {burst.Lost}, stored but not acknowledged: {burst.StoredUnacknowledged}");
+
+// 7. Fan-out against the hub ceiling at the same connection count, and memory per connection.
+var bareHub = await Fanout.BareHubAsync(options.Connections, duration);
+var fanout = await Fanout.HostAsync(host, options.Connections, 16, duration);
+Console.WriteLine($"bare hub, {options.Connections:N0} connections: {bareHub.MessagesPerSecond,10:N0} msg/s");
+Console.WriteLine($"host fan-out, {options.Connections:N0} fleet maps: {fanout.MessagesPerSecond,10:N0} msg/s ({fanout.MessagesPerSecond / bareHub.MessagesPerSecond:P0} of the bare hub); "
+    + $"host memory {fanout.KilobytesPerConnection:0} KB per connection");
+
+// 8. A two-hour trajectory (480 points) read back, one request at a time.
+var (whole, simplified, returned) = await Trajectory.RunAsync(host, handler, 200);
+Console.WriteLine($"trajectory of {Trajectory.Points} fixes ({returned} returned): whole p50/p95/p99 {whole.Summary} ms; simplified to 10 m {simplified.Summary} ms");
 return 0;
 
 /// <summary>Command-line options.</summary>
-internal sealed record Options(int Seconds, int Workers, int Riders, int Orders, double Compression)
+internal sealed record Options(int Seconds, int Workers, int Riders, int Orders, double Compression, int Connections)
 {
     public static Options Parse(string[] args)
     {
@@ -102,7 +120,8 @@ internal sealed record Options(int Seconds, int Workers, int Riders, int Orders,
             int.Parse(Value("--workers") ?? "64", CultureInfo.InvariantCulture),
             int.Parse(Value("--riders") ?? "20000", CultureInfo.InvariantCulture),
             int.Parse(Value("--orders") ?? "500", CultureInfo.InvariantCulture),
-            double.Parse(Value("--compression") ?? "10", CultureInfo.InvariantCulture));
+            double.Parse(Value("--compression") ?? "10", CultureInfo.InvariantCulture),
+            int.Parse(Value("--connections") ?? "1000", CultureInfo.InvariantCulture));
     }
 
     public static string? Value(string[] args, string name)

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace XiaoxiangTracking.Bench;
+
+/// <summary>What one fan-out measurement gave; the memory only for the host, measured from outside its process.</summary>
+internal sealed record FanoutResult(double MessagesPerSecond, double? KilobytesPerConnection = null);
+
+/// <summary>
+/// Pushes per second to <c>connections</c> WebSocket clients: first from a bare SignalR hub in this process that
+/// broadcasts a delta-sized message as fast as it can (the hub ceiling), then from the host, where every connection is
+/// an ops map following the fleet and riders of delivering orders report as fast as they are answered.
+/// </summary>
+internal static class Fanout
+{
+    /// <summary>A position delta as the hub sends it, for the bare hub to broadcast.</summary>
+    private static readonly object Delta = new
+    {
+        orderId = "01a2354268d77a9c9b1f5d3f0f4c9e11",
+        version = 42,
+        snapshot = false,
+        position = new { latitude = 31.221234, longitude = 121.541234, fixTime = DateTimeOffset.UtcNow, speed = 4.5, heading = 90.0 },
+        eta = new { estimatedAt = DateTimeOffset.UtcNow, earliest = DateTimeOffset.UtcNow, latest = DateTimeOffset.UtcNow, learned = false },
+    };
+
+    public static async Task<FanoutResult> BareHubAsync(int connections, TimeSpan duration)
+    {
+        var port = HostProcess.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.Services.AddSignalR();
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapHub<BareHub>("/hubs/bare");
+        await app.StartAsync();
+        try
+        {
+            var clients = await ConnectAsync(connections, new Uri($"http://127.0.0.1:{port}/hubs/bare"), null, _ => Task.CompletedTask);
+            var hub = app.Services.GetRequiredService<IHubContext<BareHub>>();
+            using var stop = new CancellationTokenSource(duration);
+            var received = clients.Received;
+            var clock = Stopwatch.StartNew();
+            while (!stop.IsCancellationRequested)
+            {
+                await hub.Clients.All.SendAsync("OrderUpdated", Delta, CancellationToken.None);
+            }
+
+            var rate = (clients.Received - received) / clock.Elapsed.TotalSeconds;
+            await clients.DisposeAsync();
+            return new FanoutResult(rate);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    public static async Task<FanoutResult> HostAsync(HostProcess host, int connections, int riders, TimeSpan duration)
+    {
+        using var handler = Load.Handler();
+        var ops = host.Client("ops", "bench-fanout-ops", handler);
+        var fleet = new Riders("bench-fanout", riders);
+        for (var r = 0; r < riders; r++)
+        {
+            await Scenario.DeliveringOrderAsync(ops, fleet.Id(r), $"c-bench-fanout-{r:D3}");
+        }
+
+        var memoryBefore = host.MemoryMegabytes().Current;
+        var token = host.Token("ops", "bench-fanout-map");
+        var clients = await ConnectAsync(connections, new Uri(host.BaseAddress, "/hubs/tracking"), token,
+            hub => hub.InvokeAsync("SubscribeFleet", (string?)null));
+        var perConnection = (host.MemoryMegabytes().Current - memoryBefore) * 1024 / connections;
+        // Snapshots of the fleet's active orders arrive first; count from when they are all in.
+        long received;
+        do
+        {
+            received = clients.Received;
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+        while (clients.Received != received);
+
+        var clock = Stopwatch.StartNew();
+        var reporters = Enumerable.Range(0, riders).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
+        await Load.SaturateAsync(r => reporters[r], fleet, riders, duration * 4 / 3);
+        var rate = (clients.Received - received) / clock.Elapsed.TotalSeconds;
+        await clients.DisposeAsync();
+        return new FanoutResult(rate, perConnection);
+    }
+
+    private static async Task<Listeners> ConnectAsync(int count, Uri hub, string? token, Func<HubConnection, Task> subscribe)
+    {
+        var listeners = new Listeners();
+        for (var i = 0; i < count; i++)
+        {
+            var connection = new HubConnectionBuilder()
+                .WithUrl(hub, options =>
+                {
+                    options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                    options.SkipNegotiation = true;
+                    if (token is not null)
+                    {
+                        options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                    }
+                })
+                .Build();
+            connection.On<System.Text.Json.JsonElement>("OrderUpdated", _ => listeners.Count());
+            await connection.StartAsync();
+            await subscribe(connection);
+            listeners.Connections.Add(connection);
+        }
+
+        return listeners;
+    }
+
+    private sealed class Listeners : IAsyncDisposable
+    {
+        private long _received;
+
+        public List<HubConnection> Connections { get; } = [];
+
+        public long Received => Interlocked.Read(ref _received);
+
+        public void Count() => Interlocked.Increment(ref _received);
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var connection in Connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private sealed class BareHub : Hub;
+}
