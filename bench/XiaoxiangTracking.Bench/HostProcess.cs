@@ -185,6 +185,16 @@ public sealed class HostProcess : IAsyncDisposable
         return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
     }
 
+    /// <summary>Count and sum of one of the host's Prometheus histograms (<c>/metrics</c>) so far.</summary>
+    public async Task<(double Count, double Sum)> HistogramAsync(string name)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        var lines = (await client.GetStringAsync("/metrics")).Split('\n');
+        double Value(string suffix) => lines.Where(l => l.StartsWith(name + suffix + " ", StringComparison.Ordinal) || l.StartsWith(name + suffix + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        return (Value("_count"), Value("_sum"));
+    }
+
     /// <summary>Resident memory now and its peak, in MB.</summary>
     public (double Current, double Peak) MemoryMegabytes()
     {

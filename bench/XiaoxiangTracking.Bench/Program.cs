@@ -54,9 +54,19 @@ await using var host = await HostProcess.StartAsync();
 // 3. The full path at saturation: validate, durable group commit, live state, fan-out.
 var riders = new Riders("bench-sat", options.Workers);
 var clients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", riders.Id(w), handler)).ToArray();
+var (commitsBefore, commitSecondsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_duration_seconds");
+var (_, positionsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
+var cpuBefore = host.CpuSeconds();
+var cpuClock = System.Diagnostics.Stopwatch.StartNew();
 var full = await Load.SaturateAsync(w => clients[w], riders, options.Workers, duration);
+var cpuCores = (host.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds;
+var (commitsAfter, commitSecondsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_duration_seconds");
+var (_, positionsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
+var commits = commitsAfter - commitsBefore;
 Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
     + $"({full.PerSecond / bareResult.PerSecond:P0} of bare, {full.PerSecond / rawRows:P0} of raw 100/tx interleaved; 503: {full.Refused}, errors: {full.Failed})");
+Console.WriteLine($"  host CPU {cpuCores:0.00} cores; writer: {commits:N0} commits of {(positionsAfter - positionsBefore) / commits:0} positions, "
+    + $"{(commitSecondsAfter - commitSecondsBefore) / commits * 1000:0.0} ms each");
 
 // 4. The writer: batches of 100 fixes per request (the offline-buffer upload), rows per second.
 var batchRiders = new Riders("bench-batch", options.Workers);

@@ -48,6 +48,7 @@ public static class TrackingModule
             builder.Configuration, TrackingDbContext.Schema);
         services.AddModuleOutbox<TrackingDbContext>(
             typeof(WarehouseHandedOver), typeof(RiderAssigned), typeof(OrderTrackingChanged), typeof(AlertRaised), typeof(AlertResolved));
+        services.AddSingleton<LatestFixes>();
         services.AddSingleton<PositionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
         services.AddHybridCache();

@@ -51,6 +51,9 @@ internal sealed class RiderPosition
     public DateTimeOffset ReceivedAt { get; private set; }
 
     public GeoCoordinate Location => new(Latitude, Longitude);
+
+    public PositionFix ToFix() =>
+        new(RiderId, ClientPointId, FixTime, Latitude, Longitude, AccuracyMeters, SpeedMetersPerSecond, HeadingDegrees);
 }
 
 /// <summary>A fix as the rider app reports it, before filtering.</summary>

@@ -27,6 +27,7 @@ internal sealed class PositionWriter(
     IOptions<IngestOptions> options,
     IOptions<AlertOptions> alertOptions,
     MoveEvaluationQueue evaluations,
+    LatestFixes latest,
     TimeProvider clock,
     ServiceMetrics metrics,
     IHostApplicationLifetime lifetime,
@@ -40,6 +41,7 @@ internal sealed class PositionWriter(
         });
 
     private int _committing;
+    private long _commits;
 
     // The writer's one reader loop reuses this list for every group.
     private readonly List<WriteRequest> _group = [];
@@ -127,6 +129,10 @@ internal sealed class PositionWriter(
         metrics.CommitDuration.Observe(clock.GetElapsedTime(started).TotalSeconds);
         metrics.CommitBatchSize.Observe(count);
         Volatile.Write(ref _committing, 0);
+        if (++_commits % 1024 == 0)
+        {
+            latest.Prune(clock.GetUtcNow());
+        }
     }
 
     private async Task CommitAsync(List<WriteRequest> group, CancellationToken cancellationToken)
@@ -187,6 +193,11 @@ internal sealed class PositionWriter(
             }
 
             await transaction.CommitAsync(cancellationToken);
+            foreach (var position in newestPerRider.Values)
+            {
+                latest.Committed(position.ToFix());
+            }
+
             for (var r = 0; r < group.Count; r++)
             {
                 group[r].Completion.TrySetResult(results[r]);

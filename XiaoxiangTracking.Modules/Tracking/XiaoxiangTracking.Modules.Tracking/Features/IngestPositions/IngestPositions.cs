@@ -85,6 +85,7 @@ internal sealed class IngestPositionsValidator : AbstractValidator<IngestPositio
 internal sealed class IngestPositionsHandler(
     TrackingDbContext db,
     PositionWriter writer,
+    LatestFixes latest,
     IOptions<PositionFilterOptions> filters,
     TimeProvider clock) : ICommandHandler<IngestPositions, IngestReply>
 {
@@ -96,7 +97,10 @@ internal sealed class IngestPositionsHandler(
         var inTimeOrder = Enumerable.Range(0, points.Count)
             .OrderBy(i => points[i].FixTime).ThenBy(i => i, Comparer<int>.Default).ToList();
 
-        var previous = await PreviousFixAsync(command.RiderId, points[inTimeOrder[0]].FixTime, cancellationToken);
+        var first = points[inTimeOrder[0]].FixTime;
+        var previous = latest.TryGetBefore(command.RiderId, first, out var held)
+            ? held
+            : await PreviousFixAsync(command.RiderId, first, cancellationToken);
         var seenPoints = new HashSet<string>(StringComparer.Ordinal);
         var seenTimes = new HashSet<DateTimeOffset>();
         var toStore = new List<(int Index, RiderPosition Position)>();
@@ -151,9 +155,6 @@ internal sealed class IngestPositionsHandler(
             .Where(p => p.RiderId == riderId && p.FixTime < before)
             .OrderByDescending(p => p.FixTime)
             .FirstOrDefaultAsync(cancellationToken);
-        return stored is null
-            ? null
-            : new PositionFix(stored.RiderId, stored.ClientPointId, stored.FixTime, stored.Latitude, stored.Longitude,
-                stored.AccuracyMeters, stored.SpeedMetersPerSecond, stored.HeadingDegrees);
+        return stored?.ToFix();
     }
 }
