@@ -40,13 +40,14 @@ public static class ModuleDatabase
                 new ColumnProtectionExtension(sp.GetRequiredService<IDataProtectionProvider>()));
         }
 
+        // A context per scope; its options (built from singletons only) once for the application, not per request.
         if (provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<TContext, TSqliteContext>(ConfigureContext);
+            services.AddDbContext<TContext, TSqliteContext>(ConfigureContext, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         else
         {
-            services.AddDbContext<TContext, TSqlServerContext>(ConfigureContext);
+            services.AddDbContext<TContext, TSqlServerContext>(ConfigureContext, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
 
         services.AddHostedService<MigrateAtStartup<TContext>>();
