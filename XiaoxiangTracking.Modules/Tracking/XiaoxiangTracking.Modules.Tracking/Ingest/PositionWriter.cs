@@ -43,6 +43,11 @@ internal sealed class PositionWriter(
     private int _committing;
     private long _commits;
 
+    // Committed moves wait here for the fan-out, so that the next commit does not wait for the pushes of this one; one
+    // reader keeps each order's deltas in version order.
+    private readonly Channel<List<OrderTrackingChanged>> _moves = Channel.CreateBounded<List<OrderTrackingChanged>>(
+        new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
     // The writer's one reader loop reuses this list for every group.
     private readonly List<WriteRequest> _group = [];
     private readonly CancellationToken _stopping = lifetime.ApplicationStopping;
@@ -84,6 +89,7 @@ internal sealed class PositionWriter(
             metrics.IngestQueueDepth.Set(QueueDepth);
             return Task.CompletedTask;
         });
+        var fanningOut = Task.Run(FanOutAsync, CancellationToken.None);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -104,6 +110,8 @@ internal sealed class PositionWriter(
             await CommitNextGroupAsync();
         }
 
+        _moves.Writer.TryComplete();
+        await fanningOut;
         logger.LogInformation("Position writer stopped with its queue drained");
     }
 
@@ -203,7 +211,11 @@ internal sealed class PositionWriter(
                 group[r].Completion.TrySetResult(results[r]);
             }
 
-            await PublishAsync(scope.ServiceProvider.GetRequiredService<IPublisher>(), deltas, cancellationToken);
+            if (deltas.Count > 0)
+            {
+                await _moves.Writer.WriteAsync(deltas, CancellationToken.None);
+            }
+
             foreach (var (riderId, (from, to)) in latePerRider)
             {
                 evaluations.QueueBackfill(riderId, from, to);
@@ -222,20 +234,25 @@ internal sealed class PositionWriter(
     }
 
     /// <summary>
-    /// Fans the committed moves out. Not through the outbox: a position is superseded within seconds, and a delta lost
-    /// to a crash shows as a version gap that receivers close by fetching the state again.
+    /// Fans the committed moves out, in commit order. Not through the outbox: a position is superseded within seconds,
+    /// and a delta lost to a crash shows as a version gap that receivers close by fetching the state again.
     /// </summary>
-    private async Task PublishAsync(IPublisher publisher, List<OrderTrackingChanged> deltas, CancellationToken cancellationToken)
+    private async Task FanOutAsync()
     {
-        foreach (var delta in deltas)
+        await foreach (var deltas in _moves.Reader.ReadAllAsync(CancellationToken.None))
         {
-            try
+            await using var scope = scopes.CreateAsyncScope();
+            var publisher = scope.ServiceProvider.GetRequiredService<IPublisher>();
+            foreach (var delta in deltas)
             {
-                await publisher.Publish(delta, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Publishing the move of order {OrderId} (version {Version}) failed", delta.OrderId, delta.Version);
+                try
+                {
+                    await publisher.Publish(delta, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Publishing the move of order {OrderId} (version {Version}) failed", delta.OrderId, delta.Version);
+                }
             }
         }
     }
