@@ -90,6 +90,8 @@ public sealed class HostProcess : IAsyncDisposable
             ["Security__RateLimits__OrderActionsPerCustomerPerMinute"] = "1000000",
             ["Security__RateLimits__HubConnectsPerAddressPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
+            // No file watchers for configuration: many hosts start and stop on one machine (inotify instances are few).
+            ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false",
         };
         foreach (var (name, value) in settings)
         {
