@@ -36,7 +36,6 @@ public sealed record KillHarnessReport(
 /// </summary>
 public sealed class KillHarness(int cycles, int seed, TextWriter log)
 {
-    private const string WarehouseId = "wh-pudong-01";
     private const int RiderCount = 8;
     private const int OrderWorkers = 3;
 
@@ -466,11 +465,11 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
 
             var (path, body, target) = Acknowledged switch
             {
-                0 => ("/api/orders", Place(), Status.PendingPayment),
+                0 => ("/api/orders", Load.NewOrder(CustomerId), Status.PendingPayment),
                 _ when cancelAfter == Acknowledged => ($"/api/orders/{OrderId}/cancel", new JsonObject { ["reason"] = "不想要了" }, Status.Cancelled),
                 Status.PendingPayment => ($"/api/orders/{OrderId}/pay",
                     new JsonObject { ["paymentReference"] = $"wx-{CustomerId}", ["amount"] = _total }, Status.Paid),
-                Status.Paid => ($"/api/orders/{OrderId}/picked", new JsonObject { ["warehouseId"] = WarehouseId, ["riderId"] = RiderId }, Status.Delivering),
+                Status.Paid => ($"/api/orders/{OrderId}/picked", new JsonObject { ["warehouseId"] = Load.WarehouseId, ["riderId"] = RiderId }, Status.Delivering),
                 _ => ($"/api/orders/{OrderId}/delivered", new JsonObject { ["riderId"] = RiderId }, Status.Completed),
             };
             _pendingKey ??= $"{CustomerId}-{target}";
@@ -509,20 +508,5 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
                 return false;
             }
         }
-
-        private JsonObject Place() => new()
-        {
-            ["customerId"] = CustomerId,
-            ["lines"] = new JsonArray(new JsonObject { ["sku"] = "VEG-00123", ["name"] = "有机菠菜 300g", ["quantity"] = 2, ["unitPrice"] = 6.50m }),
-            ["deliveryAddress"] = new JsonObject
-            {
-                ["text"] = "上海市浦东新区世纪大道100号",
-                ["latitude"] = 31.2304,
-                ["longitude"] = 121.4737,
-                ["recipientName"] = "王女士",
-                ["recipientPhone"] = "+86 138 0000 0000",
-            },
-            ["warehouse"] = new JsonObject { ["id"] = WarehouseId, ["latitude"] = 31.22, ["longitude"] = 121.54 },
-        };
     }
 }

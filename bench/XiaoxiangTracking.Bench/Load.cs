@@ -57,6 +57,24 @@ internal sealed class Riders(string prefix, int count)
 
 internal static class Load
 {
+    public const string WarehouseId = "wh-pudong-01";
+
+    /// <summary>A two-item order for <paramref name="customerId"/> from the demo warehouse, as the customer app sends it.</summary>
+    public static JsonObject NewOrder(string customerId) => new()
+    {
+        ["customerId"] = customerId,
+        ["lines"] = new JsonArray(new JsonObject { ["sku"] = "VEG-00123", ["name"] = "有机菠菜 300g", ["quantity"] = 2, ["unitPrice"] = 6.50m }),
+        ["deliveryAddress"] = new JsonObject
+        {
+            ["text"] = "上海市浦东新区世纪大道100号",
+            ["latitude"] = 31.2304,
+            ["longitude"] = 121.4737,
+            ["recipientName"] = "王女士",
+            ["recipientPhone"] = "+86 138 0000 0000",
+        },
+        ["warehouse"] = new JsonObject { ["id"] = WarehouseId, ["latitude"] = 31.22, ["longitude"] = 121.54 },
+    };
+
     public static HttpMessageHandler Handler() => new SocketsHttpHandler
     {
         MaxConnectionsPerServer = 1024,
@@ -268,26 +286,13 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
     /// <summary>An order placed, paid and handed to <paramref name="riderId"/> by ops; its id.</summary>
     public static async Task<string> DeliveringOrderAsync(HttpClient ops, string riderId, string customerId)
     {
-        var placed = await ops.PostAsJsonAsync("/api/orders", new JsonObject
-        {
-            ["customerId"] = customerId,
-            ["lines"] = new JsonArray(new JsonObject { ["sku"] = "VEG-00123", ["name"] = "有机菠菜 300g", ["quantity"] = 2, ["unitPrice"] = 6.50m }),
-            ["deliveryAddress"] = new JsonObject
-            {
-                ["text"] = "上海市浦东新区世纪大道100号",
-                ["latitude"] = 31.2304,
-                ["longitude"] = 121.4737,
-                ["recipientName"] = "王女士",
-                ["recipientPhone"] = "+86 138 0000 0000",
-            },
-            ["warehouse"] = new JsonObject { ["id"] = "wh-pudong-01", ["latitude"] = 31.22, ["longitude"] = 121.54 },
-        });
+        var placed = await ops.PostAsJsonAsync("/api/orders", Load.NewOrder(customerId));
         placed.EnsureSuccessStatusCode();
         var order = (await placed.Content.ReadFromJsonAsync<JsonObject>())!;
         var id = order["id"]!.GetValue<string>();
         (await ops.PostAsJsonAsync($"/api/orders/{id}/pay", new { amount = order["totalAmount"]!.GetValue<decimal>(), paymentReference = "bench" }))
             .EnsureSuccessStatusCode();
-        (await ops.PostAsJsonAsync($"/api/orders/{id}/picked", new { riderId, warehouseId = "wh-pudong-01" })).EnsureSuccessStatusCode();
+        (await ops.PostAsJsonAsync($"/api/orders/{id}/picked", new { riderId, warehouseId = Load.WarehouseId })).EnsureSuccessStatusCode();
         return id;
     }
 }
