@@ -2,7 +2,6 @@ extern alias bench;
 
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 using XiaoxiangTracking.Tests.Support;
 using bench::XiaoxiangTracking.Bench;
@@ -144,8 +143,7 @@ public class ConvergenceTests(ITestOutputHelper output)
     /// <summary>Each order's tracking version, status and rider position as committed.</summary>
     private static Dictionary<string, (long Version, int Status, double? Latitude, double? Longitude)> Read(HostData data, List<string> orders)
     {
-        using var db = new SqliteConnection($"Data Source={data.DatabasePath};Mode=ReadOnly;Pooling=False");
-        db.Open();
+        using var db = data.OpenDatabase();
         using var command = db.CreateCommand();
         command.CommandText = "SELECT order_id, version, status, latitude, longitude FROM tracking_live_orders";
         using var reader = command.ExecuteReader();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Data.Sqlite;
 
 namespace XiaoxiangTracking.Bench;
 
@@ -75,9 +74,8 @@ internal static class Backlog
         var drain = clock.Elapsed - offeredUntil;
 
         var stored = new HashSet<(string, string)>();
-        await using (var db = new SqliteConnection($"Data Source={host.Data.DatabasePath};Mode=ReadOnly;Pooling=False"))
+        await using (var db = host.Data.OpenDatabase())
         {
-            await db.OpenAsync();
             await using var command = db.CreateCommand();
             command.CommandText = "SELECT rider_id, client_point_id FROM tracking_rider_positions WHERE rider_id LIKE 'bench-burst-%'";
             await using var reader = await command.ExecuteReaderAsync();

@@ -19,6 +19,20 @@ public sealed record HostData(string Folder, byte[] Key)
 
     public string DatabasePath => Path.Combine(Folder, "xiaoxiang-tracking.db");
 
+    /// <summary>A connection to the host's database file from outside the host, read-only unless asked.</summary>
+    public Microsoft.Data.Sqlite.SqliteConnection OpenDatabase(bool readOnly = true)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = readOnly ? Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly : Microsoft.Data.Sqlite.SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 5,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     public void Delete()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -183,7 +183,7 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
 
     private void Verify(HostData data, SimulatedRider[] riders, List<OrderFlow> flows)
     {
-        using var db = Open(data);
+        using var db = data.OpenDatabase();
 
         var stored = new Dictionary<(string Rider, string Point), long>();
         foreach (var row in Rows(db, "SELECT rider_id, client_point_id, COUNT(*) FROM tracking_rider_positions GROUP BY rider_id, client_point_id"))
@@ -274,16 +274,9 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
     /// <summary>The seed's flow: 1 → 2 → 3 → 4, cancel from 1 or 2; an unchanged status is a rider assignment or the like.</summary>
     private static bool Legal(int from, int to) => from == to || (from, to) is (1, 2) or (2, 3) or (3, 4) or (1, 5) or (2, 5);
 
-    private static SqliteConnection Open(HostData data)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = data.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
-
     private static long Scalar(HostData data, string sql)
     {
-        using var db = Open(data);
+        using var db = data.OpenDatabase();
         using var command = db.CreateCommand();
         command.CommandText = sql;
         return (long)command.ExecuteScalar()!;
@@ -327,6 +320,9 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
         private readonly DateTimeOffset _start = DateTimeOffset.UtcNow.AddHours(-6);
         private int _next;
 
+        // The buffer's first _sent fixes went out at least once without an answer.
+        private int _sent;
+
         public string Id { get; } = id;
 
         public HashSet<string> Acknowledged { get; } = new(StringComparer.Ordinal);
@@ -349,19 +345,16 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
                 }
             }
 
-            var resending = _buffer.Count(f => f["sent"] is not null);
+            var resending = _sent;
+            _sent = _buffer.Count;
             var single = _buffer.Count == 1 && _random.Next(2) == 0;
-            foreach (var fix in _buffer)
-            {
-                fix["sent"] = true;
-            }
 
             try
             {
                 using var response = single
-                    ? await client.PostAsJsonAsync("/api/tracking/positions", Body(_buffer[0], new JsonObject { ["riderId"] = Id }))
+                    ? await client.PostAsJsonAsync("/api/tracking/positions", WithRider(_buffer[0]))
                     : await client.PostAsJsonAsync("/api/tracking/positions/batch",
-                        new JsonObject { ["riderId"] = Id, ["positions"] = new JsonArray([.. _buffer.Select(fix => Body(fix, []))]) });
+                        new JsonObject { ["riderId"] = Id, ["positions"] = new JsonArray([.. _buffer.Select(fix => fix.DeepClone())]) });
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                 {
                     return true;
@@ -372,6 +365,7 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
                 {
                     Rejected.Add(_buffer[0]["pointId"]!.GetValue<string>());
                     _buffer.Clear();
+                    _sent = 0;
                 }
                 else if (response.IsSuccessStatusCode)
                 {
@@ -383,11 +377,13 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
                     }
 
                     _buffer.Clear();
+                    _sent = 0;
                 }
                 else
                 {
                     problems.Enqueue($"{Id}: {(int)response.StatusCode} {reply?.ToJsonString()}");
                     _buffer.Clear();
+                    _sent = 0;
                 }
 
                 Resent += resending;
@@ -415,15 +411,12 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
             };
         }
 
-        /// <summary>The fix as sent, after what <paramref name="body"/> already holds.</summary>
-        private static JsonObject Body(JsonObject fix, JsonObject body)
+        /// <summary>The fix as a single report carries it: with the rider.</summary>
+        private JsonObject WithRider(JsonObject fix)
         {
-            foreach (var (name, value) in fix.Where(p => p.Key != "sent"))
-            {
-                body[name] = value?.DeepClone();
-            }
-
-            return body;
+            var report = (JsonObject)fix.DeepClone();
+            report["riderId"] = Id;
+            return report;
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Microsoft.Data.Sqlite;
 
 namespace XiaoxiangTracking.Bench;
 
@@ -20,9 +19,8 @@ internal static class Trajectory
 
         // Set-up only: once tracking has recorded the hand-over (just now, through the outbox), move the order's timeline
         // two hours back so that fixes of the last two hours (a server accepts fixes up to a day old) fall after it.
-        await using (var db = new SqliteConnection($"Data Source={host.Data.DatabasePath};Pooling=False"))
+        await using (var db = host.Data.OpenDatabase(readOnly: false))
         {
-            await db.OpenAsync();
             await using var command = db.CreateCommand();
             command.Parameters.AddWithValue("$shift", TimeSpan.FromHours(2).Ticks + TimeSpan.FromMinutes(1).Ticks);
             command.Parameters.AddWithValue("$id", orderId);
@@ -38,7 +36,7 @@ internal static class Trajectory
                 await Task.Delay(50);
             }
 
-            command.CommandText = "PRAGMA busy_timeout=5000; UPDATE tracking_order_tracking SET created_at = created_at - $shift WHERE order_id = $id";
+            command.CommandText = "UPDATE tracking_order_tracking SET created_at = created_at - $shift WHERE order_id = $id";
             await command.ExecuteNonQueryAsync();
         }
 

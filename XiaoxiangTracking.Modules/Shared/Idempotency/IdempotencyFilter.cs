@@ -42,10 +42,10 @@ internal sealed class IdempotencyFilter<TContext>(IOptions<IdempotencyOptions> o
         // lock from the start, so a concurrent retry of the same key waits here).
         var db = http.RequestServices.GetRequiredService<TContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
-        var existing = await ClaimAsync(db, key, hash, http.RequestAborted);
-        if (existing is not null)
+        var (record, replay) = await ClaimAsync(db, key, hash, http.RequestAborted);
+        if (replay)
         {
-            return new ReplayedResult(existing);
+            return new ReplayedResult(record);
         }
 
         var result = await next(context);
@@ -71,12 +71,11 @@ internal sealed class IdempotencyFilter<TContext>(IOptions<IdempotencyOptions> o
         var body = buffer.ToArray();
         if (http.Response.StatusCode is >= 200 and < 300)
         {
-            existing = db.Set<IdempotencyRecord>().Local.Single(r => r.Key == key);
-            existing.CompletedAt = clock.GetUtcNow();
-            existing.StatusCode = http.Response.StatusCode;
-            existing.ContentType = http.Response.ContentType;
-            existing.Location = http.Response.Headers.Location.ToString();
-            existing.ResponseBody = body;
+            record.CompletedAt = clock.GetUtcNow();
+            record.StatusCode = http.Response.StatusCode;
+            record.ContentType = http.Response.ContentType;
+            record.Location = http.Response.Headers.Location.ToString();
+            record.ResponseBody = body;
             await db.SaveChangesAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
@@ -98,8 +97,10 @@ internal sealed class IdempotencyFilter<TContext>(IOptions<IdempotencyOptions> o
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    /// <summary>Claims the key inside the transaction; returns the stored record when the key was used before.</summary>
-    private async Task<IdempotencyRecord?> ClaimAsync(TContext db, string key, string hash, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the key inside the transaction: the new claim, or the stored record to replay when the key was used before.
+    /// </summary>
+    private async Task<(IdempotencyRecord Record, bool Replay)> ClaimAsync(TContext db, string key, string hash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var record = await db.Set<IdempotencyRecord>().SingleOrDefaultAsync(r => r.Key == key, cancellationToken);
@@ -114,13 +115,14 @@ internal sealed class IdempotencyFilter<TContext>(IOptions<IdempotencyOptions> o
         if (record is not null)
         {
             return string.Equals(record.RequestHash, hash, StringComparison.Ordinal)
-                ? record
+                ? (record, true)
                 : throw new IdempotencyKeyReusedException(key);
         }
 
-        db.Add(new IdempotencyRecord { Key = key, RequestHash = hash, CreatedAt = now });
+        var claim = new IdempotencyRecord { Key = key, RequestHash = hash, CreatedAt = now };
+        db.Add(claim);
         await db.SaveChangesAsync(cancellationToken);
-        return null;
+        return (claim, false);
     }
 
     private sealed class ReplayedResult(IdempotencyRecord record) : IResult

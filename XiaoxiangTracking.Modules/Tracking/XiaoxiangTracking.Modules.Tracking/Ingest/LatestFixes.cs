@@ -16,8 +16,6 @@ internal sealed class LatestFixes
 
     private readonly ConcurrentDictionary<string, PositionFix> _fixes = new(StringComparer.Ordinal);
 
-    public int Count => _fixes.Count;
-
     /// <summary>The rider's fix nearest before <paramref name="before"/>, if it is the latest one held.</summary>
     public bool TryGetBefore(string riderId, DateTimeOffset before, out PositionFix fix) =>
         _fixes.TryGetValue(riderId, out fix!) && fix.FixTime < before;
