@@ -1,8 +1,11 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using XiaoxiangTracking.Modules.Notifications.Hub;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Tests.Support;
 
@@ -96,6 +99,35 @@ public class ScaleOutTests
             alerts.Select(alert => alert!["type"]!.GetValue<string>()).Should().ContainSingle(type => type == "Timeout");
             alerts.GroupBy(alert => alert!["type"]!.GetValue<string>()).Should().OnlyContain(type => type.Count() == 1);
         }
+    }
+
+    [Fact]
+    public async Task The_cache_closing_its_redis_connection_leaves_the_backplane_and_the_relay_working()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var folder = new TestFolder();
+        var (a, b) = Instances(folder, redis);
+        using var _ = a;
+        using var __ = b;
+        var rider = RiderApp.NewRider();
+        var orderId = await DeliveringOrderAsync(a, b, rider);
+        await using var watcherOnA = await HubClient.ConnectAsync(a);
+        await watcherOnA.SubscribeOrderAsync(orderId);
+        await watcherOnA.WaitForVersion(orderId, 3);
+
+        // The cache of A closes its connection, as it does when it is disposed (first, when the host stops) or when
+        // it reconnects after Redis errors.
+        var cache = a.Services.GetRequiredService<IDistributedCache>();
+        await cache.SetStringAsync("scale-out-test", "opened");
+        ((IDisposable)cache).Dispose();
+
+        await a.Services.GetRequiredService<HubLifetimeManager<TrackingHub>>()
+            .Invoking(backplane => backplane.SendAllAsync("Ping", [])).Should().NotThrowAsync("the backplane has its own connection");
+        var at = RiderApp.AlongRoute(0.4);
+        await b.ClientFor(TestCaller.Rider(rider)).ReportAsync(rider, at, DateTimeOffset.UtcNow);
+        (await watcherOnA.WaitForVersion(orderId, 4)).Position!.Latitude.Should().BeApproximately(at.Latitude, 1e-9,
+            "the relay to A has its own connection too");
+        a.Invoking(host => host.Dispose()).Should().NotThrow("each Redis user closes only its own connection");
     }
 
     /// <summary>Two hosts on <paramref name="folder"/> and one Redis, trusting the same tokens; A has migrated before B starts.</summary>

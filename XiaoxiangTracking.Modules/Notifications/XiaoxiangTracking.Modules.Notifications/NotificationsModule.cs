@@ -15,7 +15,6 @@ using XiaoxiangTracking.Modules.Notifications.Webhooks;
 using XiaoxiangTracking.Modules.Shared;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Shared.ScaleOut;
-using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 using XiaoxiangTracking.Modules.Shared.Security;
 
@@ -34,12 +33,14 @@ public static class NotificationsModule
                 MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolverAllowPrivate.Instance)
                     .WithSecurity(MessagePackSecurity.UntrustedData));
         services.AddScaleOut(builder.Configuration);
-        if (ScaleOut.RedisConfiguration(builder.Configuration) is not null)
+        if (ScaleOut.RedisConfiguration(builder.Configuration) is { } redisConfiguration)
         {
             // Messages to a connection, a group or everyone reach it on whichever instance holds it.
-            signalR.AddStackExchangeRedis(redis => redis.Configuration.ChannelPrefix = RedisChannel.Literal(ScaleOut.Prefix + "hub"));
-            services.AddOptions<RedisOptions>().Configure<RedisConnection>((redis, connection) =>
-                redis.ConnectionFactory = _ => connection.GetAsync());
+            signalR.AddStackExchangeRedis(redis =>
+            {
+                redis.Configuration = ScaleOut.RedisOptions(redisConfiguration);
+                redis.Configuration.ChannelPrefix = RedisChannel.Literal(ScaleOut.Prefix + "hub");
+            });
         }
 
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions>().Configure<IOptions<NotificationsOptions>>((hub, notifications) =>

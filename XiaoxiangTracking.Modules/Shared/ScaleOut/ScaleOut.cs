@@ -23,7 +23,20 @@ public static class ScaleOut
     public static string? RedisConfiguration(IConfiguration configuration) =>
         configuration.GetConnectionString(RedisConnectionName) is { Length: > 0 } redis ? redis : null;
 
-    /// <summary>Registers the one Redis connection of the host (when configured) and the <see cref="InstanceRelay"/>.</summary>
+    /// <summary>
+    /// The options of one Redis connection. The backplane, the cache and the relay each open their own: the SignalR
+    /// backplane and the Redis cache both close the connection they use when they are disposed, so sharing one would
+    /// let whichever stops first cut off the others.
+    /// </summary>
+    public static ConfigurationOptions RedisOptions(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        // Redis restarting or briefly away must not stop the host: the connection keeps retrying in the background.
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
+    /// <summary>Registers the relay's Redis connection (when configured) and the <see cref="InstanceRelay"/>.</summary>
     public static IServiceCollection AddScaleOut(this IServiceCollection services, IConfiguration configuration)
     {
         var redis = RedisConfiguration(configuration);
@@ -39,7 +52,7 @@ public static class ScaleOut
     }
 }
 
-/// <summary>The host's one multiplexed Redis connection, shared by the backplane, the cache and the relay; opened on first use.</summary>
+/// <summary>The Redis connection of the <see cref="InstanceRelay"/>; opened on first use.</summary>
 public sealed class RedisConnection(string configuration) : IAsyncDisposable
 {
     private readonly Lazy<Task<IConnectionMultiplexer>> _connection = new(() => ConnectAsync(configuration));
@@ -54,11 +67,6 @@ public sealed class RedisConnection(string configuration) : IAsyncDisposable
         }
     }
 
-    private static async Task<IConnectionMultiplexer> ConnectAsync(string configuration)
-    {
-        var options = ConfigurationOptions.Parse(configuration);
-        // Redis restarting or briefly away must not stop the host: the connection keeps retrying in the background.
-        options.AbortOnConnectFail = false;
-        return await ConnectionMultiplexer.ConnectAsync(options);
-    }
+    private static async Task<IConnectionMultiplexer> ConnectAsync(string configuration) =>
+        await ConnectionMultiplexer.ConnectAsync(ScaleOut.RedisOptions(configuration));
 }

@@ -55,12 +55,14 @@ public static class TrackingModule
         // Its first level expires entries on the host's clock (an order leaves the cache an hour after its last change).
         services.AddOptions<MemoryCacheOptions>().Configure<TimeProvider>((memory, clock) => memory.Clock = new LiveOrderCache.Clock(clock));
         services.AddScaleOut(builder.Configuration);
-        if (ScaleOut.RedisConfiguration(builder.Configuration) is not null)
+        if (ScaleOut.RedisConfiguration(builder.Configuration) is { } redisConfiguration)
         {
             // HybridCache takes the distributed cache as its second level.
-            services.AddStackExchangeRedisCache(redis => redis.InstanceName = ScaleOut.Prefix);
-            services.AddOptions<RedisCacheOptions>().Configure<RedisConnection>((redis, connection) =>
-                redis.ConnectionMultiplexerFactory = connection.GetAsync);
+            services.AddStackExchangeRedisCache(redis =>
+            {
+                redis.ConfigurationOptions = ScaleOut.RedisOptions(redisConfiguration);
+                redis.InstanceName = ScaleOut.Prefix;
+            });
         }
 
         services.AddHostedService<ReceiveRelayedChanges>();
