@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using XiaoxiangTracking.Modules.Shared.Domain;
@@ -6,12 +7,16 @@ namespace XiaoxiangTracking.Modules.Shared.Outbox;
 
 /// <summary>
 /// Turns the notifications raised by tracked aggregates into outbox rows inside the same SaveChanges (hence the same
-/// transaction) as the state change, and wakes the dispatcher once it has been saved — or, inside an explicit
-/// transaction, once that commits.
+/// transaction) as the state change, and wakes the dispatcher once they have been saved — or, inside an explicit
+/// transaction, once that commits. A save or commit that wrote no outbox row (a position group commit, most updates)
+/// wakes nothing.
 /// </summary>
 public sealed class OutboxInterceptor(NotificationTypeRegistry registry, OutboxSignal signal, TimeProvider clock)
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
+    // Contexts that have written outbox rows not yet announced to the dispatcher.
+    private readonly ConditionalWeakTable<DbContext, object> _unannounced = new();
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         Enqueue(eventData.Context);
@@ -56,7 +61,7 @@ public sealed class OutboxInterceptor(NotificationTypeRegistry registry, OutboxS
 
     private void Committed(DbContext? context)
     {
-        if (context is not null)
+        if (context is not null && _unannounced.Remove(context))
         {
             signal.Notify(context.GetType());
         }
@@ -76,6 +81,7 @@ public sealed class OutboxInterceptor(NotificationTypeRegistry registry, OutboxS
             {
                 context.Set<OutboxMessage>().Add(
                     OutboxMessage.Create(registry.NameOf(notification.GetType()), NotificationTypeRegistry.Serialize(notification), now));
+                _unannounced.AddOrUpdate(context, context);
             }
         }
     }
