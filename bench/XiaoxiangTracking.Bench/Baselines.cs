@@ -55,7 +55,6 @@ internal static class Baselines
                     speed_meters_per_second REAL NULL, heading_degrees REAL NULL, geohash TEXT NOT NULL, received_at INTEGER NOT NULL);
                 CREATE UNIQUE INDEX ix_point ON rider_positions (rider_id, client_point_id);
                 CREATE UNIQUE INDEX ix_fix ON rider_positions (rider_id, fix_time);
-                CREATE INDEX ix_geohash ON rider_positions (geohash, fix_time);
                 """);
             await using var insert = connection.CreateCommand();
             insert.CommandText = """

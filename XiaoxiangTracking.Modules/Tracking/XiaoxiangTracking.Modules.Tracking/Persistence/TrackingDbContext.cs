@@ -44,8 +44,8 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             position.HasIndex(p => new { p.RiderId, p.ClientPointId }).IsUnique();
             // Trajectory of a rider in time order; one fix per rider per instant.
             position.HasIndex(p => new { p.RiderId, p.FixTime }).IsUnique();
-            // "Who is near here, recently": geohash prefix range, then time.
-            position.HasIndex(p => new { p.Geohash, p.FixTime });
+            // No other index: every report writes each index of this table, and "who is near here" is answered from
+            // the riders' latest fixes (rider_latest), not from history.
         });
 
         modelBuilder.Entity<OrderTrackingEntry>(entry =>

@@ -553,8 +553,6 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Geohash", "FixTime");
-
                     b.HasIndex("RiderId", "ClientPointId")
                         .IsUnique();
 

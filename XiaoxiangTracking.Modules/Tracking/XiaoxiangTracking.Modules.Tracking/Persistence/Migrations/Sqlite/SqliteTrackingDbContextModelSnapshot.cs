@@ -542,8 +542,6 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Geohash", "FixTime");
-
                     b.HasIndex("RiderId", "ClientPointId")
                         .IsUnique();
 
