@@ -29,7 +29,7 @@ internal static class Fanout
         eta = new { estimatedAt = DateTimeOffset.UtcNow, earliest = DateTimeOffset.UtcNow, latest = DateTimeOffset.UtcNow, learned = false },
     };
 
-    public static async Task<FanoutResult> BareHubAsync(int connections, TimeSpan duration)
+    public static async Task<FanoutResult> BareHubAsync(int connections, TimeSpan warmUp, TimeSpan duration)
     {
         var port = HostProcess.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
@@ -44,15 +44,21 @@ internal static class Fanout
         {
             var clients = await ConnectAsync(connections, new Uri($"http://127.0.0.1:{port}/hubs/bare"), null, _ => Task.CompletedTask);
             var hub = app.Services.GetRequiredService<IHubContext<BareHub>>();
-            using var stop = new CancellationTokenSource(duration);
-            var received = clients.Received;
             var clock = Stopwatch.StartNew();
-            while (!stop.IsCancellationRequested)
+            var received = 0L;
+            var measuredFrom = TimeSpan.Zero;
+            while (clock.Elapsed < warmUp + duration)
             {
+                if (measuredFrom == TimeSpan.Zero && clock.Elapsed >= warmUp)
+                {
+                    measuredFrom = clock.Elapsed;
+                    received = clients.Received;
+                }
+
                 await hub.Clients.All.SendAsync("OrderUpdated", Delta, CancellationToken.None);
             }
 
-            var rate = (clients.Received - received) / clock.Elapsed.TotalSeconds;
+            var rate = (clients.Received - received) / (clock.Elapsed - measuredFrom).TotalSeconds;
             await clients.DisposeAsync();
             return new FanoutResult(rate);
         }
@@ -63,7 +69,7 @@ internal static class Fanout
         }
     }
 
-    public static async Task<FanoutResult> HostAsync(HostProcess host, int connections, int riders, TimeSpan duration)
+    public static async Task<FanoutResult> HostAsync(HostProcess host, int connections, int riders, TimeSpan warmUp, TimeSpan duration)
     {
         using var handler = Load.Handler();
         var ops = host.Client("ops", "bench-fanout-ops", handler);
@@ -87,9 +93,12 @@ internal static class Fanout
         }
         while (clients.Received != received);
 
-        var clock = Stopwatch.StartNew();
         var reporters = Enumerable.Range(0, riders).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
-        await Load.SaturateAsync(r => reporters[r], fleet, riders, duration * 4 / 3);
+        var reporting = Load.SaturateAsync(r => reporters[r], fleet, riders, warmUp, duration);
+        await Task.Delay(warmUp);
+        received = clients.Received;
+        var clock = Stopwatch.StartNew();
+        await reporting;
         var rate = (clients.Received - received) / clock.Elapsed.TotalSeconds;
         await clients.DisposeAsync();
         return new FanoutResult(rate, perConnection);

@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using XiaoxiangTracking.Bench;
 
-// dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--workers 64] [--riders 20000]
-//     [--orders 500] [--compression 10] [--connections 1000]
-// Every phase is bounded; the whole run stops by itself (about 3 × seconds plus set-up).
+// dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--warmup 10] [--workers 64]
+//     [--riders 20000] [--orders 500] [--compression 10] [--connections 1000]
+//     [--phases bare,raw,post,batch,scenario,burst,fanout,trajectory]
+// Every phase is bounded; the whole run stops by itself. Each measured phase first runs unmeasured for --warmup seconds
+// (connections opened, the JIT's tiers settled), then measures for --seconds. --phases runs only those named (a ratio
+// to a phase not run is left out).
 // dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- reliability [--cycles 200] [--seed 1]
 //     kills the host with SIGKILL at random moments while riders report and orders move, then checks the database.
 if (args.FirstOrDefault() == "reliability")
@@ -30,108 +33,150 @@ Console.WriteLine($"options: {options}");
 Console.WriteLine();
 
 var duration = TimeSpan.FromSeconds(options.Seconds);
+var warmUp = TimeSpan.FromSeconds(options.WarmUp);
 var handler = Load.Handler();
 
 // 1. HTTP ceiling: a bare endpoint reading the same JSON.
-var barePort = HostProcess.FreePort();
-var bare = await Baselines.StartBareEndpointAsync(barePort);
-var bareClient = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{barePort}") };
-var bareResult = await Load.SaturateAsync(_ => bareClient, new Riders("bench-bare", options.Workers), options.Workers, duration);
-await bare.StopAsync();
-await bare.DisposeAsync();
-Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms");
+double? bareRate = null;
+if (options.Runs("bare"))
+{
+    var barePort = HostProcess.FreePort();
+    var bare = await Baselines.StartBareEndpointAsync(barePort);
+    var bareClient = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{barePort}") };
+    var bareResult = await Load.SaturateAsync(_ => bareClient, new Riders("bench-bare", options.Workers), options.Workers, warmUp, duration);
+    await bare.StopAsync();
+    await bare.DisposeAsync();
+    bareRate = bareResult.PerSecond;
+    Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms");
+}
 
 // 2. Storage ceiling: raw batched SQLite inserts of the same rows in the shapes the host commits them: single reports
 // of the 64 riders interleaved, 100 per transaction; and runs of 100 fixes of one rider (a batch upload), 1,000 per
 // transaction (the writer's largest commit).
-var rawRows = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 100, options.Workers, 1);
-Console.WriteLine($"raw SQLite, 100/tx, riders interleaved: {rawRows,10:N0} rows/s");
-var rawRowsLarge = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 1_000, options.Workers, 100);
-Console.WriteLine($"raw SQLite, 1000/tx, runs of 100:      {rawRowsLarge,10:N0} rows/s");
+double? rawRows = null, rawRowsLarge = null;
+if (options.Runs("raw"))
+{
+    rawRows = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 100, options.Workers, 1);
+    Console.WriteLine($"raw SQLite, 100/tx, riders interleaved: {rawRows,10:N0} rows/s");
+    rawRowsLarge = await Baselines.RawSqliteRowsPerSecondAsync(200_000, 1_000, options.Workers, 100);
+    Console.WriteLine($"raw SQLite, 1000/tx, runs of 100:      {rawRowsLarge,10:N0} rows/s");
+}
 
 await using var host = await HostProcess.StartAsync();
 
 // 3. The full path at saturation: validate, durable group commit, live state, fan-out.
-var riders = new Riders("bench-sat", options.Workers);
-var clients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", riders.Id(w), handler)).ToArray();
-var (commitsBefore, commitSecondsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_duration_seconds");
-var (_, positionsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
-var cpuBefore = host.CpuSeconds();
-var cpuClock = System.Diagnostics.Stopwatch.StartNew();
-var full = await Load.SaturateAsync(w => clients[w], riders, options.Workers, duration);
-var cpuCores = (host.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds;
-var (commitsAfter, commitSecondsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_duration_seconds");
-var (_, positionsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
-var commits = commitsAfter - commitsBefore;
-Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
-    + $"({full.PerSecond / bareResult.PerSecond:P0} of bare, {full.PerSecond / rawRows:P0} of raw 100/tx interleaved; 503: {full.Refused}, errors: {full.Failed})");
-Console.WriteLine($"  host CPU {cpuCores:0.00} cores; writer: {commits:N0} commits of {(positionsAfter - positionsBefore) / commits:0} positions, "
-    + $"{(commitSecondsAfter - commitSecondsBefore) / commits * 1000:0.0} ms each");
+if (options.Runs("post"))
+{
+    var riders = new Riders("bench-sat", options.Workers);
+    var clients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", riders.Id(w), handler)).ToArray();
+    var (commitsBefore, commitSecondsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_duration_seconds");
+    var (_, positionsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
+    var cpuBefore = host.CpuSeconds();
+    var cpuClock = System.Diagnostics.Stopwatch.StartNew();
+    var full = await Load.SaturateAsync(w => clients[w], riders, options.Workers, warmUp, duration);
+    var cpuCores = (host.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds;
+    var (commitsAfter, commitSecondsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_duration_seconds");
+    var (_, positionsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
+    var commits = commitsAfter - commitsBefore;
+    Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
+        + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed})");
+    Console.WriteLine($"  host CPU {cpuCores:0.00} cores; writer: {commits:N0} commits of {(positionsAfter - positionsBefore) / commits:0} positions, "
+        + $"{(commitSecondsAfter - commitSecondsBefore) / commits * 1000:0.0} ms each");
+}
 
 // 4. The writer: batches of 100 fixes per request (the offline-buffer upload), rows per second.
-var batchRiders = new Riders("bench-batch", options.Workers);
-var batchClients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", batchRiders.Id(w), handler)).ToArray();
-var batches = await Load.SaturateAsync(w => batchClients[w], batchRiders, options.Workers, duration, w => new
+if (options.Runs("batch"))
 {
-    riderId = batchRiders.Id(w),
-    positions = Enumerable.Range(0, 100).Select(_ => batchRiders.Next(w)).Select(p => new
+    var batchRiders = new Riders("bench-batch", options.Workers);
+    var batchClients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", batchRiders.Id(w), handler)).ToArray();
+    var batches = await Load.SaturateAsync(w => batchClients[w], batchRiders, options.Workers, warmUp, duration, w => new
     {
-        p.PointId,
-        // Distinct instants within the batch: one fix per rider per instant.
-        FixTime = p.FixTime.AddTicks(int.Parse(p.PointId[1..], CultureInfo.InvariantCulture) % 100),
-        p.Latitude,
-        p.Longitude,
-        p.Accuracy,
-        p.Speed,
-        p.Heading,
-    }).ToArray(),
-});
-var rows = batches.PerSecond * 100;
-Console.WriteLine($"host, batches of 100:{rows,10:N0} rows/s  reply p50/p95/p99 {batches.Reply.Summary} ms   ({rows / rawRowsLarge:P0} of raw 1000/tx in runs of 100)");
+        riderId = batchRiders.Id(w),
+        positions = Enumerable.Range(0, 100).Select(_ => batchRiders.Next(w)).Select(p => new
+        {
+            p.PointId,
+            // Distinct instants within the batch: one fix per rider per instant.
+            FixTime = p.FixTime.AddTicks(int.Parse(p.PointId[1..], CultureInfo.InvariantCulture) % 100),
+            p.Latitude,
+            p.Longitude,
+            p.Accuracy,
+            p.Speed,
+            p.Heading,
+        }).ToArray(),
+    });
+    var rows = batches.PerSecond * 100;
+    Console.WriteLine($"host, batches of 100:{rows,10:N0} rows/s  reply p50/p95/p99 {batches.Reply.Summary} ms   {Ratio(rows, rawRowsLarge, "raw 1000/tx in runs of 100").TrimEnd(',', ' ')}");
+}
 
 // 5. The paced scenario: riders every 15 s (compressed), watched orders with customers and an ops map on the hub.
-var scenario = await new Scenario(host, options.Riders, options.Orders, options.Compression, duration).RunAsync();
-Console.WriteLine($"scenario: {options.Riders:N0} riders every {15 / options.Compression:0.##} s = {scenario.Offered:N0} reports/s offered, "
-    + $"{options.Orders:N0} watched orders (customer + ops map)");
-Console.WriteLine($"  accepted:          {scenario.AcceptedPerSecond,10:N0} reports/s (503: {scenario.Refused}, errors: {scenario.Failed})");
-Console.WriteLine($"  reply p50/p95/p99: {scenario.Reply.Summary} ms");
-Console.WriteLine($"  end-to-end p50/p95/p99 (rider → subscriber): {scenario.EndToEnd.Summary} ms");
-Console.WriteLine($"  pushes: {scenario.Received:N0} of {scenario.Expected:N0} expected ({scenario.Expected - scenario.Received:N0} dropped), {scenario.Late:N0} later than 1 s");
-Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak memory {scenario.PeakMegabytes:N0} MB; "
-    + $"resident memory grew {scenario.MegabytesPerOrder * 1024:0.0} KB per active order set up (garbage collection makes this noisy below thousands of orders)");
+var offered = options.Riders / (15 / options.Compression); // reports per second
+if (options.Runs("scenario"))
+{
+    var scenario = await new Scenario(host, options.Riders, options.Orders, options.Compression, warmUp, duration).RunAsync();
+    Console.WriteLine($"scenario: {options.Riders:N0} riders every {15 / options.Compression:0.##} s = {scenario.Offered:N0} reports/s offered, "
+        + $"{options.Orders:N0} watched orders (customer + ops map)");
+    Console.WriteLine($"  accepted:          {scenario.AcceptedPerSecond,10:N0} reports/s (503: {scenario.Refused}, errors: {scenario.Failed})");
+    Console.WriteLine($"  reply p50/p95/p99: {scenario.Reply.Summary} ms");
+    Console.WriteLine($"  end-to-end p50/p95/p99 (rider → subscriber): {scenario.EndToEnd.Summary} ms");
+    Console.WriteLine($"  pushes: {scenario.Received:N0} of {scenario.Expected:N0} expected ({scenario.Expected - scenario.Received:N0} dropped), {scenario.Late:N0} later than 1 s");
+    Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak memory {scenario.PeakMegabytes:N0} MB; "
+        + $"resident memory grew {scenario.MegabytesPerOrder * 1024:0.0} KB per active order set up (garbage collection makes this noisy below thousands of orders)");
+}
 
 // 6. Twice the scenario's rate, open loop, for the same time: refused or not, how fast the backlog drains after it.
-var burst = await Backlog.RunAsync(host, options.Riders, 2 * scenario.Offered, duration);
-Console.WriteLine($"burst at {burst.Offered:N0} reports/s (twice the scenario): {burst.Accepted:N0} accepted, {burst.Refused:N0} refused with 503 "
-    + $"({burst.RefusedWithoutRetryAfter} without Retry-After), {burst.Failed:N0} failed; backlog drained {burst.Drain.TotalSeconds:0.00} s after the burst; "
-    + $"acknowledged but not stored: {burst.Lost}, stored but not acknowledged: {burst.StoredUnacknowledged}");
+if (options.Runs("burst"))
+{
+    var burst = await Backlog.RunAsync(host, options.Riders, 2 * offered, duration);
+    Console.WriteLine($"burst at {burst.Offered:N0} reports/s (twice the scenario): {burst.Accepted:N0} accepted, {burst.Refused:N0} refused with 503 "
+        + $"({burst.RefusedWithoutRetryAfter} without Retry-After), {burst.Failed:N0} failed; backlog drained {burst.Drain.TotalSeconds:0.00} s after the burst; "
+        + $"acknowledged but not stored: {burst.Lost}, stored but not acknowledged: {burst.StoredUnacknowledged}");
+}
 
 // 7. Fan-out against the hub ceiling at the same connection count, and memory per connection.
-var bareHub = await Fanout.BareHubAsync(options.Connections, duration);
-var fanout = await Fanout.HostAsync(host, options.Connections, 16, duration);
-Console.WriteLine($"bare hub, {options.Connections:N0} connections: {bareHub.MessagesPerSecond,10:N0} msg/s");
-Console.WriteLine($"host fan-out, {options.Connections:N0} fleet maps: {fanout.MessagesPerSecond,10:N0} msg/s ({fanout.MessagesPerSecond / bareHub.MessagesPerSecond:P0} of the bare hub); "
-    + $"host memory {fanout.KilobytesPerConnection:0} KB per connection");
+if (options.Runs("fanout"))
+{
+    var bareHub = await Fanout.BareHubAsync(options.Connections, warmUp, duration);
+    var fanout = await Fanout.HostAsync(host, options.Connections, 16, warmUp, duration);
+    Console.WriteLine($"bare hub, {options.Connections:N0} connections: {bareHub.MessagesPerSecond,10:N0} msg/s");
+    Console.WriteLine($"host fan-out, {options.Connections:N0} fleet maps: {fanout.MessagesPerSecond,10:N0} msg/s ({fanout.MessagesPerSecond / bareHub.MessagesPerSecond:P0} of the bare hub); "
+        + $"host memory {fanout.KilobytesPerConnection:0} KB per connection");
+}
 
 // 8. A two-hour trajectory (480 points) read back, one request at a time.
-var (whole, simplified, returned) = await Trajectory.RunAsync(host, handler, 200);
-Console.WriteLine($"trajectory of {Trajectory.Points} fixes ({returned} returned): whole p50/p95/p99 {whole.Summary} ms; simplified to 10 m {simplified.Summary} ms");
+if (options.Runs("trajectory"))
+{
+    var (whole, simplified, returned) = await Trajectory.RunAsync(host, handler, 200, warmUp);
+    Console.WriteLine($"trajectory of {Trajectory.Points} fixes ({returned} returned): whole p50/p95/p99 {whole.Summary} ms; simplified to 10 m {simplified.Summary} ms");
+}
+
 return 0;
 
+// "37 % of bare, " when the phase compared with was run; nothing otherwise.
+static string Ratio(double measured, double? ceiling, string name) => ceiling is { } c ? $"{measured / c:P0} of {name}, " : "";
+
 /// <summary>Command-line options.</summary>
-internal sealed record Options(int Seconds, int Workers, int Riders, int Orders, double Compression, int Connections)
+internal sealed record Options(int Seconds, int WarmUp, int Workers, int Riders, int Orders, double Compression, int Connections, string Phases)
 {
+    public static readonly string[] AllPhases = ["bare", "raw", "post", "batch", "scenario", "burst", "fanout", "trajectory"];
+
+    /// <summary>Whether the phase is to run (every phase unless <c>--phases</c> names some).</summary>
+    public bool Runs(string phase) => Phases.Split(',').Contains(phase);
+
     public static Options Parse(string[] args)
     {
         string? Value(string name) => Options.Value(args, name);
 
         return new Options(
             int.Parse(Value("--seconds") ?? "20", CultureInfo.InvariantCulture),
+            int.Parse(Value("--warmup") ?? "10", CultureInfo.InvariantCulture),
             int.Parse(Value("--workers") ?? "64", CultureInfo.InvariantCulture),
             int.Parse(Value("--riders") ?? "20000", CultureInfo.InvariantCulture),
             int.Parse(Value("--orders") ?? "500", CultureInfo.InvariantCulture),
             double.Parse(Value("--compression") ?? "10", CultureInfo.InvariantCulture),
-            int.Parse(Value("--connections") ?? "1000", CultureInfo.InvariantCulture));
+            int.Parse(Value("--connections") ?? "1000", CultureInfo.InvariantCulture),
+            Value("--phases") is { } phases
+                ? phases.Split(',').All(AllPhases.Contains) ? phases : throw new ArgumentException($"--phases takes some of {string.Join(',', AllPhases)}")
+                : string.Join(',', AllPhases));
     }
 
     public static string? Value(string[] args, string name)
