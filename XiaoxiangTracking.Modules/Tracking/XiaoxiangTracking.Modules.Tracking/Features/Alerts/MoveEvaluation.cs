@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -31,12 +32,26 @@ internal sealed class MoveEvaluationQueue(IOptions<AlertOptions> options)
     private readonly Channel<Evaluation> _work = Channel.CreateBounded<Evaluation>(new BoundedChannelOptions(options.Value.EvaluationQueueCapacity)
     {
         SingleReader = true,
-        FullMode = BoundedChannelFullMode.DropWrite,
+        // TryWrite never waits: it refuses when full (where DropWrite would drop and still report success).
+        FullMode = BoundedChannelFullMode.Wait,
     });
+
+    // Orders queued and not yet taken: a move of an order already waiting adds nothing, as its evaluation will read
+    // the newest fix anyway — so under load the queue holds each moving order once, not once per report.
+    private readonly ConcurrentDictionary<string, byte> _waiting = new(StringComparer.Ordinal);
 
     public ChannelReader<Evaluation> Reader => _work.Reader;
 
-    public void Queue(string orderId) => _work.Writer.TryWrite(new Evaluation.OrderMoved(orderId));
+    public void Queue(string orderId)
+    {
+        if (_waiting.TryAdd(orderId, 0) && !_work.Writer.TryWrite(new Evaluation.OrderMoved(orderId)))
+        {
+            _waiting.TryRemove(orderId, out _);
+        }
+    }
+
+    /// <summary>The evaluator took the order's evaluation: a move from now on queues it again.</summary>
+    public void Taken(Evaluation.OrderMoved moved) => _waiting.TryRemove(moved.OrderId, out _);
 
     public void QueueBackfill(string riderId, DateTimeOffset from, DateTimeOffset to) =>
         _work.Writer.TryWrite(new Evaluation.Backfilled(riderId, from, to));
@@ -69,6 +84,11 @@ internal sealed class MoveEvaluator(
         {
             await foreach (var work in queue.Reader.ReadAllAsync(stoppingToken))
             {
+                if (work is Evaluation.OrderMoved taken)
+                {
+                    queue.Taken(taken);
+                }
+
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
