@@ -131,7 +131,6 @@ internal static class Load
 
 /// <summary>What the paced scenario measured.</summary>
 internal sealed record ScenarioResult(
-    double Offered,
     double AcceptedPerSecond,
     Samples Reply,
     Samples EndToEnd,
@@ -253,7 +252,7 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
             await connection.DisposeAsync();
         }
 
-        return new ScenarioResult(riders / interval.TotalSeconds, outcomes.Accepted / elapsed, reply, _endToEnd, expected,
+        return new ScenarioResult(outcomes.Accepted / elapsed, reply, _endToEnd, expected,
             Interlocked.Read(ref _received), Interlocked.Read(ref _late), outcomes.Refused, outcomes.Failed, cpu / elapsed,
             host.MemoryMegabytes().Peak, orders == 0 ? 0 : (memoryAfterOrders - memoryBefore) / orders);
     }
