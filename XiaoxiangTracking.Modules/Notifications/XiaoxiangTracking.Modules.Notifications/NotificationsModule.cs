@@ -43,6 +43,7 @@ public static class NotificationsModule
             });
         }
 
+        LocalConnections.Register(services);
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions>().Configure<IOptions<NotificationsOptions>>((hub, notifications) =>
         {
             hub.KeepAliveInterval = notifications.Value.KeepAliveInterval;

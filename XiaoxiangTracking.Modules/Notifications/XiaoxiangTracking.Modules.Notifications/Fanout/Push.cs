@@ -8,7 +8,7 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 internal abstract record Push
 {
     /// <summary>A change of an order the connection may follow.</summary>
-    public sealed record Delta(OrderTrackingChanged Change) : Push;
+    public sealed record Delta(PushedChange Change) : Push;
 
     /// <summary>Bring one order up to date from <paramref name="Have"/> (null: the client holds nothing).</summary>
     public sealed record CatchUp(string OrderId, OrderViewer Viewer, long? Have) : Push;

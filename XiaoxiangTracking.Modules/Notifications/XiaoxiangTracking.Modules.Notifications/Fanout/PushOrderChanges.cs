@@ -37,8 +37,9 @@ internal sealed class PushOrderChanges(DeltaLog log, OrderDirectory directory, S
 
     private void Push(OrderTrackingChanged change)
     {
-        log.Append(change);
+        var pushed = new PushedChange(change);
+        log.Append(pushed);
         var before = directory.Apply(change);
-        subscribers.Publish(change, before);
+        subscribers.Publish(pushed, before);
     }
 }

@@ -20,12 +20,13 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 /// </summary>
 internal sealed class SubscriberConnection : IAsyncDisposable
 {
-    private readonly IHubContext<TrackingHub> _hub;
+    private readonly HubConnectionContext _connection;
     private readonly DeltaLog _log;
     private readonly OrderDirectory _directory;
     private readonly IServiceScopeFactory _scopes;
     private readonly NotificationsOptions _options;
     private readonly Shared.Observability.ServiceMetrics _metrics;
+    private readonly Prometheus.Counter.Child _updatesPushed;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Channel<Push> _queue;
@@ -43,9 +44,8 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     private int _overflowed;
 
     public SubscriberConnection(
-        string connectionId,
+        HubConnectionContext connection,
         string? userId,
-        IHubContext<TrackingHub> hub,
         DeltaLog log,
         OrderDirectory directory,
         IServiceScopeFactory scopes,
@@ -55,10 +55,10 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         ILogger logger)
     {
         _metrics = metrics;
+        _updatesPushed = metrics.Pushes.WithLabels(ClientMethods.OrderUpdated);
         _clock = clock;
-        ConnectionId = connectionId;
+        _connection = connection;
         UserId = userId;
-        _hub = hub;
         _log = log;
         _directory = directory;
         _scopes = scopes;
@@ -72,7 +72,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
-    public string ConnectionId { get; }
+    public string ConnectionId => _connection.ConnectionId;
 
     /// <summary>The caller's id from their token.</summary>
     public string? UserId { get; }
@@ -196,7 +196,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         _ => Task.CompletedTask,
     };
 
-    private async Task OnDeltaAsync(OrderTrackingChanged change, CancellationToken cancellationToken)
+    private async Task OnDeltaAsync(PushedChange change, CancellationToken cancellationToken)
     {
         if (!_followed.TryGetValue(change.OrderId, out var followed))
         {
@@ -237,7 +237,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         }
 
         await SendDeltaAsync(change, followed, cancellationToken);
-        if (change.Active == false && followed.Source != Source.Order)
+        if (change.Change.Active == false && followed.Source != Source.Order)
         {
             _followed.Remove(change.OrderId);
         }
@@ -334,16 +334,17 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         }
     }
 
-    private async Task SendDeltaAsync(OrderTrackingChanged change, Followed followed, CancellationToken cancellationToken)
+    private async Task SendDeltaAsync(PushedChange change, Followed followed, CancellationToken cancellationToken)
     {
         if (change.Version <= followed.LastSent)
         {
             return;
         }
 
-        await Send(OrderViews.Delta(change, followed.Viewer), cancellationToken);
+        await _connection.WriteAsync(change.MessageFor(followed.Viewer), cancellationToken);
+        _updatesPushed.Inc();
         followed.LastSent = change.Version;
-        if (change.ReportedAt is { } reportedAt)
+        if (change.Change.ReportedAt is { } reportedAt)
         {
             _metrics.IngestToPush.Observe(Math.Max(0, (_clock.GetUtcNow() - reportedAt).TotalSeconds));
         }
@@ -362,10 +363,10 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
     private Task Send(OrderUpdate update, CancellationToken cancellationToken) => SendAsync(ClientMethods.OrderUpdated, update, cancellationToken);
 
-    /// <summary>Every message to the client goes here, and is counted.</summary>
+    /// <summary>Every message to the client but the shared deltas goes here, and is counted.</summary>
     private async Task SendAsync(string method, object message, CancellationToken cancellationToken)
     {
-        await _hub.Clients.Client(ConnectionId).SendAsync(method, message, cancellationToken);
+        await _connection.WriteAsync(PushedChange.Message(method, message), cancellationToken);
         _metrics.Pushes.WithLabels(method).Inc();
     }
 

@@ -16,7 +16,7 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 /// the delta to each one's queue without waiting.
 /// </summary>
 internal sealed class Subscribers(
-    IHubContext<TrackingHub> hub,
+    LocalConnections connections,
     DeltaLog log,
     OrderDirectory directory,
     IServiceScopeFactory scopes,
@@ -37,8 +37,9 @@ internal sealed class Subscribers(
     public IEnumerable<SubscriberConnection> All => _connections.Values;
 
     public void Connect(string connectionId, string? userId) =>
-        _connections[connectionId] = new SubscriberConnection(connectionId, userId, hub, log, directory, scopes, options.Value,
-            metrics, clock, loggers.CreateLogger<SubscriberConnection>());
+        _connections[connectionId] = new SubscriberConnection(
+            connections.Find(connectionId) ?? throw new HubException("The connection is closing."), userId, log, directory, scopes,
+            options.Value, metrics, clock, loggers.CreateLogger<SubscriberConnection>());
 
     public async Task DisconnectAsync(string connectionId)
     {
@@ -110,7 +111,7 @@ internal sealed class Subscribers(
     }
 
     /// <summary>Hands the delta to every connection following the order directly, through its rider (before or after) or its warehouse.</summary>
-    public void Publish(OrderTrackingChanged change, OrderParties? before)
+    public void Publish(PushedChange change, OrderParties? before)
     {
         var now = directory.Find(change.OrderId) ?? before;
         var interested = new HashSet<SubscriberConnection>();
@@ -136,9 +137,10 @@ internal sealed class Subscribers(
             }
         }
 
+        var push = new Push.Delta(change);
         foreach (var connection in interested)
         {
-            connection.Enqueue(new Push.Delta(change));
+            connection.Enqueue(push);
         }
     }
 
