@@ -28,16 +28,16 @@ public class SlowClientTests
         await using var scopes = new ServiceCollection().BuildServiceProvider();
         await using var connection = new SubscriberConnection(transport, "ops-test", log, new OrderDirectory(TimeProvider.System),
             scopes.GetRequiredService<IServiceScopeFactory>(), options, new Modules.Shared.Observability.ServiceMetrics(), TimeProvider.System, NullLogger.Instance);
-        log.Append(new PushedChange(Move("o-1", 1)));
+        log.Append(Move("o-1", 1));
         connection.FollowOrder("o-1", OrderViewer.Ops, have: 0);
         await transport.FirstSendStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         // The pump hangs sending version 1; meanwhile 59 more changes are fanned out to this connection.
         for (var version = 2; version <= 60; version++)
         {
-            var change = new PushedChange(Move("o-1", version));
+            var change = Move("o-1", version);
             log.Append(change);
-            connection.Enqueue(new Push.Delta(change));
+            connection.Enqueue(new Push.Delta(new PushedChange(change)));
         }
 
         var skippedWhileHanging = connection.Skipped;

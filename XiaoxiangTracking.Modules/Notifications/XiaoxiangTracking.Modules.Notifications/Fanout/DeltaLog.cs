@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Notifications.Settings;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 
@@ -18,7 +19,7 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
     /// Records a delta. Deltas may arrive out of order (status changes come through the outbox, moves straight from the
     /// position writer), so the history is kept sorted and a late one fills its hole.
     /// </summary>
-    public void Append(PushedChange change)
+    public void Append(OrderTrackingChanged change)
     {
         var history = _orders.GetOrAdd(change.OrderId, _ => new History());
         lock (history)
@@ -41,7 +42,7 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
     /// The deltas after <paramref name="version"/>, oldest first, if the history holds every one of them up to the
     /// newest it knows (an empty list when nothing newer is known); null when it does not, and a snapshot is needed.
     /// </summary>
-    public IReadOnlyList<PushedChange>? After(string orderId, long version)
+    public IReadOnlyList<OrderTrackingChanged>? After(string orderId, long version)
     {
         if (!_orders.TryGetValue(orderId, out var history))
         {
@@ -56,7 +57,7 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
                 return null;
             }
 
-            var missed = new List<PushedChange>();
+            var missed = new List<OrderTrackingChanged>();
             var expected = version + 1;
             foreach (var (number, change) in deltas)
             {
@@ -107,7 +108,7 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
 
     private sealed class History
     {
-        public SortedList<long, PushedChange> Deltas { get; } = [];
+        public SortedList<long, OrderTrackingChanged> Deltas { get; } = [];
 
         public DateTimeOffset LastTouched { get; set; }
     }

@@ -37,9 +37,8 @@ internal sealed class PushOrderChanges(DeltaLog log, OrderDirectory directory, S
 
     private void Push(OrderTrackingChanged change)
     {
-        var pushed = new PushedChange(change);
-        log.Append(pushed);
+        log.Append(change);
         var before = directory.Apply(change);
-        subscribers.Publish(pushed, before);
+        subscribers.Publish(new PushedChange(change), before);
     }
 }

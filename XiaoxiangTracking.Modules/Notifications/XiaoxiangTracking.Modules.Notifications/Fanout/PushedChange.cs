@@ -8,7 +8,7 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 
 /// <summary>
 /// A change on its way to the hub's connections, with its message for each viewer built on first use and serialized
-/// once per protocol however many connections get it.
+/// once per protocol however many connections get it. Short-lived: the delta history keeps the change alone.
 /// </summary>
 internal sealed class PushedChange(OrderTrackingChanged change)
 {

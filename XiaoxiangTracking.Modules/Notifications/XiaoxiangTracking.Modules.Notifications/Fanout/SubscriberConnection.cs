@@ -299,7 +299,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         {
             foreach (var change in missed)
             {
-                await SendDeltaAsync(change, followed, cancellationToken);
+                await SendDeltaAsync(new PushedChange(change), followed, cancellationToken);
             }
 
             return;
@@ -330,7 +330,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
         foreach (var change in _log.After(snapshot.OrderId, followed.LastSent) ?? [])
         {
-            await SendDeltaAsync(change, followed, cancellationToken);
+            await SendDeltaAsync(new PushedChange(change), followed, cancellationToken);
         }
     }
 
