@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace XiaoxiangTracking.Bench;
 
-/// <summary>What one fan-out measurement gave; the memory only for the host, measured from outside its process.</summary>
+/// <summary>What one fan-out measurement gave; for the host also its managed heap per connection.</summary>
 internal sealed record FanoutResult(double MessagesPerSecond, double? KilobytesPerConnection = null);
 
 /// <summary>
@@ -79,11 +79,10 @@ internal static class Fanout
             await Scenario.DeliveringOrderAsync(ops, fleet.Id(r), $"c-bench-fanout-{r:D3}");
         }
 
-        var memoryBefore = host.MemoryMegabytes().Current;
+        var heapBefore = await host.LiveHeapBytesAsync();
         var token = host.Token("ops", "bench-fanout-map");
         var clients = await ConnectAsync(connections, new Uri(host.BaseAddress, "/hubs/tracking"), token,
             hub => hub.InvokeAsync("SubscribeFleet", (string?)null));
-        var perConnection = (host.MemoryMegabytes().Current - memoryBefore) * 1024 / connections;
         // Snapshots of the fleet's active orders arrive first; count from when they are all in.
         long received;
         do
@@ -92,6 +91,8 @@ internal static class Fanout
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
         while (clients.Received != received);
+
+        var perConnection = (await host.LiveHeapBytesAsync() - heapBefore) / 1024.0 / connections;
 
         var reporters = Enumerable.Range(0, riders).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
         var reporting = Load.SaturateAsync(r => reporters[r], fleet, riders, warmUp, duration);

@@ -1,4 +1,9 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Claims;
@@ -219,6 +224,42 @@ public sealed class HostProcess : IAsyncDisposable
             .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024)
             .First();
         return (Read("VmRSS:"), Read("VmHWM:"));
+    }
+
+    /// <summary>
+    /// The host's live managed heap, in bytes: every generation's size (large- and pinned-object heaps included) right
+    /// after a full, blocking collection the host is made to run through the runtime's diagnostics port, as
+    /// <c>dotnet-gcdump</c> does. Unlike resident memory, this does not move with when the collector last ran.
+    /// </summary>
+    public async Task<long> LiveHeapBytesAsync()
+    {
+        var session = new DiagnosticsClient(_process.Id).StartEventPipeSession(
+            new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational,
+                (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect)),
+            requestRundown: false);
+        using var source = new EventPipeEventSource(session.EventStream);
+        var measured = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fullBlocking = false;
+        source.Clr.GCStart += gc => fullBlocking = gc.Depth == 2 && gc.Type == GCType.NonConcurrentGC;
+        source.Clr.GCHeapStats += stats =>
+        {
+            if (fullBlocking)
+            {
+                measured.TrySetResult(stats.GenerationSize0 + stats.GenerationSize1 + stats.GenerationSize2 + stats.GenerationSize3
+                    + stats.GenerationSize4);
+            }
+        };
+        var processing = Task.Run(source.Process);
+        try
+        {
+            return await measured.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await session.StopAsync(CancellationToken.None);
+            await processing;
+            session.Dispose();
+        }
     }
 
     public string Token(string role, string subject) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

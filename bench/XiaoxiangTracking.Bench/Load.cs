@@ -45,6 +45,8 @@ internal sealed class Riders(string prefix, int count)
 {
     private readonly long[] _sequence = new long[count];
 
+    public int Count => count;
+
     public string Id(int rider) => $"{prefix}-{rider:D6}";
 
     public PositionReport Next(int rider)

@@ -4,7 +4,7 @@ using XiaoxiangTracking.Bench;
 
 // dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--warmup 10] [--workers 64]
 //     [--riders 20000] [--orders 500] [--compression 10] [--connections 1000]
-//     [--phases bare,raw,post,batch,scenario,burst,fanout,trajectory]
+//     [--phases bare,raw,post,batch,scenario,burst,fanout,trajectory,memory]
 // Every phase is bounded; the whole run stops by itself. Each measured phase first runs unmeasured for --warmup seconds
 // (connections opened, the JIT's tiers settled), then measures for --seconds. --phases runs only those named (a ratio
 // to a phase not run is left out).
@@ -142,7 +142,7 @@ if (options.Runs("fanout"))
     var fanout = await Fanout.HostAsync(host, options.Connections, 16, warmUp, duration);
     Console.WriteLine($"bare hub, {options.Connections:N0} connections: {bareHub.MessagesPerSecond,10:N0} msg/s");
     Console.WriteLine($"host fan-out, {options.Connections:N0} fleet maps: {fanout.MessagesPerSecond,10:N0} msg/s ({fanout.MessagesPerSecond / bareHub.MessagesPerSecond:P0} of the bare hub); "
-        + $"host memory {fanout.KilobytesPerConnection:0} KB per connection");
+        + $"host managed heap {fanout.KilobytesPerConnection:0.0} KB per connection");
 }
 
 // 8. A two-hour trajectory (480 points) read back, one request at a time.
@@ -150,6 +150,15 @@ if (options.Runs("trajectory"))
 {
     var (whole, simplified, returned) = await Trajectory.RunAsync(host, handler, 200, warmUp);
     Console.WriteLine($"trajectory of {Trajectory.Points} fixes ({returned} returned): whole p50/p95/p99 {whole.Summary} ms; simplified to 10 m {simplified.Summary} ms");
+}
+
+// 9. Managed heap per active order, after more moves than the delta history keeps.
+if (options.Runs("memory"))
+{
+    const int Moves = 110;
+    var perOrder = await Memory.BytesPerActiveOrderAsync(host, options.Orders, Moves);
+    Console.WriteLine($"memory: {perOrder / 1024:0.0} KB of managed heap per active order ({options.Orders:N0} orders, each moved {Moves} times; "
+        + "the delta history keeps 4)");
 }
 
 return 0;
@@ -160,7 +169,7 @@ static string Ratio(double measured, double? ceiling, string name) => ceiling is
 /// <summary>Command-line options.</summary>
 internal sealed record Options(int Seconds, int WarmUp, int Workers, int Riders, int Orders, double Compression, int Connections, string Phases)
 {
-    public static readonly string[] AllPhases = ["bare", "raw", "post", "batch", "scenario", "burst", "fanout", "trajectory"];
+    public static readonly string[] AllPhases = ["bare", "raw", "post", "batch", "scenario", "burst", "fanout", "trajectory", "memory"];
 
     /// <summary>Whether the phase is to run (every phase unless <c>--phases</c> names some).</summary>
     public bool Runs(string phase) => Phases.Split(',').Contains(phase);

@@ -14,9 +14,13 @@ internal sealed class NotificationsOptions
     [Range(8, 100_000)]
     public int QueueCapacityPerConnection { get; set; } = 256;
 
-    /// <summary>Recent deltas kept per order for clients that reconnect or resync (default 100).</summary>
+    /// <summary>
+    /// Recent deltas kept per order for clients that reconnect or resync (default 4: a minute of moves at
+    /// one fix per 15 s). A client further behind gets one snapshot instead, which is also fewer messages; every delta
+    /// kept costs about 250 bytes per active order.
+    /// </summary>
     [Range(1, 10_000)]
-    public int DeltaHistory { get; set; } = 100;
+    public int DeltaHistory { get; set; } = 4;
 
     /// <summary>
     /// How often each connection is told the current version of every order it follows (default 30 s), so a client
