@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace XiaoxiangTracking.Bench;
 
 /// <summary>What one fan-out measurement gave; for the host also its managed heap per connection.</summary>
-internal sealed record FanoutResult(double MessagesPerSecond, double? KilobytesPerConnection = null);
+internal sealed record FanoutResult(double MessagesPerSecond, double? KilobytesPerConnection = null, double? CpuMicrosecondsPerMessage = null);
 
 /// <summary>
 /// Pushes per second to <c>connections</c> WebSocket clients: first from a bare SignalR hub in this process that
@@ -98,11 +98,14 @@ internal static class Fanout
         var reporting = Load.SaturateAsync(r => reporters[r], fleet, riders, warmUp, duration);
         await Task.Delay(warmUp);
         received = clients.Received;
+        var cpuBefore = host.CpuSeconds();
         var clock = Stopwatch.StartNew();
         await reporting;
-        var rate = (clients.Received - received) / clock.Elapsed.TotalSeconds;
+        var messages = clients.Received - received;
+        var cpuPerMessage = (host.CpuSeconds() - cpuBefore) * 1e6 / messages;
+        var rate = messages / clock.Elapsed.TotalSeconds;
         await clients.DisposeAsync();
-        return new FanoutResult(rate, perConnection);
+        return new FanoutResult(rate, perConnection, cpuPerMessage);
     }
 
     private static async Task<Listeners> ConnectAsync(int count, Uri hub, string? token, Func<HubConnection, Task> subscribe)
