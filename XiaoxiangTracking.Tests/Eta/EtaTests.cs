@@ -97,6 +97,35 @@ public class EtaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_delivery_filed_this_instant_is_learned_from_by_the_next_estimate()
+    {
+        // Learned speeds are kept for a minute per area and hour; a delivery's speed filed here must not wait for that.
+        using var host = new TrackingHostFactory().WithClock(Morning);
+        var client = host.CreateClient();
+        var past = new List<(string OrderId, string RiderId)>();
+        for (var i = 0; i < 5; i++)
+        {
+            past.Add(await DeliveringOrder(host, client));
+        }
+
+        host.Clock!.Advance(TimeSpan.FromMinutes(10));
+        var (before, _) = await DeliveringOrder(host, client);
+        (await Eta(client, before)).Learned.Should().BeFalse("no delivery has completed yet");
+
+        // Same instant: the five deliveries complete, and the next order is estimated from them.
+        foreach (var (pastOrder, pastRider) in past)
+        {
+            (await client.DeliveredAsync(pastOrder, pastRider)).EnsureSuccessStatusCode();
+            await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == pastOrder && d.Active == false);
+        }
+
+        var (after, _) = await DeliveringOrder(host, client);
+        var eta = await Eta(client, after);
+        eta.Learned.Should().BeTrue();
+        (eta.EstimatedAt - host.Clock.GetUtcNow()).TotalMinutes.Should().BeApproximately(10, 0.1);
+    }
+
+    [Fact]
     public void On_replayed_history_the_learned_speed_beats_the_default_speed_by_more_than_half()
     {
         // A month of deliveries whose speed depends on the hour (rush hours are slow) with ±15 % noise; each is

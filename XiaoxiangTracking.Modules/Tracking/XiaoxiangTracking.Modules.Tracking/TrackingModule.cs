@@ -79,6 +79,7 @@ public static class TrackingModule
         services.AddScoped<DeliveryRules>();
         services.AddValidatedOptions<EtaOptions>(builder.Configuration, EtaOptions.SectionName);
         services.AddScoped<EtaEstimator>();
+        services.AddSingleton<LearnedSpeeds>();
         services.AddSingleton<MoveEvaluationQueue>();
         services.AddHostedService<MoveEvaluator>();
         services.AddHostedService<AlertScanSchedule>();

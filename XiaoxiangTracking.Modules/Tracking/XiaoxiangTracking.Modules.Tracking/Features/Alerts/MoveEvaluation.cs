@@ -102,8 +102,7 @@ internal sealed class MoveEvaluator(
                             if (order is not null)
                             {
                                 await rules.EvaluateRiderAsync(order, now, stoppingToken);
-                                // The rules may have recorded an arrival, which changes the distance left.
-                                order = await db.LiveOrders.AsNoTracking().SingleAsync(l => l.OrderId == moved.OrderId, stoppingToken);
+                                // The estimate is taken from the order as saved with it, arrivals the rules recorded included.
                                 await scope.ServiceProvider.GetRequiredService<EtaEstimator>().UpdateAsync(order, now, stoppingToken);
                             }
 

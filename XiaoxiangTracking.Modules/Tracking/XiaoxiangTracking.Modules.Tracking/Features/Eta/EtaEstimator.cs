@@ -19,7 +19,7 @@ internal sealed record PickingPace(TimeSpan PerItem, TimeSpan AssignmentWait, bo
 /// customer's area at this hour (falling back to the hour anywhere, then to the default speed). Files each completed
 /// delivery's speed for learning.
 /// </summary>
-internal sealed class EtaEstimator(TrackingDbContext db, IOptions<EtaOptions> options)
+internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, IOptions<EtaOptions> options)
 {
     /// <summary>Re-estimates a delivering order from its rider's latest fix; pushed only when it moved meaningfully.</summary>
     public async Task UpdateAsync(LiveOrder order, DateTimeOffset now, CancellationToken cancellationToken)
@@ -138,7 +138,13 @@ internal sealed class EtaEstimator(TrackingDbContext db, IOptions<EtaOptions> op
             GeoDistance.Meters(order.WarehouseLocation, order.DeliveryLocation), (deliveredAt - pickedUp).TotalSeconds, deliveredAt);
     }
 
-    private async Task<RideSpeed> LearnAsync(string area, int hour, CancellationToken cancellationToken)
+    /// <summary>A completed delivery's speed was filed: estimates learn from it from now on.</summary>
+    public void SpeedFiled() => learned.Forget();
+
+    private Task<RideSpeed> LearnAsync(string area, int hour, CancellationToken cancellationToken) =>
+        learned.GetAsync(area, hour, () => LearnFromDeliveriesAsync(area, hour, cancellationToken));
+
+    private async Task<RideSpeed> LearnFromDeliveriesAsync(string area, int hour, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         foreach (var rides in new[]

@@ -105,7 +105,9 @@ internal sealed class TrackLiveOrders(
     /// The order ended: its open alerts resolve themselves in the same change, before the final status, and a delivery's
     /// speed is filed for the ETA to learn from.
     /// </summary>
-    private async ValueTask EndAsync(IOrderNotification change, CancellationToken cancellationToken) =>
+    private async ValueTask EndAsync(IOrderNotification change, CancellationToken cancellationToken)
+    {
+        var filed = false;
         await ChangeAsync(change, async (l, token) =>
         {
             if (change.Version <= l.OrderVersion)
@@ -118,10 +120,16 @@ internal sealed class TrackLiveOrders(
                 && !await db.DeliverySpeeds.AnyAsync(s => s.OrderId == ride.OrderId, token))
             {
                 db.DeliverySpeeds.Add(ride);
+                filed = true;
             }
 
             return l.ApplyOrderChange(change, clock.GetUtcNow());
         }, cancellationToken);
+        if (filed)
+        {
+            eta.SpeedFiled();
+        }
+    }
 
     private async ValueTask ApplyAsync(IOrderNotification change, CancellationToken cancellationToken) =>
         await ChangeAsync(change, l => l.ApplyOrderChange(change, clock.GetUtcNow()), cancellationToken);
