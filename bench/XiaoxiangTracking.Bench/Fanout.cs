@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 
 namespace XiaoxiangTracking.Bench;
 
-/// <summary>What one fan-out measurement gave; for the host also its managed heap per connection.</summary>
-internal sealed record FanoutResult(double MessagesPerSecond, double? KilobytesPerConnection = null, double? CpuMicrosecondsPerMessage = null);
+/// <summary>What one fan-out measurement gave; for the host also its CPU per message and its managed heap per connection, connected and after the load.</summary>
+internal sealed record FanoutResult(
+    double MessagesPerSecond, double? CpuMicrosecondsPerMessage = null, double? KilobytesPerConnection = null, double? KilobytesPerConnectionAfterLoad = null);
 
 /// <summary>
 /// Pushes per second to <c>connections</c> WebSocket clients: first from a bare SignalR hub in this process that
@@ -104,8 +105,10 @@ internal static class Fanout
         var messages = clients.Received - received;
         var cpuPerMessage = (host.CpuSeconds() - cpuBefore) * 1e6 / messages;
         var rate = messages / clock.Elapsed.TotalSeconds;
+        // And once they have carried the traffic: the transport's buffer pool is then at the size the load needed.
+        var perConnectionAfterLoad = (await host.LiveHeapBytesAsync() - heapBefore) / 1024.0 / connections;
         await clients.DisposeAsync();
-        return new FanoutResult(rate, perConnection, cpuPerMessage);
+        return new FanoutResult(rate, cpuPerMessage, perConnection, perConnectionAfterLoad);
     }
 
     private static async Task<Listeners> ConnectAsync(int count, Uri hub, string? token, Func<HubConnection, Task> subscribe)

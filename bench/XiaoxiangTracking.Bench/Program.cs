@@ -142,7 +142,8 @@ if (options.Runs("fanout"))
     var fanout = await Fanout.HostAsync(host, options.Connections, 16, warmUp, duration);
     Console.WriteLine($"bare hub, {options.Connections:N0} connections: {bareHub.MessagesPerSecond,10:N0} msg/s");
     Console.WriteLine($"host fan-out, {options.Connections:N0} fleet maps: {fanout.MessagesPerSecond,10:N0} msg/s ({fanout.MessagesPerSecond / bareHub.MessagesPerSecond:P0} of the bare hub); "
-        + $"host CPU {fanout.CpuMicrosecondsPerMessage:0.0} µs per message (the reports included); host managed heap {fanout.KilobytesPerConnection:0.0} KB per connection");
+        + $"host CPU {fanout.CpuMicrosecondsPerMessage:0.0} µs per message (the reports included); host managed heap per connection {fanout.KilobytesPerConnection:0.0} KB connected, "
+        + $"{fanout.KilobytesPerConnectionAfterLoad:0.0} KB after the load");
 }
 
 // 8. A two-hour trajectory (480 points) read back, one request at a time.
