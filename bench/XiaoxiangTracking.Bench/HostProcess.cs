@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
+using System.Globalization;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
@@ -217,14 +218,11 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory now and its peak, in MB.</summary>
-    public (double Current, double Peak) MemoryMegabytes()
-    {
-        double Read(string name) => File.ReadLines($"/proc/{_process.Id}/status")
-            .Where(l => l.StartsWith(name, StringComparison.Ordinal))
-            .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024)
-            .First();
-        return (Read("VmRSS:"), Read("VmHWM:"));
-    }
+    /// <summary>The host's peak resident memory so far, from /proc.</summary>
+    public double PeakMegabytes() => File.ReadLines($"/proc/{_process.Id}/status")
+        .Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+        .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024)
+        .First();
 
     /// <summary>
     /// The host's live managed heap, in bytes: every generation's size (large- and pinned-object heaps included) right

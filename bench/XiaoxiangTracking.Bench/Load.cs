@@ -142,8 +142,7 @@ internal sealed record ScenarioResult(
     long Refused,
     long Failed,
     double CpuCores,
-    double PeakMegabytes,
-    double MegabytesPerOrder);
+    double PeakMegabytes);
 
 /// <summary>
 /// R riders reporting every 15 s divided by the compression, O of them delivering orders that a customer each follows
@@ -162,14 +161,12 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
         var handler = Load.Handler();
         var ops = host.Client("ops", "bench-ops", handler);
         var fleet = new Riders("bench-fleet", riders);
-        var memoryBefore = host.MemoryMegabytes().Current;
         var watched = new Dictionary<int, string>();
         for (var i = 0; i < orders; i++)
         {
             watched[i] = await DeliveringOrderAsync(ops, fleet.Id(i), $"c-bench-{i:D6}");
         }
 
-        var memoryAfterOrders = host.MemoryMegabytes().Current;
         var connections = new List<HubConnection>();
         foreach (var (rider, orderId) in watched)
         {
@@ -256,7 +253,7 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
 
         return new ScenarioResult(outcomes.Accepted / elapsed, reply, _endToEnd, expected,
             Interlocked.Read(ref _received), Interlocked.Read(ref _late), outcomes.Refused, outcomes.Failed, cpu / elapsed,
-            host.MemoryMegabytes().Peak, orders == 0 ? 0 : (memoryAfterOrders - memoryBefore) / orders);
+            host.PeakMegabytes());
     }
 
     private async Task<HubConnection> ConnectAsync(string role, string subject, Func<HubConnection, Task> subscribe)

@@ -122,8 +122,7 @@ if (options.Runs("scenario"))
     Console.WriteLine($"  reply p50/p95/p99: {scenario.Reply.Summary} ms");
     Console.WriteLine($"  end-to-end p50/p95/p99 (rider → subscriber): {scenario.EndToEnd.Summary} ms");
     Console.WriteLine($"  pushes: {scenario.Received:N0} of {scenario.Expected:N0} expected ({scenario.Expected - scenario.Received:N0} dropped), {scenario.Late:N0} later than 1 s");
-    Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak memory {scenario.PeakMegabytes:N0} MB; "
-        + $"resident memory grew {scenario.MegabytesPerOrder * 1024:0.0} KB per active order set up (garbage collection makes this noisy below thousands of orders)");
+    Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak resident memory {scenario.PeakMegabytes:N0} MB");
 }
 
 // 6. Twice the scenario's rate, open loop, for the same time: refused or not, how fast the backlog drains after it.
