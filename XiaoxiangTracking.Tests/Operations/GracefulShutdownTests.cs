@@ -65,7 +65,12 @@ public class GracefulShutdownTests
 
         var riders = Enumerable.Range(1, 20).Select(r => Task.Run(() => Ride(r))).ToList();
         await stopRequested.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        // As behind a load balancer still sending traffic while it takes the instance out: the server keeps listening a
+        // moment after stopping has begun, so reports do arrive at the stopping host (without it, whether any does is
+        // a race with the listener's close).
+        lifetime.ApplicationStopping.Register(() => Thread.Sleep(500));
+        lifetime.StopApplication();
         await Task.WhenAll(riders).WaitAsync(TimeSpan.FromSeconds(60));
 
         refused.Should().OnlyContain(status => status == HttpStatusCode.ServiceUnavailable, "a stopping host asks to retry, it does not fail");
