@@ -115,21 +115,28 @@ internal sealed class Subscribers(
     {
         var now = directory.Find(change.OrderId) ?? before;
         var interested = new HashSet<SubscriberConnection>();
+        // The indexes are enumerated, not read through .Values, which locks the whole dictionary to copy it.
         if (_byOrder.TryGetValue(change.OrderId, out var followers))
         {
             RevokeReplacedRider(change.OrderId, followers, before?.RiderId, now?.RiderId);
-            interested.UnionWith(followers.Values);
+            foreach (var (_, follower) in followers)
+            {
+                interested.Add(follower);
+            }
         }
 
         foreach (var riderId in new[] { now?.RiderId, before?.RiderId })
         {
             if (riderId is not null && _byRider.TryGetValue(riderId, out var riders))
             {
-                interested.UnionWith(riders.Values);
+                foreach (var (_, rider) in riders)
+                {
+                    interested.Add(rider);
+                }
             }
         }
 
-        foreach (var ops in _fleet.Values)
+        foreach (var (_, ops) in _fleet)
         {
             if (ops.FleetWarehouse is not { } warehouseId || warehouseId == now?.WarehouseId)
             {
@@ -156,7 +163,7 @@ internal sealed class Subscribers(
             return;
         }
 
-        foreach (var follower in followers.Values)
+        foreach (var (_, follower) in followers)
         {
             if (follower.UserId == oldRiderId && follower.ViewOf(orderId) == OrderViewer.Rider)
             {
