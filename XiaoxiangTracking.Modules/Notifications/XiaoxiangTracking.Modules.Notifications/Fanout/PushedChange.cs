@@ -12,7 +12,9 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 /// </summary>
 internal sealed class PushedChange(OrderTrackingChanged change)
 {
-    private readonly SerializedHubMessage?[] _messages = new SerializedHubMessage?[Enum.GetValues<OrderViewer>().Max(v => (int)v) + 1];
+    private static readonly int Viewers = Enum.GetValues<OrderViewer>().Max(v => (int)v) + 1;
+
+    private readonly SerializedHubMessage?[] _messages = new SerializedHubMessage?[Viewers];
 
     public OrderTrackingChanged Change { get; } = change;
 

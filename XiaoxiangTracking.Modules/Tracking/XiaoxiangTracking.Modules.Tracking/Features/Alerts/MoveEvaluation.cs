@@ -102,7 +102,7 @@ internal sealed class MoveEvaluator(
                             if (order is not null)
                             {
                                 await rules.EvaluateRiderAsync(order, now, stoppingToken);
-                                // The estimate is taken from the order as saved with it, arrivals the rules recorded included.
+                                // The estimate is computed on the order as it is saved, so an arrival the rules just recorded counts.
                                 await scope.ServiceProvider.GetRequiredService<EtaEstimator>().UpdateAsync(order, now, stoppingToken);
                             }
 
