@@ -158,8 +158,8 @@ if (options.Runs("memory"))
     // Enough orders that what the host holds besides them (buffer pools, caches) moves the figure by little.
     const int Orders = 1000, Moves = 110;
     var perOrder = await Memory.BytesPerActiveOrderAsync(host, Orders, Moves);
-    Console.WriteLine($"memory: {perOrder / 1024:0.0} KB of managed heap per active order ({Orders:N0} orders, each moved {Moves} times; "
-        + "the delta history keeps 4)");
+    Console.WriteLine($"memory: {perOrder / 1024:0.0} KB of managed heap per active order ({Orders:N0} orders, each moved {Moves} times, "
+        + "more than the delta history keeps)");
 }
 
 return 0;
