@@ -49,12 +49,17 @@ function drawOrder(state) {
   if (!entry) {
     const marker = L.marker(destination, { icon: dot(className), keyboard: false }).addTo(map);
     marker.on("click", () => attempt(() => select(state.orderId)));
-    entry = { marker, link: null };
+    entry = { marker, link: null, className };
     orders.set(state.orderId, entry);
     scheduleFit();
     decorate(marker, state);
   } else {
-    entry.marker.setIcon(dot(className));
+    // A new icon replaces the marker's element: only when its look changes, so a click that spans an update (most
+    // carry only a position or an ETA) is not lost between its press and its release.
+    if (entry.className !== className) {
+      entry.marker.setIcon(dot(className));
+      entry.className = className;
+    }
     decorate(entry.marker, state);
   }
   entry.state = state;
