@@ -217,7 +217,6 @@ public sealed class HostProcess : IAsyncDisposable
         return (Value("_count"), Value("_sum"));
     }
 
-    /// <summary>Resident memory now and its peak, in MB.</summary>
     /// <summary>The host's peak resident memory so far, from /proc.</summary>
     public double PeakMegabytes() => File.ReadLines($"/proc/{_process.Id}/status")
         .Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
@@ -225,11 +224,35 @@ public sealed class HostProcess : IAsyncDisposable
         .First();
 
     /// <summary>
-    /// The host's live managed heap, in bytes: every generation's size (large- and pinned-object heaps included) right
-    /// after a full, blocking collection the host is made to run through the runtime's diagnostics port, as
-    /// <c>dotnet-gcdump</c> does. Unlike resident memory, this does not move with when the collector last ran.
+    /// The host's live managed heap once it has settled, in bytes: measured (see <see cref="LiveHeapOnceAsync"/>) a
+    /// second apart until two measures agree within 0.5 % (at most five), so that work the host was still finishing (a
+    /// queue being drained) is not counted as what it keeps.
     /// </summary>
     public async Task<long> LiveHeapBytesAsync()
+    {
+        var bytes = await LiveHeapOnceAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var again = await LiveHeapOnceAsync();
+            var settled = Math.Abs(again - bytes) < bytes * 0.005;
+            bytes = again;
+            if (settled)
+            {
+                break;
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// The bytes of the objects the host keeps alive: what survives a full, blocking collection the host is made to run
+    /// through the runtime's diagnostics port (as <c>dotnet-gcdump</c> does), large objects included, plus the pinned
+    /// heap (the transport's buffers). Unlike resident memory or the heap's size, this does not move with when the
+    /// collector last ran or with the free space it leaves between objects.
+    /// </summary>
+    private async Task<long> LiveHeapOnceAsync()
     {
         var session = new DiagnosticsClient(_process.Id).StartEventPipeSession(
             new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational,
@@ -243,7 +266,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (fullBlocking)
             {
-                measured.TrySetResult(stats.GenerationSize0 + stats.GenerationSize1 + stats.GenerationSize2 + stats.GenerationSize3
+                measured.TrySetResult(stats.TotalPromotedSize0 + stats.TotalPromotedSize1 + stats.TotalPromotedSize2 + stats.TotalPromotedSize3
                     + stats.GenerationSize4);
             }
         };

@@ -17,24 +17,15 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
 
     /// <summary>
     /// Records a delta. Deltas may arrive out of order (status changes come through the outbox, moves straight from the
-    /// position writer), so the history is kept sorted and a late one fills its hole.
+    /// position writer); each has its version's place in the history, so a late one fills its hole.
     /// </summary>
     public void Append(OrderTrackingChanged change)
     {
-        var history = _orders.GetOrAdd(change.OrderId, _ => new History());
+        var history = _orders.GetOrAdd(change.OrderId, static (orderId, capacity) => new History(orderId, capacity), options.Value.DeltaHistory);
         lock (history)
         {
             history.LastTouched = clock.GetUtcNow();
-            if (history.Deltas.Count >= options.Value.DeltaHistory && change.Version < history.Deltas.Keys[0])
-            {
-                return;
-            }
-
-            history.Deltas.TryAdd(change.Version, change);
-            while (history.Deltas.Count > options.Value.DeltaHistory)
-            {
-                history.Deltas.RemoveAt(0);
-            }
+            history.Add(change);
         }
     }
 
@@ -51,31 +42,7 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
 
         lock (history)
         {
-            var deltas = history.Deltas;
-            if (deltas.Count == 0 || deltas.Keys[0] > version + 1)
-            {
-                return null;
-            }
-
-            var missed = new List<OrderTrackingChanged>();
-            var expected = version + 1;
-            foreach (var (number, change) in deltas)
-            {
-                if (number < expected)
-                {
-                    continue;
-                }
-
-                if (number != expected)
-                {
-                    return null;
-                }
-
-                missed.Add(change);
-                expected++;
-            }
-
-            return missed;
+            return history.After(version);
         }
     }
 
@@ -89,7 +56,7 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
 
         lock (history)
         {
-            return history.Deltas.Count == 0 ? null : history.Deltas.Keys[^1];
+            return history.Newest;
         }
     }
 
@@ -106,10 +73,52 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
         }
     }
 
-    private sealed class History
+    /// <summary>
+    /// One order's newest deltas in a ring: version v has slot v mod capacity, so a slot holds the version it should
+    /// only while that version is among the newest <c>capacity</c>. Every delta kept shares the history's one copy of
+    /// the order id (each came with its own, read from the database).
+    /// </summary>
+    private sealed class History(string orderId, int capacity)
     {
-        public SortedList<long, OrderTrackingChanged> Deltas { get; } = [];
+        private readonly OrderTrackingChanged?[] _slots = new OrderTrackingChanged?[capacity];
+
+        public long? Newest { get; private set; }
 
         public DateTimeOffset LastTouched { get; set; }
+
+        public void Add(OrderTrackingChanged change)
+        {
+            ref var slot = ref Slot(change.Version);
+            if (slot is not null && slot.Version >= change.Version)
+            {
+                return; // already kept, or older than everything kept
+            }
+
+            slot = ReferenceEquals(change.OrderId, orderId) ? change : change with { OrderId = orderId };
+            Newest = Math.Max(Newest ?? change.Version, change.Version);
+        }
+
+        public List<OrderTrackingChanged>? After(long version)
+        {
+            if (Newest is not { } newest || newest - version > _slots.Length)
+            {
+                return null;
+            }
+
+            var missed = new List<OrderTrackingChanged>((int)Math.Max(0, newest - version));
+            for (var expected = version + 1; expected <= newest; expected++)
+            {
+                if (Slot(expected) is not { } change || change.Version != expected)
+                {
+                    return null;
+                }
+
+                missed.Add(change);
+            }
+
+            return missed;
+        }
+
+        private ref OrderTrackingChanged? Slot(long version) => ref _slots[(int)((ulong)version % (ulong)_slots.Length)];
     }
 }

@@ -72,8 +72,9 @@ internal sealed class LiveOrder : AggregateRoot
     /// <summary>The alert types open on the order, as comma-separated codes (see <see cref="Alerts"/>).</summary>
     public string OpenAlerts { get; private set; } = string.Empty;
 
-    public IReadOnlyList<AlertType> Alerts =>
-        [.. OpenAlerts.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(code => (AlertType)int.Parse(code, System.Globalization.CultureInfo.InvariantCulture))];
+    public IReadOnlyList<AlertType> Alerts => OpenAlerts.Length == 0
+        ? []
+        : [.. OpenAlerts.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(code => (AlertType)int.Parse(code, System.Globalization.CultureInfo.InvariantCulture))];
 
     public DateTimeOffset? EtaAt { get; private set; }
 
