@@ -11,7 +11,11 @@ namespace XiaoxiangTracking.Bench;
 
 /// <summary>What one fan-out measurement gave; for the host also its CPU per message and its managed heap per connection, connected and after the load.</summary>
 internal sealed record FanoutResult(
-    double MessagesPerSecond, double? CpuMicrosecondsPerMessage = null, double? KilobytesPerConnection = null, double? KilobytesPerConnectionAfterLoad = null);
+    double MessagesPerSecond,
+    double? CpuMicrosecondsPerMessage = null,
+    LiveHeap? PerConnection = null,
+    LiveHeap? PerConnectionAfterLoad = null,
+    double? OrdersPerConnection = null);
 
 /// <summary>
 /// Pushes per second to <c>connections</c> WebSocket clients: first from a bare SignalR hub in this process that
@@ -80,7 +84,7 @@ internal static class Fanout
             await Scenario.DeliveringOrderAsync(ops, fleet.Id(r), $"c-bench-fanout-{r:D3}");
         }
 
-        var heapBefore = await host.LiveHeapBytesAsync();
+        var heapBefore = await host.LiveHeapAsync();
         var token = host.Token("ops", "bench-fanout-map");
         var clients = await ConnectAsync(connections, new Uri(host.BaseAddress, "/hubs/tracking"), token,
             hub => hub.InvokeAsync("SubscribeFleet", (string?)null));
@@ -93,7 +97,8 @@ internal static class Fanout
         }
         while (clients.Received != received);
 
-        var perConnection = (await host.LiveHeapBytesAsync() - heapBefore) / 1024.0 / connections;
+        var perConnection = PerConnection(await host.LiveHeapAsync());
+        var followed = received / (double)connections; // one snapshot per active order
 
         var reporters = Enumerable.Range(0, riders).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
         var reporting = Load.SaturateAsync(r => reporters[r], fleet, riders, warmUp, duration);
@@ -106,9 +111,17 @@ internal static class Fanout
         var cpuPerMessage = (host.CpuSeconds() - cpuBefore) * 1e6 / messages;
         var rate = messages / clock.Elapsed.TotalSeconds;
         // And once they have carried the traffic: the transport's buffer pool is then at the size the load needed.
-        var perConnectionAfterLoad = (await host.LiveHeapBytesAsync() - heapBefore) / 1024.0 / connections;
+        var perConnectionAfterLoad = PerConnection(await host.LiveHeapAsync());
         await clients.DisposeAsync();
-        return new FanoutResult(rate, cpuPerMessage, perConnection, perConnectionAfterLoad);
+        // The next phase measures the heap too: wait until the host has let go of every connection.
+        for (var waited = Stopwatch.StartNew(); await host.MetricAsync("xiaoxiang_hub_connections") > 0 && waited.Elapsed < TimeSpan.FromSeconds(30);)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        return new FanoutResult(rate, cpuPerMessage, perConnection, perConnectionAfterLoad, followed);
+
+        LiveHeap PerConnection(LiveHeap now) => new((now.Objects - heapBefore.Objects) / connections, (now.Pinned - heapBefore.Pinned) / connections);
     }
 
     private static async Task<Listeners> ConnectAsync(int count, Uri hub, string? token, Func<HubConnection, Task> subscribe)

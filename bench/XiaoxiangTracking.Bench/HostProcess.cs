@@ -208,13 +208,16 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Count and sum of one of the host's Prometheus histograms (<c>/metrics</c>) so far.</summary>
-    public async Task<(double Count, double Sum)> HistogramAsync(string name)
+    public async Task<(double Count, double Sum)> HistogramAsync(string name) =>
+        (await MetricAsync(name + "_count"), await MetricAsync(name + "_sum"));
+
+    /// <summary>One of the host's Prometheus samples (<c>/metrics</c>), summed over its labels.</summary>
+    public async Task<double> MetricAsync(string name)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress };
         var lines = (await client.GetStringAsync("/metrics")).Split('\n');
-        double Value(string suffix) => lines.Where(l => l.StartsWith(name + suffix + " ", StringComparison.Ordinal) || l.StartsWith(name + suffix + "{", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        return (Value("_count"), Value("_sum"));
+        return lines.Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The host's peak resident memory so far, from /proc.</summary>
@@ -224,50 +227,50 @@ public sealed class HostProcess : IAsyncDisposable
         .First();
 
     /// <summary>
-    /// The host's live managed heap once it has settled, in bytes: measured (see <see cref="LiveHeapOnceAsync"/>) a
-    /// second apart until two measures agree within 0.5 % (at most five), so that work the host was still finishing (a
-    /// queue being drained) is not counted as what it keeps.
+    /// The host's live managed heap once it has settled: measured (see <see cref="LiveHeapOnceAsync"/>) a second apart
+    /// until two measures agree within 0.5 % (at most five), so that work the host was still finishing (a queue being
+    /// drained) is not counted as what it keeps.
     /// </summary>
-    public async Task<long> LiveHeapBytesAsync()
+    public async Task<LiveHeap> LiveHeapAsync()
     {
-        var bytes = await LiveHeapOnceAsync();
+        var heap = await LiveHeapOnceAsync();
         for (var i = 0; i < 4; i++)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             var again = await LiveHeapOnceAsync();
-            var settled = Math.Abs(again - bytes) < bytes * 0.005;
-            bytes = again;
+            var settled = Math.Abs(again.Total - heap.Total) < heap.Total * 0.005;
+            heap = again;
             if (settled)
             {
                 break;
             }
         }
 
-        return bytes;
+        return heap;
     }
 
     /// <summary>
-    /// The bytes of the objects the host keeps alive: what survives a full, blocking collection the host is made to run
-    /// through the runtime's diagnostics port (as <c>dotnet-gcdump</c> does), large objects included, plus the pinned
-    /// heap (the transport's buffers). Unlike resident memory or the heap's size, this does not move with when the
-    /// collector last ran or with the free space it leaves between objects.
+    /// What the host keeps alive, measured by a full, blocking collection the host is made to run through the runtime's
+    /// diagnostics port (as <c>dotnet-gcdump</c> does): the bytes of the objects that survive it, large ones included,
+    /// and the size of the pinned heap (where the transport keeps its pooled buffers). Unlike resident memory or the
+    /// heap's size, this does not move with when the collector last ran or with the free space it leaves.
     /// </summary>
-    private async Task<long> LiveHeapOnceAsync()
+    private async Task<LiveHeap> LiveHeapOnceAsync()
     {
         var session = new DiagnosticsClient(_process.Id).StartEventPipeSession(
             new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational,
                 (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect)),
             requestRundown: false);
         using var source = new EventPipeEventSource(session.EventStream);
-        var measured = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var measured = new TaskCompletionSource<LiveHeap>(TaskCreationOptions.RunContinuationsAsynchronously);
         var fullBlocking = false;
         source.Clr.GCStart += gc => fullBlocking = gc.Depth == 2 && gc.Type == GCType.NonConcurrentGC;
         source.Clr.GCHeapStats += stats =>
         {
             if (fullBlocking)
             {
-                measured.TrySetResult(stats.TotalPromotedSize0 + stats.TotalPromotedSize1 + stats.TotalPromotedSize2 + stats.TotalPromotedSize3
-                    + stats.GenerationSize4);
+                measured.TrySetResult(new LiveHeap(
+                    stats.TotalPromotedSize0 + stats.TotalPromotedSize1 + stats.TotalPromotedSize2 + stats.TotalPromotedSize3, stats.GenerationSize4));
             }
         };
         var processing = Task.Run(source.Process);
@@ -326,4 +329,10 @@ public sealed class HostProcess : IAsyncDisposable
 
         return directory?.FullName ?? throw new InvalidOperationException("Run the bench from the repository.");
     }
+}
+
+/// <summary>The host's live managed heap: the objects it keeps, and the pinned heap of the transport's buffers.</summary>
+public sealed record LiveHeap(long Objects, long Pinned)
+{
+    public long Total => Objects + Pinned;
 }

@@ -3,10 +3,11 @@ using System.Net.Http.Json;
 namespace XiaoxiangTracking.Bench;
 
 /// <summary>
-/// The host's managed heap per active order: orders each handed to its own rider, whose fixes then move it more times
-/// than the delta history keeps — the steady state of a long delivery. The same is done first for a few orders left
-/// out of the figure, so that what is measured is the orders and not the first use of the code they go through; the
-/// riders report once before the baseline, so what the riders themselves cost (their latest fix) is not counted.
+/// The host's live objects per active order (the pinned heap, the transport's buffers, left out): orders each handed
+/// to its own rider, whose fixes then move it more times than the delta history keeps — the steady state of a long
+/// delivery. The same is done first for a few orders left out of the figure, so that what is measured is the orders
+/// and not the first use of the code they go through; the riders report once before the baseline, so what the riders
+/// themselves cost (their latest fix) is not counted.
 /// </summary>
 internal static class Memory
 {
@@ -14,41 +15,49 @@ internal static class Memory
 
     public static async Task<double> BytesPerActiveOrderAsync(HostProcess host, int orders, int moves)
     {
-        using var handler = Load.Handler();
-        var ops = host.Client("ops", "bench-memory-ops", handler);
+        var warmUp = new Riders("bench-memory-warm", WarmUpOrders);
+        await ReportAsync(host, warmUp, 1);
+        await DeliverAsync(host, warmUp, moves);
 
-        await DeliverAsync(new Riders("bench-memory-warm", WarmUpOrders), moves, baseline: null);
         var riders = new Riders("bench-memory", orders);
-        long before = 0;
-        await DeliverAsync(riders, moves, baseline: async () => before = await host.LiveHeapBytesAsync());
-        var after = await host.LiveHeapBytesAsync();
+        await ReportAsync(host, riders, 1);
+        var before = (await host.LiveHeapAsync()).Objects;
+        await DeliverAsync(host, riders, moves);
+        var after = (await host.LiveHeapAsync()).Objects;
         return (after - before) / (double)orders;
+    }
 
-        async Task DeliverAsync(Riders fleet, int rounds, Func<Task>? baseline)
+    /// <summary>Hands each rider of <paramref name="fleet"/> an order of its own, then moves it <paramref name="moves"/> times.</summary>
+    private static async Task DeliverAsync(HostProcess host, Riders fleet, int moves)
+    {
+        using (var handler = Load.Handler())
         {
-            var clients = Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
-            await ReportAsync(1);
-            if (baseline is not null)
-            {
-                await baseline();
-            }
-
+            var ops = host.Client("ops", "bench-memory-ops", handler);
             for (var r = 0; r < fleet.Count; r++)
             {
                 await Scenario.DeliveringOrderAsync(ops, fleet.Id(r), $"c-{fleet.Id(r)}");
             }
-
-            await ReportAsync(rounds);
-
-            Task ReportAsync(int times) => Parallel.ForEachAsync(Enumerable.Range(0, fleet.Count), new ParallelOptions { MaxDegreeOfParallelism = 64 },
-                async (rider, cancellationToken) =>
-                {
-                    for (var i = 0; i < times; i++)
-                    {
-                        using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", fleet.Next(rider), cancellationToken);
-                        response.EnsureSuccessStatusCode();
-                    }
-                });
         }
+
+        await ReportAsync(host, fleet, moves);
+    }
+
+    /// <summary>
+    /// Each rider of <paramref name="fleet"/> reports <paramref name="times"/> times, 64 at once; the connections are
+    /// closed afterwards, so what the host keeps for them is not counted as the orders'.
+    /// </summary>
+    private static async Task ReportAsync(HostProcess host, Riders fleet, int times)
+    {
+        using var handler = Load.Handler();
+        var clients = Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
+        await Parallel.ForEachAsync(Enumerable.Range(0, fleet.Count), new ParallelOptions { MaxDegreeOfParallelism = 64 },
+            async (rider, cancellationToken) =>
+            {
+                for (var i = 0; i < times; i++)
+                {
+                    using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", fleet.Next(rider), cancellationToken);
+                    response.EnsureSuccessStatusCode();
+                }
+            });
     }
 }

@@ -3,8 +3,12 @@ using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 
-/// <summary>Who an order concerns: its warehouse and its current rider.</summary>
-internal sealed record OrderParties(string WarehouseId, string? RiderId)
+/// <summary>
+/// Who an order concerns: its warehouse and its current rider. <paramref name="OrderId"/> is the directory's own copy of
+/// the order id, for whatever keeps the order by id for long (the delta history, every connection following it): one
+/// string per order rather than one per holder.
+/// </summary>
+internal sealed record OrderParties(string OrderId, string WarehouseId, string? RiderId)
 {
     public DateTimeOffset? EndedAt { get; init; }
 }
@@ -21,11 +25,14 @@ internal sealed class OrderDirectory(TimeProvider clock)
 
     public OrderParties? Find(string orderId) => _orders.GetValueOrDefault(orderId);
 
+    /// <summary>The directory's copy of the order id when it knows the order; otherwise <paramref name="orderId"/> itself.</summary>
+    public string Shared(string orderId) => Find(orderId)?.OrderId ?? orderId;
+
     public void Add(string orderId, string warehouseId, string? riderId) =>
-        _orders.AddOrUpdate(orderId, new OrderParties(warehouseId, riderId), (_, known) => known with { RiderId = riderId ?? known.RiderId });
+        _orders.AddOrUpdate(orderId, new OrderParties(orderId, warehouseId, riderId), (_, known) => known with { RiderId = riderId ?? known.RiderId });
 
     /// <summary>Learns an order's warehouse unless the order is known already.</summary>
-    public void Know(string orderId, string warehouseId) => _orders.TryAdd(orderId, new OrderParties(warehouseId, null));
+    public void Know(string orderId, string warehouseId) => _orders.TryAdd(orderId, new OrderParties(orderId, warehouseId, null));
 
     /// <summary>Applies a delta; returns the parties before it (the previous rider loses a reassigned order).</summary>
     public OrderParties? Apply(OrderTrackingChanged change)

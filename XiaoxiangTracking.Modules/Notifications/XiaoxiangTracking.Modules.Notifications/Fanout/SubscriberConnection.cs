@@ -263,7 +263,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         }
 
         var followed = new Followed(viewer, source) { LastSent = have ?? -1 };
-        _followed[orderId] = followed;
+        _followed[_directory.Shared(orderId)] = followed;
         await CatchUpAsync(orderId, followed, have, cancellationToken);
     }
 
@@ -275,6 +275,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var snapshots = await load(scope.ServiceProvider.GetRequiredService<ILiveOrderQueries>(), cancellationToken);
+        _followed.EnsureCapacity(_followed.Count + snapshots.Count); // grown once, to the size needed (an ops map may follow hundreds)
         foreach (var snapshot in snapshots)
         {
             if (_followed.ContainsKey(snapshot.OrderId))
@@ -283,7 +284,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
             }
 
             var followed = new Followed(viewer, source);
-            _followed[snapshot.OrderId] = followed;
+            _followed[_directory.Shared(snapshot.OrderId)] = followed;
             await SendSnapshotAsync(snapshot, followed, null, cancellationToken);
         }
     }
