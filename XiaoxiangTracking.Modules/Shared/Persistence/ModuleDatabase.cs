@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Shared.Outbox;
 
@@ -61,6 +63,10 @@ public static class ModuleDatabase
     {
         var historyTable = MigrationsHistoryTable(schema);
         options.ReplaceService<IModelCacheKeyFactory, ProtectedModelCacheKeyFactory>();
+        // A failed save is its caller's to report: an optimistic-concurrency race with the position writer is expected and
+        // retried (LiveOrderChanges), a conflict in a request is the client's 409, and any other failure reaches the error
+        // handler, the outbox or the job log with its context. Logged here as an error too, every retried race was one.
+        options.ConfigureWarnings(warnings => warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             var path = database.SqliteFilePath(contentRoot);
