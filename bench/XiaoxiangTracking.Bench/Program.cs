@@ -157,11 +157,12 @@ if (options.Runs("memory"))
 {
     // Enough orders that what the host holds besides them (buffer pools, caches) moves the figure by little; on a host
     // of its own, as the state the earlier phases left (riders, orders, connections) is let go on timers meanwhile.
-    const int Orders = 1000, Moves = 110;
+    const int Rounds = 3, OrdersPerRound = 400, Moves = 110;
     await using var own = await HostProcess.StartAsync();
-    var perOrder = await Memory.BytesPerActiveOrderAsync(own, Orders, Moves);
-    Console.WriteLine($"memory: {perOrder / 1024:0.00} KB of live managed objects per active order ({Orders:N0} orders, each moved {Moves} times, "
-        + "more than the delta history keeps)");
+    var perOrder = await Memory.BytesPerActiveOrderAsync(own, Rounds, OrdersPerRound, Moves);
+    Console.WriteLine($"memory: {perOrder.Order().ElementAt(Rounds / 2) / 1024:0.00} KB of live managed objects per active order, the median of {Rounds} rounds of "
+        + $"{OrdersPerRound:N0} orders ({string.Join(", ", perOrder.Select(b => $"{b / 1024:0.00}"))} KB), each order moved {Moves} times "
+        + "(more than the delta history keeps)");
 }
 
 return 0;
