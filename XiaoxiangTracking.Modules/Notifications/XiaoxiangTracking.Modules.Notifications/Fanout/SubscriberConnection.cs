@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
@@ -160,7 +161,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
                 {
                     foreach (var (orderId, followed) in _followed.ToList())
                     {
-                        await Guarded(token => CatchUpAsync(orderId, followed, followed.LastSent, token));
+                        await Guarded(token => CatchUpAsync(orderId, followed.Viewer, followed.LastSent, token));
                     }
                 }
             }
@@ -232,11 +233,11 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
         if (change.Version > followed.LastSent + 1)
         {
-            await CatchUpAsync(change.OrderId, followed, followed.LastSent, cancellationToken);
+            await CatchUpAsync(change.OrderId, followed.Viewer, followed.LastSent, cancellationToken);
             return;
         }
 
-        await SendDeltaAsync(change, followed, cancellationToken);
+        await SendDeltaAsync(change, followed.Viewer, cancellationToken);
         if (change.Change.Active == false && followed.Source != Source.Order)
         {
             _followed.Remove(change.OrderId);
@@ -257,14 +258,13 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         {
             // A resync of an order this connection already follows with at least this view (ops through the fleet, a
             // rider through their assignments): bring it up to date from what the client holds, in the view it has.
-            known.LastSent = have ?? -1;
-            await CatchUpAsync(orderId, known, have, cancellationToken);
+            _followed[orderId] = known with { LastSent = have ?? -1 };
+            await CatchUpAsync(orderId, known.Viewer, have, cancellationToken);
             return;
         }
 
-        var followed = new Followed(viewer, source) { LastSent = have ?? -1 };
-        _followed[_directory.Shared(orderId)] = followed;
-        await CatchUpAsync(orderId, followed, have, cancellationToken);
+        _followed[_directory.Shared(orderId)] = new Followed(viewer, source, have ?? -1);
+        await CatchUpAsync(orderId, viewer, have, cancellationToken);
     }
 
     private async Task OnFollowManyAsync(
@@ -283,9 +283,8 @@ internal sealed class SubscriberConnection : IAsyncDisposable
                 continue;
             }
 
-            var followed = new Followed(viewer, source);
-            _followed[_directory.Shared(snapshot.OrderId)] = followed;
-            await SendSnapshotAsync(snapshot, followed, null, cancellationToken);
+            _followed[_directory.Shared(snapshot.OrderId)] = new Followed(viewer, source, -1);
+            await SendSnapshotAsync(snapshot, viewer, null, cancellationToken);
         }
     }
 
@@ -293,14 +292,14 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     /// Brings one order from <paramref name="have"/> to the newest version known: the missed deltas when the history
     /// holds them all, otherwise a snapshot (unless the client is already ahead of it) and any newer deltas.
     /// </summary>
-    private async Task CatchUpAsync(string orderId, Followed followed, long? have, CancellationToken cancellationToken)
+    private async Task CatchUpAsync(string orderId, OrderViewer viewer, long? have, CancellationToken cancellationToken)
     {
         // A client that holds nothing (or was never sent anything) starts from a snapshot.
         if (have is >= 0 and var known && _log.After(orderId, known) is { } missed)
         {
             foreach (var change in missed)
             {
-                await SendDeltaAsync(new PushedChange(change), followed, cancellationToken);
+                await SendDeltaAsync(new PushedChange(change), viewer, cancellationToken);
             }
 
             return;
@@ -318,33 +317,33 @@ internal sealed class SubscriberConnection : IAsyncDisposable
             return;
         }
 
-        await SendSnapshotAsync(snapshot, followed, have, cancellationToken);
+        await SendSnapshotAsync(snapshot, viewer, have, cancellationToken);
     }
 
-    private async Task SendSnapshotAsync(LiveOrderSnapshot snapshot, Followed followed, long? have, CancellationToken cancellationToken)
+    private async Task SendSnapshotAsync(LiveOrderSnapshot snapshot, OrderViewer viewer, long? have, CancellationToken cancellationToken)
     {
         if (have is null || snapshot.Version > have)
         {
-            await Send(OrderViews.Snapshot(snapshot, followed.Viewer), cancellationToken);
-            followed.LastSent = snapshot.Version;
+            await Send(OrderViews.Snapshot(snapshot, viewer), cancellationToken);
+            Sent(snapshot.OrderId, snapshot.Version);
         }
 
-        foreach (var change in _log.After(snapshot.OrderId, followed.LastSent) ?? [])
+        foreach (var change in _log.After(snapshot.OrderId, LastSent(snapshot.OrderId)) ?? [])
         {
-            await SendDeltaAsync(new PushedChange(change), followed, cancellationToken);
+            await SendDeltaAsync(new PushedChange(change), viewer, cancellationToken);
         }
     }
 
-    private async Task SendDeltaAsync(PushedChange change, Followed followed, CancellationToken cancellationToken)
+    private async Task SendDeltaAsync(PushedChange change, OrderViewer viewer, CancellationToken cancellationToken)
     {
-        if (change.Version <= followed.LastSent)
+        if (change.Version <= LastSent(change.OrderId))
         {
             return;
         }
 
-        await _connection.WriteAsync(change.MessageFor(followed.Viewer), cancellationToken);
+        await _connection.WriteAsync(change.MessageFor(viewer), cancellationToken);
         _updatesPushed.Inc();
-        followed.LastSent = change.Version;
+        Sent(change.OrderId, change.Version);
         if (change.Change.ReportedAt is { } reportedAt)
         {
             _metrics.IngestToPush.Observe(Math.Max(0, (_clock.GetUtcNow() - reportedAt).TotalSeconds));
@@ -395,12 +394,21 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         Fleet,
     }
 
-    private sealed class Followed(OrderViewer viewer, Source source)
+    /// <summary>The newest version the client was sent of a followed order; -1 when none (nor when not followed).</summary>
+    private long LastSent(string orderId) => _followed.TryGetValue(orderId, out var followed) ? followed.LastSent : -1;
+
+    private void Sent(string orderId, long version)
     {
-        public OrderViewer Viewer { get; } = viewer;
-
-        public Source Source { get; } = source;
-
-        public long LastSent { get; set; } = -1;
+        ref var followed = ref CollectionsMarshal.GetValueRefOrNullRef(_followed, orderId);
+        if (!Unsafe.IsNullRef(ref followed))
+        {
+            followed = followed with { LastSent = version };
+        }
     }
+
+    /// <summary>
+    /// How the connection follows an order and what it was sent of it. A value in the map, not an object of its own:
+    /// an ops map follows every active order of its fleet, and this is most of what each costs it.
+    /// </summary>
+    private readonly record struct Followed(OrderViewer Viewer, Source Source, long LastSent);
 }
