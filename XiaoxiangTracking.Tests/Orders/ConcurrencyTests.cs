@@ -64,4 +64,28 @@ public class ConcurrencyTests(TrackingHostFactory host) : IClassFixture<Tracking
             results.Count(r => r.StatusCode == HttpStatusCode.Conflict).Should().Be(1);
         }
     }
+
+    [Fact]
+    public async Task A_failed_save_is_left_to_whoever_handles_it_and_not_logged_as_an_error_by_the_database_layer()
+    {
+        await using var logged = new TrackingHostFactory().CaptureLogs();
+        var client = logged.CreateClient();
+        var id = (await client.PlaceAsync()).Id();
+
+        // As when two alert rules raise the same alert at once: the unique index refuses the second, which its caller
+        // expects and handles. Such races must not each leave a "fail" line in the logs.
+        var act = () => logged.WithOrdersDb(async db =>
+        {
+            var order = await db.Orders.SingleAsync(o => o.Id == id);
+            db.Entry(order).State = EntityState.Added;
+            await db.SaveChangesAsync();
+        });
+
+        await act.Should().ThrowAsync<DbUpdateException>();
+        var failedSaves = logged.Logs!.Messages
+            .Where(m => m.Contains("Microsoft.EntityFrameworkCore.Update:", StringComparison.Ordinal) && m.Contains("saving changes", StringComparison.Ordinal))
+            .ToList();
+        failedSaves.Should().NotBeEmpty("the failure is still there for whoever traces the database layer");
+        failedSaves.Should().OnlyContain(m => m.StartsWith("Debug ", StringComparison.Ordinal));
+    }
 }

@@ -63,9 +63,9 @@ public static class ModuleDatabase
     {
         var historyTable = MigrationsHistoryTable(schema);
         options.ReplaceService<IModelCacheKeyFactory, ProtectedModelCacheKeyFactory>();
-        // A failed save is its caller's to report: an optimistic-concurrency race with the position writer is expected and
-        // retried (LiveOrderChanges), a conflict in a request is the client's 409, and any other failure reaches the error
-        // handler, the outbox or the job log with its context. Logged here as an error too, every retried race was one.
+        // A failed save is its caller's to report: some are expected and handled (two rules raising the same alert at once,
+        // the unique index refusing the second: AlertBook), and any other reaches the error handler, the outbox or the
+        // job log with its context. Logged here as an error too, every handled race left a "fail" line in the logs.
         options.ConfigureWarnings(warnings => warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         if (database.Provider == DatabaseProvider.Sqlite)
         {
