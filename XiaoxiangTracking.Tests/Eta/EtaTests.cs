@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -123,6 +124,21 @@ public class EtaTests(ITestOutputHelper output)
         var eta = await Eta(client, after);
         eta.Learned.Should().BeTrue();
         (eta.EstimatedAt - host.Clock.GetUtcNow()).TotalMinutes.Should().BeApproximately(10, 0.1);
+    }
+
+    [Fact]
+    public async Task A_speed_learned_while_a_delivery_was_being_filed_is_not_kept()
+    {
+        var speeds = new LearnedSpeeds(new FakeTimeProvider(Morning));
+        var learned = 0;
+        var slow = new RideSpeed(2, 1, 3, Learned: true);
+        var fast = new RideSpeed(6, 5, 7, Learned: true);
+
+        // The delivery is filed after the history was read but before the speed read from it is kept.
+        (await speeds.GetAsync("wtw", 10, () => { learned++; speeds.Forget(); return Task.FromResult(slow); })).Should().Be(slow);
+        (await speeds.GetAsync("wtw", 10, () => { learned++; return Task.FromResult(fast); })).Should().Be(fast, "the speed read before the delivery was filed is learned afresh");
+        (await speeds.GetAsync("wtw", 10, () => { learned++; return Task.FromResult(slow); })).Should().Be(fast, "a speed learned undisturbed is kept for a minute");
+        learned.Should().Be(2);
     }
 
     [Fact]

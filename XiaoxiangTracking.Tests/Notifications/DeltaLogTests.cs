@@ -8,7 +8,7 @@ namespace XiaoxiangTracking.Tests.Notifications;
 /// <summary>The delta history a reconnecting client is caught up from: exactly what it missed, or nothing.</summary>
 public class DeltaLogTests
 {
-    private readonly DeltaLog _log = new(Options.Create(new NotificationsOptions { DeltaHistory = 4 }), TimeProvider.System);
+    private readonly DeltaLog _log = new(Options.Create(new NotificationsOptions { DeltaHistory = 4 }), new OrderDirectory(TimeProvider.System), TimeProvider.System);
 
     [Fact]
     public void A_client_gets_exactly_the_deltas_it_missed_while_the_history_reaches_back_to_them()

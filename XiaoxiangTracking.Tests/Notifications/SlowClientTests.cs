@@ -23,10 +23,11 @@ public class SlowClientTests
     public async Task Fan_out_never_waits_for_a_slow_client_which_then_catches_up_in_order_without_duplicates()
     {
         var options = new NotificationsOptions { QueueCapacityPerConnection = 8, DeltaHistory = 100 };
-        var log = new DeltaLog(Options.Create(options), TimeProvider.System);
+        var directory = new OrderDirectory(TimeProvider.System);
+        var log = new DeltaLog(Options.Create(options), directory, TimeProvider.System);
         var transport = new HangingConnection();
         await using var scopes = new ServiceCollection().BuildServiceProvider();
-        await using var connection = new SubscriberConnection(transport, "ops-test", log, new OrderDirectory(TimeProvider.System),
+        await using var connection = new SubscriberConnection(transport, "ops-test", log, directory,
             scopes.GetRequiredService<IServiceScopeFactory>(), options, new Modules.Shared.Observability.ServiceMetrics(), TimeProvider.System, NullLogger.Instance);
         log.Append(Move("o-1", 1));
         connection.FollowOrder("o-1", OrderViewer.Ops, have: 0);

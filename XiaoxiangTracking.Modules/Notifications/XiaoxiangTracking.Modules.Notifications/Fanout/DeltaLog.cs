@@ -10,7 +10,7 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 /// that reconnects or saw a gap gets exactly the changes it missed; when they reach further back than the history, it
 /// gets a snapshot instead. An order's history is dropped a while after its last change.
 /// </summary>
-internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvider clock)
+internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDirectory directory, TimeProvider clock)
 {
     private static readonly TimeSpan KeepIdleFor = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, History> _orders = new(StringComparer.Ordinal);
@@ -21,7 +21,9 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
     /// </summary>
     public void Append(OrderTrackingChanged change)
     {
-        var history = _orders.GetOrAdd(change.OrderId, static (orderId, capacity) => new History(orderId, capacity), options.Value.DeltaHistory);
+        var history = _orders.TryGetValue(change.OrderId, out var known)
+            ? known
+            : _orders.GetOrAdd(directory.Shared(change.OrderId), static (orderId, capacity) => new History(orderId, capacity), options.Value.DeltaHistory);
         lock (history)
         {
             history.LastTouched = clock.GetUtcNow();
@@ -75,8 +77,8 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, TimeProvi
 
     /// <summary>
     /// One order's newest deltas in a ring: version v has slot v mod capacity, so a slot holds the version it should
-    /// only while that version is among the newest <c>capacity</c>. Every delta kept shares the history's one copy of
-    /// the order id (each came with its own, read from the database).
+    /// only while that version is among the newest <c>capacity</c>. Every delta kept shares the history's copy of the
+    /// order id — the order directory's (each delta came with its own, read from the database).
     /// </summary>
     private sealed class History(string orderId, int capacity)
     {

@@ -37,14 +37,8 @@ internal sealed class PushOrderChanges(DeltaLog log, OrderDirectory directory, S
 
     private void Push(OrderTrackingChanged change)
     {
-        var before = directory.Apply(change);
-        if (before is not null && !ReferenceEquals(before.OrderId, change.OrderId))
-        {
-            // Each delta reads its own copy of the id; the history and the connections keep the directory's.
-            change = change with { OrderId = before.OrderId };
-        }
-
         log.Append(change);
+        var before = directory.Apply(change);
         subscribers.Publish(new PushedChange(change), before);
     }
 }

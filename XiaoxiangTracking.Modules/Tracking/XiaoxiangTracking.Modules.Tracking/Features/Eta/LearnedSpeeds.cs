@@ -11,6 +11,7 @@ internal sealed class LearnedSpeeds(TimeProvider clock)
 {
     private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<(string Area, int Hour), (RideSpeed Speed, DateTimeOffset Until)> _speeds = new();
+    private long _forgotten;
 
     public async Task<RideSpeed> GetAsync(string area, int hour, Func<Task<RideSpeed>> learn)
     {
@@ -20,11 +21,23 @@ internal sealed class LearnedSpeeds(TimeProvider clock)
             return known.Speed;
         }
 
+        var forgotten = Interlocked.Read(ref _forgotten);
         var speed = await learn();
-        _speeds[(area, hour)] = (speed, now + KeepFor);
+        // Not kept when a delivery was filed while learning: what was read may not include it.
+        var learned = KeyValuePair.Create((area, hour), (speed, now + KeepFor));
+        _speeds[learned.Key] = learned.Value;
+        if (Interlocked.Read(ref _forgotten) != forgotten)
+        {
+            _speeds.TryRemove(learned);
+        }
+
         return speed;
     }
 
     /// <summary>A delivery's speed was filed: learn afresh.</summary>
-    public void Forget() => _speeds.Clear();
+    public void Forget()
+    {
+        Interlocked.Increment(ref _forgotten);
+        _speeds.Clear();
+    }
 }
