@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Notifications.Fanout;
 using XiaoxiangTracking.Modules.Notifications.Settings;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Tests.Notifications;
@@ -63,6 +64,24 @@ public class DeltaLogTests
         kept.Should().HaveCount(2);
         ReferenceEquals(kept[0].OrderId, kept[1].OrderId).Should().BeTrue();
         kept[1].Position!.Latitude.Should().Be(Move(2).Position!.Latitude, "only the id is replaced");
+    }
+
+    [Fact]
+    public void A_client_caught_up_gets_each_delta_as_it_was_without_the_moment_a_move_was_reported()
+    {
+        var handedOver = new OrderTrackingChanged("o-1", 1, OrderStatus.Delivering, "r-1", null, null, DateTimeOffset.UnixEpoch);
+        var moved = Move(2) with { ReportedAt = DateTimeOffset.UnixEpoch.AddSeconds(1.5) };
+        var estimated = new OrderTrackingChanged("o-1", 3, null, null, null, null, DateTimeOffset.UnixEpoch.AddSeconds(3),
+            Eta: new LiveEta(DateTimeOffset.UnixEpoch.AddMinutes(9), DateTimeOffset.UnixEpoch.AddMinutes(8), DateTimeOffset.UnixEpoch.AddMinutes(11), false));
+        var alerted = new OrderTrackingChanged("o-1", 4, null, null, null, null, DateTimeOffset.UnixEpoch.AddSeconds(4), [AlertType.Stall]);
+        foreach (var change in new[] { handedOver, moved, estimated, alerted })
+        {
+            _log.Append(change);
+        }
+
+        _log.After("o-1", 0).Should().Equal(
+            [handedOver, moved with { ReportedAt = null }, estimated, alerted],
+            "a caught-up move is not measured as a push that just happened; everything else is as it was sent");
     }
 
     private static long[]? Versions(IReadOnlyList<OrderTrackingChanged>? deltas) => deltas?.Select(d => d.Version).ToArray();

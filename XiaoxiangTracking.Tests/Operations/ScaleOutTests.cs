@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 using XiaoxiangTracking.Modules.Notifications.Hub;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Tests.Support;
@@ -42,6 +43,11 @@ public class ScaleOutTests
         // Both instances serve the same state — A's cache followed B's changes — and so does A's client.
         var live = await Agreed(opsA, opsB, orderId, live => live["version"]!.GetValue<long>() >= 4);
         (await watcherOnA.WaitForVersion(orderId, live["version"]!.GetValue<long>())).Position!.Latitude.Should().BeApproximately(at.Latitude, 1e-9);
+        await using (var direct = await ConnectionMultiplexer.ConnectAsync(redis.Configuration))
+        {
+            (await direct.GetDatabase().KeyExistsAsync($"xiaoxiang:tracking:live:{orderId}")).Should()
+                .BeTrue("the second level keeps an order's state under its id, beneath the host's prefix");
+        }
 
         (await opsB.DeliveredAsync(orderId, rider)).EnsureSuccessStatusCode();
         var ended = await Agreed(opsA, opsB, orderId, live => live["active"]!.GetValue<bool>() == false);

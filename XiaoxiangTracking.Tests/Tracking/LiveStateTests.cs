@@ -130,12 +130,12 @@ public class LiveStateRestartTests
         var cache = second.Services.GetRequiredService<HybridCache>();
 
         var loadedFromDatabase = new List<string>();
-        var cached = await cache.GetOrCreateAsync<LiveOrderState?>(LiveOrderCache.Key(active), _ =>
+        var cached = await cache.GetOrCreateAsync<LiveOrderState?>(active, _ =>
         {
             loadedFromDatabase.Add(active);
             return ValueTask.FromResult<LiveOrderState?>(null);
         });
-        var notCached = await cache.GetOrCreateAsync<LiveOrderState?>(LiveOrderCache.Key(finished), _ =>
+        var notCached = await cache.GetOrCreateAsync<LiveOrderState?>(finished, _ =>
         {
             loadedFromDatabase.Add(finished);
             return ValueTask.FromResult<LiveOrderState?>(null);

@@ -57,11 +57,12 @@ public static class TrackingModule
         services.AddScaleOut(builder.Configuration);
         if (ScaleOut.RedisConfiguration(builder.Configuration) is { } redisConfiguration)
         {
-            // HybridCache takes the distributed cache as its second level.
+            // HybridCache takes the distributed cache as its second level. It holds orders' live state and nothing else,
+            // keyed by order id (LiveOrderCache), so the instance name says what its keys are.
             services.AddStackExchangeRedisCache(redis =>
             {
                 redis.ConfigurationOptions = ScaleOut.RedisOptions(redisConfiguration);
-                redis.InstanceName = ScaleOut.Prefix;
+                redis.InstanceName = LiveOrderCache.RedisPrefix;
             });
         }
 

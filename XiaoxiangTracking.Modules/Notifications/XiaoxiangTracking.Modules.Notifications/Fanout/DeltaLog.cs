@@ -77,12 +77,15 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
 
     /// <summary>
     /// One order's newest deltas in a ring: version v has slot v mod capacity, so a slot holds the version it should
-    /// only while that version is among the newest <c>capacity</c>. Every delta kept shares the history's copy of the
-    /// order id — the order directory's (each delta came with its own, read from the database).
+    /// only while that version is among the newest <c>capacity</c>. A move — a position and nothing else, most deltas by
+    /// far — is kept as its version, time and position and made whole again when a client is caught up; any other delta
+    /// is kept whole. Either way the order id is the history's copy, the order directory's (each delta came with its own,
+    /// read from the database). A move made whole again has no <see cref="OrderTrackingChanged.ReportedAt"/>: it is sent
+    /// to catch a client up, not as it happens, so its age is not the ingest-to-push latency.
     /// </summary>
     private sealed class History(string orderId, int capacity)
     {
-        private readonly OrderTrackingChanged?[] _slots = new OrderTrackingChanged?[capacity];
+        private readonly Kept[] _slots = new Kept[capacity];
 
         public long? Newest { get; private set; }
 
@@ -91,12 +94,14 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
         public void Add(OrderTrackingChanged change)
         {
             ref var slot = ref Slot(change.Version);
-            if (slot is not null && slot.Version >= change.Version)
+            if (slot.IsSet && slot.Version >= change.Version)
             {
                 return; // already kept, or older than everything kept
             }
 
-            slot = ReferenceEquals(change.OrderId, orderId) ? change : change with { OrderId = orderId };
+            slot = change is { Status: null, RiderId: null, Active: null, Alerts: null, Eta: null, Position: { } position }
+                ? new Kept(null, position, change.Version, change.OccurredAt)
+                : new Kept(ReferenceEquals(change.OrderId, orderId) ? change : change with { OrderId = orderId }, null, change.Version, change.OccurredAt);
             Newest = Math.Max(Newest ?? change.Version, change.Version);
         }
 
@@ -110,17 +115,24 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
             var missed = new List<OrderTrackingChanged>((int)Math.Max(0, newest - version));
             for (var expected = version + 1; expected <= newest; expected++)
             {
-                if (Slot(expected) is not { } change || change.Version != expected)
+                var kept = Slot(expected);
+                if (!kept.IsSet || kept.Version != expected)
                 {
                     return null;
                 }
 
-                missed.Add(change);
+                missed.Add(kept.Whole ?? new OrderTrackingChanged(orderId, kept.Version, null, null, kept.Move, null, kept.OccurredAt));
             }
 
             return missed;
         }
 
-        private ref OrderTrackingChanged? Slot(long version) => ref _slots[(int)((ulong)version % (ulong)_slots.Length)];
+        private ref Kept Slot(long version) => ref _slots[(int)((ulong)version % (ulong)_slots.Length)];
+    }
+
+    /// <summary>A delta kept whole, or a move kept as its position (<see cref="History"/>).</summary>
+    private readonly record struct Kept(OrderTrackingChanged? Whole, LivePosition? Move, long Version, DateTimeOffset OccurredAt)
+    {
+        public bool IsSet => Whole is not null || Move is not null;
     }
 }

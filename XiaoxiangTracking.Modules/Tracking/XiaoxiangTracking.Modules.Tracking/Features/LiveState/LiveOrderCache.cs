@@ -12,11 +12,16 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// Orders' live state in <see cref="HybridCache"/> (in process; a distributed second level plugs in underneath without
 /// changing this class). The database is the truth and every change is also a delta: the cache applies the delta that
 /// is exactly its next version, and on a gap reloads the order from the database, so a lost or reordered delta heals on
-/// the next one. Deltas of one order are applied one at a time (striped locks).
+/// the next one. Deltas of one order are applied one at a time (striped locks). An order's key is its id, the same string
+/// its cached state carries, so the id is kept once however many of the cache's structures hold it (the distributed
+/// level, which holds nothing else, puts its keys under <see cref="RedisPrefix"/>).
 /// </summary>
 internal sealed class LiveOrderCache(
     HybridCache cache, IServiceScopeFactory scopes, IOptions<LiveStateOptions> options, Shared.Observability.ServiceMetrics metrics)
 {
+    /// <summary>What the distributed level's keys (an order id each) start with.</summary>
+    public const string RedisPrefix = Shared.ScaleOut.ScaleOut.Prefix + "tracking:live:";
+
     private const int Stripes = 64;
     private const int WarmPageSize = 500;
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1))];
@@ -27,20 +32,18 @@ internal sealed class LiveOrderCache(
         LocalCacheExpiration = options.Value.CacheDuration,
     };
 
-    public static string Key(string orderId) => $"tracking:live:{orderId}";
-
     /// <summary>The order's live state, from the cache or else the database; null for an unknown order.</summary>
     public async ValueTask<LiveOrderState?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         var lookup = new Lookup(this, orderId);
-        var state = await cache.GetOrCreateAsync(Key(orderId), lookup,
+        var state = await cache.GetOrCreateAsync(orderId, lookup,
             static (lookup, token) => lookup.LoadAsync(token), Entry, cancellationToken: cancellationToken);
         metrics.LiveCacheLookups.WithLabels(lookup.Missed ? "miss" : "hit").Inc();
         if (state is null)
         {
             // Never remember an absence: an order read a moment before its state is opened (a client subscribing
             // right after placing it) is found as soon as it exists, not when its next change reaches the cache.
-            await cache.RemoveAsync(Key(orderId), cancellationToken);
+            await cache.RemoveAsync(orderId, cancellationToken);
         }
 
         return state;
@@ -72,8 +75,15 @@ internal sealed class LiveOrderCache(
 
             var next = current is not null && delta.Version == current.Version + 1
                 ? current.Apply(delta)
-                : await LoadAsync(delta.OrderId, cancellationToken);
-            await cache.SetAsync(Key(delta.OrderId), next, Entry, cancellationToken: cancellationToken);
+                : await LoadAsync(current?.OrderId ?? delta.OrderId, cancellationToken); // the key's own copy of the id
+            if (next is null)
+            {
+                await cache.RemoveAsync(delta.OrderId, cancellationToken);
+            }
+            else
+            {
+                await cache.SetAsync(next.OrderId, next, Entry, cancellationToken: cancellationToken);
+            }
         }
         finally
         {
@@ -97,7 +107,8 @@ internal sealed class LiveOrderCache(
                 .ToListAsync(cancellationToken);
             foreach (var live in page)
             {
-                await cache.SetAsync(Key(live.OrderId), LiveOrderState.Of(live), Entry, cancellationToken: cancellationToken);
+                var state = LiveOrderState.Of(live);
+                await cache.SetAsync(state.OrderId, state, Entry, cancellationToken: cancellationToken);
             }
 
             count += page.Count;
@@ -115,7 +126,7 @@ internal sealed class LiveOrderCache(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
         var live = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
-        return live is null ? null : LiveOrderState.Of(live);
+        return live is null ? null : LiveOrderState.Of(live) with { OrderId = orderId };
     }
 
     /// <summary>The host's <see cref="TimeProvider"/> as the memory cache's clock.</summary>
