@@ -79,6 +79,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>How long the host's process has run.</summary>
+    public TimeSpan Uptime => DateTime.Now - _process.StartTime;
+
     /// <summary>Starts the host and returns once it is ready; on <paramref name="data"/> when given (a restart), which it then leaves in place.</summary>
     public static async Task<HostProcess> StartAsync(HostData? data = null, int? port = null)
     {
