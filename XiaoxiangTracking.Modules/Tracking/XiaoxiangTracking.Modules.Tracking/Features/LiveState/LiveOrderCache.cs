@@ -107,8 +107,7 @@ internal sealed class LiveOrderCache(
                 .ToListAsync(cancellationToken);
             foreach (var live in page)
             {
-                var state = LiveOrderState.Of(live);
-                await cache.SetAsync(state.OrderId, state, Entry, cancellationToken: cancellationToken);
+                await cache.SetAsync(live.OrderId, LiveOrderState.Of(live), Entry, cancellationToken: cancellationToken);
             }
 
             count += page.Count;
