@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Tests.Support;
 
@@ -53,7 +54,7 @@ public class WarehouseStageTests(TrackingHostFactory host) : IClassFixture<Track
     public async Task Stages_are_refused_for_an_unpaid_order_another_warehouse_or_an_unknown_order()
     {
         var unpaid = await _client.PlaceAsync();
-        await TimelineWith(unpaid.Id(), 1);
+        await _client.LiveWhen(unpaid.Id(), _ => true);
         var paid = await PaidOrder();
 
         var notYet = await Report(unpaid.Id(), "Received");
@@ -65,6 +66,24 @@ public class WarehouseStageTests(TrackingHostFactory host) : IClassFixture<Track
         otherWarehouse.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await otherWarehouse.ReadJsonAsync())["code"]!.GetValue<string>().Should().Be("wrong_warehouse");
         unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_stage_is_taken_once_the_order_shows_paid_though_its_payment_has_not_reached_the_timeline_yet()
+    {
+        var orderId = await PaidOrder();
+        // The payment reaches the live state (what the warehouse's screen shows) and the timeline through two handlers
+        // that commit apart; here the timeline's is the one still to come.
+        await using (var connection = new SqliteConnection($"Data Source={host.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var lagging = connection.CreateCommand();
+            lagging.CommandText = "DELETE FROM tracking_order_tracking WHERE order_id = $id AND event_type = 'OrderPaid'";
+            lagging.Parameters.AddWithValue("$id", orderId);
+            (await lagging.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        (await Report(orderId, "Received")).StatusCode.Should().Be(HttpStatusCode.OK, "the staff act on what their screen shows");
     }
 
     [Fact]
@@ -86,6 +105,7 @@ public class WarehouseStageTests(TrackingHostFactory host) : IClassFixture<Track
         var order = await _client.PlaceAsync();
         (await _client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
         await TimelineWith(order.Id(), 2);
+        await _client.LiveWhen(order.Id(), live => live["status"]!.GetValue<int>() == 2); // as the warehouse's screen shows it
         return order.Id();
     }
 

@@ -21,7 +21,7 @@ internal sealed class RecordOrderChanges(TrackingDbContext db) :
     public ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken) =>
         RecordAsync(notification, null, null, null, cancellationToken);
 
-    /// <summary>From payment on, the order's warehouse holds it: recorded as the operator (stage reports check it).</summary>
+    /// <summary>From payment on, the order's warehouse holds it: recorded as the operator.</summary>
     public ValueTask Handle(OrderPaid notification, CancellationToken cancellationToken) =>
         RecordAsync(notification, notification.WarehouseId, OperatorType.Warehouse, null, cancellationToken);
 

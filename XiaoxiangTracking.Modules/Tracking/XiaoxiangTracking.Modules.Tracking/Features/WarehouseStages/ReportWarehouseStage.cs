@@ -69,20 +69,22 @@ internal sealed class ReportWarehouseStageHandler(TrackingDbContext db, Eta.EtaE
             return recorded;
         }
 
-        var latest = await db.OrderTracking.AsNoTracking()
-            .Where(e => e.OrderId == command.OrderId && e.OrderVersion != null)
-            .OrderByDescending(e => e.OrderVersion)
+        // Checked against the live state, which the warehouse's screen shows: the payment reaches it and the timeline by
+        // two handlers that commit apart, so the timeline may lag what the staff see.
+        var live = await db.LiveOrders.AsNoTracking()
+            .Where(l => l.OrderId == command.OrderId)
+            .Select(l => new { l.Status, l.WarehouseId })
             .FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Order", command.OrderId);
-        if (latest.Status != (byte)OrderStatus.Paid)
+        if (live.Status != OrderStatus.Paid)
         {
             throw new RuleViolationException(
                 "not_at_warehouse",
-                $"Order {command.OrderId} is {(OrderStatus)latest.Status} ({latest.Status}); warehouse stages are reported while it is Paid (2).",
-                new Dictionary<string, object?> { ["currentStatus"] = (int)latest.Status });
+                $"Order {command.OrderId} is {live.Status} ({(int)live.Status}); warehouse stages are reported while it is Paid (2).",
+                new Dictionary<string, object?> { ["currentStatus"] = (int)live.Status });
         }
 
-        if (!string.Equals(latest.OperatorId, command.WarehouseId, StringComparison.Ordinal))
+        if (!string.Equals(live.WarehouseId, command.WarehouseId, StringComparison.Ordinal))
         {
             throw new RuleViolationException("wrong_warehouse", $"Order {command.OrderId} is not picked by warehouse {command.WarehouseId}.");
         }
