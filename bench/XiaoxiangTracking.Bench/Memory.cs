@@ -42,12 +42,7 @@ internal static class Memory
         var perOrder = new double[rounds];
         for (var round = 0; round < rounds; round++)
         {
-            var wait = CallersForgotten - sinceLastRequests.Elapsed;
-            if (round == 0 && FirstJobRuns - host.Uptime > wait)
-            {
-                wait = FirstJobRuns - host.Uptime;
-            }
-
+            var wait = new[] { CallersForgotten - sinceLastRequests.Elapsed, FirstJobRuns - host.Uptime }.Max();
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait);
