@@ -57,6 +57,8 @@ public class EtaTests(ITestOutputHelper output)
         }
 
         await client.LiveWhen(orderId, l => l["position"]?["fixTime"]?.GetValue<DateTimeOffset>() == host.Clock!.GetUtcNow());
+        // The estimate follows the moves through the evaluation queue and the outbox: wait for it to have caught up.
+        await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == orderId && d.Version > 3 && d.Eta?.Confidence == "High");
         // Twenty fixes, and the expected time holds: the few pushes there are come from the confidence becoming known
         // (High: every report on time) and the likely range narrowing as the ride shortens — not from every fix.
         var etaDeltas = host.Notifications.Deltas(orderId).Where(d => d.Version > 3 && d.Eta is not null).ToList();
