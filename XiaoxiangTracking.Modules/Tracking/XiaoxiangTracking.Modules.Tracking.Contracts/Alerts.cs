@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using Mediator;
 
 namespace XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -19,6 +20,47 @@ public enum AlertType
 
     /// <summary>The promised delivery time has passed.</summary>
     Timeout = 5,
+}
+
+/// <summary>
+/// Sets of open alert types, each held once: an order's state and its deltas carry one of these shared, read-only,
+/// ordered lists rather than a list of their own, so thousands of orders with the same alerts open cost nothing each.
+/// </summary>
+public static class AlertSets
+{
+    private static readonly ReadOnlyCollection<AlertType>[] BySet = [.. Enumerable.Range(0, 1 << 5).Select(set =>
+        new ReadOnlyCollection<AlertType>([.. Enum.GetValues<AlertType>().Where(type => (set & Bit(type)) != 0)]))];
+
+    /// <summary>No alert open.</summary>
+    public static IReadOnlyList<AlertType> None => BySet[0];
+
+    /// <summary>
+    /// The shared list holding exactly <paramref name="types"/> (in code order, each once); null for null. A list with a
+    /// value no release knows (sent by a newer one) is kept as it is.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(types))]
+    public static IReadOnlyList<AlertType>? Shared(IEnumerable<AlertType>? types)
+    {
+        if (types is null)
+        {
+            return null;
+        }
+
+        var set = 0;
+        foreach (var type in types)
+        {
+            if (Bit(type) == 0)
+            {
+                return [.. types];
+            }
+
+            set |= Bit(type);
+        }
+
+        return BySet[set];
+    }
+
+    private static int Bit(AlertType type) => type is >= AlertType.Stall and <= AlertType.Timeout ? 1 << ((int)type - 1) : 0;
 }
 
 /// <summary>An alert was raised on an order (published after it was stored; at most one open per order and type).</summary>

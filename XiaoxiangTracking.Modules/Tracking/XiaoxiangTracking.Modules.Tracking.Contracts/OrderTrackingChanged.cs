@@ -1,4 +1,5 @@
 using Mediator;
+using XiaoxiangTracking.Modules.Shared.Memory;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 
 namespace XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -46,7 +47,14 @@ public sealed record OrderTrackingChanged(
     DateTimeOffset OccurredAt,
     IReadOnlyList<AlertType>? Alerts = null,
     LiveEta? Eta = null,
-    DateTimeOffset? ReportedAt = null) : INotification;
+    DateTimeOffset? ReportedAt = null) : INotification
+{
+    /// <summary>The new rider, when one was assigned (the shared copy of the id: <see cref="Names"/>).</summary>
+    public string? RiderId { get; init; } = Names.Shared(RiderId);
+
+    /// <summary>The alert types now open on the order, when that set changed: one of <see cref="AlertSets"/>' shared lists.</summary>
+    public IReadOnlyList<AlertType>? Alerts { get; init => field = AlertSets.Shared(value); } = AlertSets.Shared(Alerts);
+}
 
 /// <summary>
 /// A change another instance of the host committed and relayed here (only when several instances run). For what each

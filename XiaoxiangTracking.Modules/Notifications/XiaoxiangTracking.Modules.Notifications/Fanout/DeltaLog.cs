@@ -77,11 +77,12 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
 
     /// <summary>
     /// One order's newest deltas in a ring: version v has slot v mod capacity, so a slot holds the version it should
-    /// only while that version is among the newest <c>capacity</c>. A move — a position and nothing else, most deltas by
-    /// far — is kept as its version, time and position and made whole again when a client is caught up; any other delta
-    /// is kept whole. Either way the order id is the history's copy, the order directory's (each delta came with its own,
-    /// read from the database). A move made whole again has no <see cref="OrderTrackingChanged.ReportedAt"/>: it is sent
-    /// to catch a client up, not as it happens, so its age is not the ingest-to-push latency.
+    /// only while that version is among the newest <c>capacity</c>. A delta that changes one thing — a move (most deltas
+    /// by far), the set of open alerts, the arrival estimate — is kept as that thing, its version and its time (in UTC),
+    /// and made whole again when a client is caught up; any other delta is kept whole. Either way the order id is the
+    /// history's copy, the order directory's (each delta came with its own, read from the database). A delta made whole
+    /// again has no <see cref="OrderTrackingChanged.ReportedAt"/>: it is sent to catch a client up, not as it happens,
+    /// so its age is not the ingest-to-push latency.
     /// </summary>
     private sealed class History(string orderId, int capacity)
     {
@@ -99,9 +100,7 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
                 return; // already kept, or older than everything kept
             }
 
-            slot = change is { Status: null, RiderId: null, Active: null, Alerts: null, Eta: null, Position: { } position }
-                ? new Kept(null, position, change.Version, change.OccurredAt)
-                : new Kept(ReferenceEquals(change.OrderId, orderId) ? change : change with { OrderId = orderId }, null, change.Version, change.OccurredAt);
+            slot = new Kept(Compact(change), change.Version, change.OccurredAt.UtcTicks);
             Newest = Math.Max(Newest ?? change.Version, change.Version);
         }
 
@@ -121,18 +120,38 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
                     return null;
                 }
 
-                missed.Add(kept.Whole ?? new OrderTrackingChanged(orderId, kept.Version, null, null, kept.Move, null, kept.OccurredAt));
+                missed.Add(Whole(kept));
             }
 
             return missed;
         }
 
+        private object Compact(OrderTrackingChanged change) => change switch
+        {
+            { Status: null, RiderId: null, Active: null, Alerts: null, Eta: null, Position: { } position } => position,
+            { Status: null, RiderId: null, Active: null, Position: null, Eta: null, Alerts: { } alerts } => alerts,
+            { Status: null, RiderId: null, Active: null, Position: null, Alerts: null, Eta: { } eta } => eta,
+            _ => ReferenceEquals(change.OrderId, orderId) ? change : change with { OrderId = orderId },
+        };
+
+        private OrderTrackingChanged Whole(Kept kept)
+        {
+            var at = new DateTimeOffset(kept.OccurredAtUtcTicks, TimeSpan.Zero);
+            return kept.Change switch
+            {
+                OrderTrackingChanged whole => whole,
+                LivePosition position => new(orderId, kept.Version, null, null, position, null, at),
+                LiveEta eta => new(orderId, kept.Version, null, null, null, null, at, Eta: eta),
+                var alerts => new(orderId, kept.Version, null, null, null, null, at, Alerts: (IReadOnlyList<AlertType>)alerts!),
+            };
+        }
+
         private ref Kept Slot(long version) => ref _slots[(int)((ulong)version % (ulong)_slots.Length)];
     }
 
-    /// <summary>A delta kept whole, or a move kept as its position (<see cref="History"/>).</summary>
-    private readonly record struct Kept(OrderTrackingChanged? Whole, LivePosition? Move, long Version, DateTimeOffset OccurredAt)
+    /// <summary>A delta as <see cref="History"/> keeps it: whole, or the one thing it changed.</summary>
+    private readonly record struct Kept(object? Change, long Version, long OccurredAtUtcTicks)
     {
-        public bool IsSet => Whole is not null || Move is not null;
+        public bool IsSet => Change is not null;
     }
 }

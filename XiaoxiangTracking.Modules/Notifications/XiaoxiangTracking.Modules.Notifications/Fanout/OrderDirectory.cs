@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using XiaoxiangTracking.Modules.Shared.Memory;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Modules.Notifications.Fanout;
@@ -6,10 +7,14 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 /// <summary>
 /// Who an order concerns: its warehouse and its current rider. <paramref name="OrderId"/> is the directory's own copy of
 /// the order id, for whatever keeps the order by id for long (the delta history, every connection following it): one
-/// string per order rather than one per holder.
+/// string per order rather than one per holder. The warehouse and rider ids are the shared copies (<see cref="Names"/>).
 /// </summary>
 internal sealed record OrderParties(string OrderId, string WarehouseId, string? RiderId)
 {
+    public string WarehouseId { get; init; } = Names.Shared(WarehouseId);
+
+    public string? RiderId { get; init; } = Names.Shared(RiderId);
+
     public DateTimeOffset? EndedAt { get; init; }
 }
 
@@ -34,22 +39,33 @@ internal sealed class OrderDirectory(TimeProvider clock)
     /// <summary>Learns an order's warehouse unless the order is known already.</summary>
     public void Know(string orderId, string warehouseId) => _orders.TryAdd(orderId, new OrderParties(orderId, warehouseId, null));
 
-    /// <summary>Applies a delta; returns the parties before it (the previous rider loses a reassigned order).</summary>
+    /// <summary>
+    /// Applies a delta; returns the parties before it (the previous rider loses a reassigned order). Moves come from the
+    /// position writer while status changes come through the outbox, so two deltas of one order may be applied at once:
+    /// a change is swapped in only over the parties it was made from, and a delta that changes no party (a move, an
+    /// estimate, an alert) leaves them as they are.
+    /// </summary>
     public OrderParties? Apply(OrderTrackingChanged change)
     {
-        var before = Find(change.OrderId);
-        if (before is null)
+        while (Find(change.OrderId) is { } before)
         {
-            return null;
+            if (change.RiderId is null && change.Active != false)
+            {
+                return before;
+            }
+
+            var after = before with
+            {
+                RiderId = change.RiderId ?? before.RiderId,
+                EndedAt = change.Active == false ? clock.GetUtcNow() : before.EndedAt,
+            };
+            if (_orders.TryUpdate(change.OrderId, after, before))
+            {
+                return before;
+            }
         }
 
-        var after = before with
-        {
-            RiderId = change.RiderId ?? before.RiderId,
-            EndedAt = change.Active == false ? clock.GetUtcNow() : before.EndedAt,
-        };
-        _orders[change.OrderId] = after;
-        return before;
+        return null;
     }
 
     public void Trim()

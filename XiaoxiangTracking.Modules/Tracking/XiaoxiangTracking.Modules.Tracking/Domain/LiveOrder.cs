@@ -72,9 +72,8 @@ internal sealed class LiveOrder : AggregateRoot
     /// <summary>The alert types open on the order, as comma-separated codes (see <see cref="Alerts"/>).</summary>
     public string OpenAlerts { get; private set; } = string.Empty;
 
-    public IReadOnlyList<AlertType> Alerts => OpenAlerts.Length == 0
-        ? []
-        : [.. OpenAlerts.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(code => (AlertType)int.Parse(code, System.Globalization.CultureInfo.InvariantCulture))];
+    public IReadOnlyList<AlertType> Alerts => AlertSets.Shared(
+        OpenAlerts.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(code => (AlertType)int.Parse(code, System.Globalization.CultureInfo.InvariantCulture)));
 
     public DateTimeOffset? EtaAt { get; private set; }
 
@@ -234,9 +233,9 @@ internal sealed class LiveOrder : AggregateRoot
             return false;
         }
 
-        IReadOnlyList<AlertType> sorted = [.. alerts.Order()];
-        OpenAlerts = string.Join(',', sorted.Select(a => ((int)a).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, sorted));
+        var stillOpen = AlertSets.Shared(alerts);
+        OpenAlerts = string.Join(',', stillOpen.Select(a => ((int)a).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, stillOpen));
         return true;
     }
 

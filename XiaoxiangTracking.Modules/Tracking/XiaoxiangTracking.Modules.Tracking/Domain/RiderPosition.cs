@@ -1,4 +1,5 @@
 using XiaoxiangTracking.Modules.Shared.Domain;
+using XiaoxiangTracking.Modules.Shared.Memory;
 
 namespace XiaoxiangTracking.Modules.Tracking.Domain;
 
@@ -65,4 +66,8 @@ internal sealed record PositionFix(
     double Longitude,
     double? AccuracyMeters,
     double? SpeedMetersPerSecond,
-    double? HeadingDegrees);
+    double? HeadingDegrees)
+{
+    /// <summary>The rider: the shared copy of the id (<see cref="Names"/>), which the rider's latest fix is kept under.</summary>
+    public string RiderId { get; init; } = Names.Shared(RiderId);
+}

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Domain;
+using XiaoxiangTracking.Modules.Shared.Memory;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 
@@ -36,6 +37,15 @@ internal sealed record LiveOrderState(
     IReadOnlyList<AlertType> Alerts,
     LiveEta? Eta)
 {
+    /// <summary>The rider delivering it; null before one is assigned (the shared copy of the id: <see cref="Names"/>).</summary>
+    public string? RiderId { get; init; } = Names.Shared(RiderId);
+
+    /// <summary>The warehouse that picks it (the shared copy of the id: <see cref="Names"/>).</summary>
+    public string WarehouseId { get; init; } = Names.Shared(WarehouseId);
+
+    /// <summary>The alert types open on the order: one of <see cref="AlertSets"/>' shared lists.</summary>
+    public IReadOnlyList<AlertType> Alerts { get; init => field = AlertSets.Shared(value); } = AlertSets.Shared(Alerts);
+
     public static LiveOrderState Of(LiveOrder live) =>
         new(live.OrderId, live.Status, live.RiderId, live.Position, live.IsActive, live.Version, live.UpdatedAt,
             live.CustomerId, live.WarehouseId, live.DeliveryLocation, live.DeliveryAddress, live.Alerts, live.Eta);
