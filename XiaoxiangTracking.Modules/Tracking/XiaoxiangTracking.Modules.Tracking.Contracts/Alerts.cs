@@ -28,7 +28,9 @@ public enum AlertType
 /// </summary>
 public static class AlertSets
 {
-    private static readonly ReadOnlyCollection<AlertType>[] BySet = [.. Enumerable.Range(0, 1 << 5).Select(set =>
+    private static readonly int Highest = Enum.GetValues<AlertType>().Max(type => (int)type);
+
+    private static readonly ReadOnlyCollection<AlertType>[] BySet = [.. Enumerable.Range(0, 1 << Highest).Select(set =>
         new ReadOnlyCollection<AlertType>([.. Enum.GetValues<AlertType>().Where(type => (set & Bit(type)) != 0)]))];
 
     /// <summary>No alert open.</summary>
@@ -60,7 +62,8 @@ public static class AlertSets
         return BySet[set];
     }
 
-    private static int Bit(AlertType type) => type is >= AlertType.Stall and <= AlertType.Timeout ? 1 << ((int)type - 1) : 0;
+    /// <summary>The type's bit in a set; 0 for a value that is not a type.</summary>
+    private static int Bit(AlertType type) => Enum.IsDefined(type) ? 1 << ((int)type - 1) : 0;
 }
 
 /// <summary>An alert was raised on an order (published after it was stored; at most one open per order and type).</summary>
