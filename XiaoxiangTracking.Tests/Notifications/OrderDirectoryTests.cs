@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using XiaoxiangTracking.Modules.Notifications.Fanout;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -46,14 +47,21 @@ public class OrderDirectoryTests
     [Fact]
     public void A_delta_that_ends_the_order_marks_it_ended_and_keeps_its_rider()
     {
-        var directory = new OrderDirectory(TimeProvider.System);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        var directory = new OrderDirectory(clock);
         directory.Add("o-1", "wh-1", "r-1");
 
-        var before = directory.Apply(new OrderTrackingChanged("o-1", 9, OrderStatus.Completed, null, null, false, DateTimeOffset.UnixEpoch));
+        var before = directory.Apply(new OrderTrackingChanged("o-1", 9, OrderStatus.Completed, null, null, false, clock.GetUtcNow()));
 
         before.Should().Be(new OrderParties("o-1", "wh-1", "r-1"));
-        directory.Find("o-1")!.EndedAt.Should().NotBeNull();
-        directory.Find("o-1")!.RiderId.Should().Be("r-1");
-        directory.Apply(new OrderTrackingChanged("o-2", 1, null, null, null, false, DateTimeOffset.UnixEpoch)).Should().BeNull("the order is unknown");
+        directory.Find("o-1").Should().Be(new OrderParties("o-1", "wh-1", "r-1") { EndedAt = clock.GetUtcNow() });
+        directory.Apply(new OrderTrackingChanged("o-2", 1, null, null, null, false, clock.GetUtcNow())).Should().BeNull("the order is unknown");
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        directory.Trim();
+        directory.Find("o-1").Should().NotBeNull("its last deltas may still be on their way for ten minutes");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        directory.Trim();
+        directory.Find("o-1").Should().BeNull("an order ended more than ten minutes ago is forgotten");
     }
 }

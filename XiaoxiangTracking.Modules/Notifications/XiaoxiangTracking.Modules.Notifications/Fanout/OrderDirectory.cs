@@ -11,9 +11,9 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 /// </summary>
 internal sealed record OrderParties(string OrderId, string WarehouseId, string? RiderId)
 {
-    public string WarehouseId { get; init; } = Names.Shared(WarehouseId);
+    public string WarehouseId { get; init => field = Names.Shared(value); } = Names.Shared(WarehouseId);
 
-    public string? RiderId { get; init; } = Names.Shared(RiderId);
+    public string? RiderId { get; init => field = Names.Shared(value); } = Names.Shared(RiderId);
 
     public DateTimeOffset? EndedAt { get; init; }
 }
