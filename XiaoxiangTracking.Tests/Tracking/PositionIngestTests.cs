@@ -162,6 +162,50 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
 public class PositionBackPressureTests
 {
     [Fact]
+    public async Task A_commit_that_cannot_get_the_database_answers_503_with_Retry_After_stores_nothing_and_the_retry_is_stored()
+    {
+        // SQLite waits for a lock about a second at the least setting (200 ms busy timeout, 1 s command timeout).
+        using var host = new TrackingHostFactory().With("Database:SqliteBusyTimeoutMilliseconds", "200");
+        var client = host.CreateClient();
+        var rider = RiderApp.NewRider();
+        var now = DateTimeOffset.UtcNow;
+        // The writer's connection is open and kept from here on.
+        (await client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(rider, "1", now.AddSeconds(-30), 31.2304, 121.4737)))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await using var blocker = new SqliteConnection($"Data Source={host.DatabasePath}");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;"; // another process holds SQLite's write lock past the timeout
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var second = PositionIngestTests.Report(rider, "2", now.AddSeconds(-15), 31.2305, 121.4738);
+        var refused = await client.PostAsJsonAsync("/api/tracking/positions", second);
+
+        refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        refused.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
+        (await refused.ReadJsonAsync())["code"]!.GetValue<string>().Should().Be("service_unavailable");
+
+        await using (var rollback = blocker.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        var retried = await client.PostAsJsonAsync("/api/tracking/positions", second);
+
+        retried.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await retried.ReadJsonAsync())["outcome"]!.GetValue<string>().Should().Be("accepted", "the refused attempt stored nothing");
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        (await db.RiderPositions.Where(p => p.RiderId == rider).OrderBy(p => p.FixTime).Select(p => p.ClientPointId).ToListAsync())
+            .Should().Equal("1", "2");
+    }
+
+    [Fact]
     public async Task When_the_queue_is_full_reports_get_503_with_Retry_After_and_no_reply_precedes_its_commit()
     {
         using var host = new TrackingHostFactory().With("Tracking:Ingest:QueueCapacity", "1");

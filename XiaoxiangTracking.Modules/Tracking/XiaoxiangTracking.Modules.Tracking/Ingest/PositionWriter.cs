@@ -40,6 +40,8 @@ internal sealed class PositionWriter(
             FullMode = BoundedChannelFullMode.Wait,
         });
 
+    // The writer's connection, kept between commits; opened on first use and after a failed commit.
+    private PositionStore? _store;
     private int _committing;
     private long _commits;
 
@@ -110,6 +112,12 @@ internal sealed class PositionWriter(
             await CommitNextGroupAsync();
         }
 
+        if (_store is { } store)
+        {
+            _store = null;
+            await store.DisposeAsync();
+        }
+
         _moves.Writer.TryComplete();
         await fanningOut;
         logger.LogInformation("Position writer stopped with its queue drained");
@@ -147,39 +155,32 @@ internal sealed class PositionWriter(
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var connection = db.Database.GetDbConnection();
-            var sqlite = db.Database.IsSqlite();
+            var store = _store ??= await PositionStore.OpenAsync(scopes, cancellationToken);
+            await using var transaction = await store.BeginAsync(cancellationToken);
             var results = new bool[group.Count][];
             var newestPerRider = new Dictionary<string, RiderPosition>(StringComparer.Ordinal);
             var latePerRider = new Dictionary<string, (DateTimeOffset From, DateTimeOffset To)>(StringComparer.Ordinal);
             // A fix stored this long after it was taken was not there when the rules ran in real time.
             var lateBefore = clock.GetUtcNow() - alertOptions.Value.OfflineAfter;
-            await using (var insert = PositionInsert.Prepare(connection, transaction.GetDbTransaction(), sqlite))
+            for (var r = 0; r < group.Count; r++)
             {
-                for (var r = 0; r < group.Count; r++)
+                var positions = group[r].Positions;
+                results[r] = new bool[positions.Count];
+                for (var i = 0; i < positions.Count; i++)
                 {
-                    var positions = group[r].Positions;
-                    results[r] = new bool[positions.Count];
-                    for (var i = 0; i < positions.Count; i++)
+                    if (results[r][i] = await store.Insert.ExecuteAsync(positions[i], cancellationToken))
                     {
-                        if (results[r][i] = await insert.ExecuteAsync(positions[i], cancellationToken))
+                        var position = positions[i];
+                        if (!newestPerRider.TryGetValue(position.RiderId, out var newest) || position.FixTime > newest.FixTime)
                         {
-                            var position = positions[i];
-                            if (!newestPerRider.TryGetValue(position.RiderId, out var newest) || position.FixTime > newest.FixTime)
-                            {
-                                newestPerRider[position.RiderId] = position;
-                            }
+                            newestPerRider[position.RiderId] = position;
+                        }
 
-                            if (position.FixTime < lateBefore)
-                            {
-                                latePerRider[position.RiderId] = latePerRider.TryGetValue(position.RiderId, out var late)
-                                    ? (Min(late.From, position.FixTime), Max(late.To, position.FixTime))
-                                    : (position.FixTime, position.FixTime);
-                            }
+                        if (position.FixTime < lateBefore)
+                        {
+                            latePerRider[position.RiderId] = latePerRider.TryGetValue(position.RiderId, out var late)
+                                ? (Min(late.From, position.FixTime), Max(late.To, position.FixTime))
+                                : (position.FixTime, position.FixTime);
                         }
                     }
                 }
@@ -187,16 +188,13 @@ internal sealed class PositionWriter(
 
             var now = clock.GetUtcNow();
             var deltas = new List<OrderTrackingChanged>();
-            await using (var live = LivePositionUpdate.Prepare(connection, transaction.GetDbTransaction(), sqlite))
+            foreach (var position in newestPerRider.Values)
             {
-                foreach (var position in newestPerRider.Values)
+                var moved = new LivePosition(position.Latitude, position.Longitude, position.FixTime,
+                    position.SpeedMetersPerSecond, position.HeadingDegrees);
+                foreach (var (orderId, version) in await store.Live.ExecuteAsync(position, now, cancellationToken))
                 {
-                    var moved = new LivePosition(position.Latitude, position.Longitude, position.FixTime,
-                        position.SpeedMetersPerSecond, position.HeadingDegrees);
-                    foreach (var (orderId, version) in await live.ExecuteAsync(position, now, cancellationToken))
-                    {
-                        deltas.Add(new OrderTrackingChanged(orderId, version, null, null, moved, null, now, ReportedAt: position.ReceivedAt));
-                    }
+                    deltas.Add(new OrderTrackingChanged(orderId, version, null, null, moved, null, now, ReportedAt: position.ReceivedAt));
                 }
             }
 
@@ -224,11 +222,21 @@ internal sealed class PositionWriter(
         catch (Exception ex)
         {
             logger.LogError(ex, "Committing {Requests} position request(s) failed; none of them is stored", group.Count);
+            // The connection may be what failed: the next commit opens a new one.
+            if (_store is { } failed)
+            {
+                _store = null;
+                await failed.DisposeAsync();
+            }
+
+            // Nothing of the group is stored, whatever failed (a database busy past its timeout, a lost connection, the
+            // server stopping): each request is answered 503 + Retry-After, and a retry stores it once.
+            var message = ex is OperationCanceledException
+                ? "The server is shutting down; retry."
+                : "The positions could not be stored just now; retry.";
             foreach (var request in group)
             {
-                request.Completion.TrySetException(ex is OperationCanceledException
-                    ? new ServiceUnavailableException("The server is shutting down; retry.", options.Value.RetryAfter)
-                    : ex);
+                request.Completion.TrySetException(new ServiceUnavailableException(message, options.Value.RetryAfter, ex));
             }
         }
     }

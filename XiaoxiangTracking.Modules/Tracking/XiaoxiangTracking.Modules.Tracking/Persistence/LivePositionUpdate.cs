@@ -7,7 +7,8 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence;
 /// The hot-path follow-up of a commit's inserts, once per rider with the newest fix the commit stored for that rider:
 /// moves the rider's latest fix forward (never back: an older fix uploaded late changes nothing) and moves the live
 /// state of every order the rider is delivering, bumping each one's version, and returns the (order, version) pairs
-/// changed so the writer can publish the deltas after commit. Plain ADO.NET, prepared once per commit.
+/// changed so the writer can publish the deltas after commit. Plain ADO.NET, kept prepared across commits on the
+/// writer's connection (<see cref="PositionStore"/>).
 /// </summary>
 internal sealed class LivePositionUpdate : IAsyncDisposable
 {
@@ -55,10 +56,20 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
         _sqlite = sqlite;
     }
 
-    public static LivePositionUpdate Prepare(DbConnection connection, DbTransaction transaction, bool sqlite) =>
-        new(Command(connection, transaction, sqlite ? SqliteLatestFix : SqlServerLatestFix, 8),
-            Command(connection, transaction, sqlite ? SqliteLiveOrders : SqlServerLiveOrders, 9),
+    public static LivePositionUpdate Prepare(DbConnection connection, bool sqlite) =>
+        new(Command(connection, sqlite ? SqliteLatestFix : SqlServerLatestFix, 8),
+            Command(connection, sqlite ? SqliteLiveOrders : SqlServerLiveOrders, 9),
             sqlite);
+
+    /// <summary>The transaction the next executions belong to.</summary>
+    public DbTransaction Transaction
+    {
+        set
+        {
+            _latestFix.Transaction = value;
+            _liveOrders.Transaction = value;
+        }
+    }
 
     /// <summary>Applies the fix; returns the orders whose live position moved, with their new versions.</summary>
     public async Task<IReadOnlyList<(string OrderId, long Version)>> ExecuteAsync(
@@ -84,10 +95,9 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
         await _liveOrders.DisposeAsync();
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, int parameters)
+    private static DbCommand Command(DbConnection connection, string sql, int parameters)
     {
         var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var name in ParameterNames.Take(parameters))
         {

@@ -4,7 +4,8 @@ using XiaoxiangTracking.Modules.Tracking.Domain;
 namespace XiaoxiangTracking.Modules.Tracking.Persistence;
 
 /// <summary>
-/// The hot-path insert of one fix, prepared once per commit and executed per fix: plain ADO.NET, no change tracking.
+/// The hot-path insert of one fix, executed per fix on the writer's connection (<see cref="PositionStore"/>), which
+/// keeps it prepared across commits: plain ADO.NET, no change tracking.
 /// A fix already stored (same rider and point id, or same rider and fix time) inserts nothing and reports false.
 /// </summary>
 internal sealed class PositionInsert : IAsyncDisposable
@@ -32,10 +33,9 @@ internal sealed class PositionInsert : IAsyncDisposable
         _sqlite = sqlite;
     }
 
-    public static PositionInsert Prepare(DbConnection connection, DbTransaction transaction, bool sqlite)
+    public static PositionInsert Prepare(DbConnection connection, bool sqlite)
     {
         var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = sqlite ? SqliteSql : SqlServerSql;
         foreach (var name in new[] { "@rider", "@point", "@fix", "@lat", "@lng", "@accuracy", "@speed", "@heading", "@geohash", "@received" })
         {
@@ -45,6 +45,12 @@ internal sealed class PositionInsert : IAsyncDisposable
         }
 
         return new PositionInsert(command, sqlite);
+    }
+
+    /// <summary>The transaction the next executions belong to.</summary>
+    public DbTransaction Transaction
+    {
+        set => _command.Transaction = value;
     }
 
     public async Task<bool> ExecuteAsync(RiderPosition position, CancellationToken cancellationToken)
