@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -7,6 +8,7 @@ using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
+using XiaoxiangTracking.Tests.Support;
 using XiaoxiangTracking.Web.Security.Persistence;
 
 namespace XiaoxiangTracking.Tests.Persistence;
@@ -153,6 +155,48 @@ public class MigrationTests
         var statements = ParseStatements(PositionInsert.SqlServerSql);
 
         statements.Should().ContainSingle().Which.Should().BeOfType<InsertStatement>();
+    }
+
+    [Fact]
+    public void After_the_last_SQL_Server_migration_positions_keep_one_index_besides_their_location_rider_and_fix_time_unique()
+    {
+        var indexes = new Dictionary<string, bool>();
+        foreach (var statement in ParseStatements(SqlServerScript("tracking", idempotent: false)))
+        {
+            if (statement is CreateIndexStatement create && create.OnName.BaseIdentifier.Value == "rider_positions")
+            {
+                indexes[create.Name.Value] = create.Unique;
+            }
+            else if (statement is DropIndexStatement drop)
+            {
+                foreach (var clause in drop.DropIndexClauses.OfType<DropIndexClause>().Where(c => c.Object.BaseIdentifier.Value == "rider_positions"))
+                {
+                    indexes.Remove(clause.Index.Value);
+                }
+            }
+        }
+
+        indexes.Should().Equal(new Dictionary<string, bool> { ["IX_rider_positions_rider_id_fix_time"] = true });
+    }
+
+    [Fact]
+    public async Task A_migrated_SQLite_database_keeps_one_index_on_positions_rider_and_fix_time_unique()
+    {
+        using var host = new TrackingHostFactory();
+        host.CreateClient();
+        await using var connection = new SqliteConnection($"Data Source={host.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT il.name, il.[unique], group_concat(ii.name, ',') FROM pragma_index_list('tracking_rider_positions') il " +
+            "JOIN pragma_index_info(il.name) ii GROUP BY il.name, il.[unique]";
+        var indexes = new List<(string, long, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            indexes.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        }
+
+        indexes.Should().Equal(("IX_tracking_rider_positions_rider_id_fix_time", 1L, "rider_id,fix_time"));
     }
 
     [Fact]

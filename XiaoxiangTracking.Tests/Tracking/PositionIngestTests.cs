@@ -75,6 +75,30 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
     }
 
     [Fact]
+    public async Task A_fix_is_its_rider_and_instant_so_a_retry_or_another_report_of_that_instant_is_a_duplicate()
+    {
+        var rider = RiderApp.NewRider();
+        var t = DateTimeOffset.UtcNow.AddMinutes(-3);
+
+        async Task<string> Send(string pointId, DateTimeOffset at, double latitude)
+        {
+            var response = await _client.PostAsJsonAsync("/api/tracking/positions", Report(rider, pointId, at, latitude, 121.4737));
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            return (await response.ReadJsonAsync())["outcome"]!.GetValue<string>();
+        }
+
+        (await Send("x1", t, 31.2304)).Should().Be("accepted");
+        (await Send("x1", t, 31.2304)).Should().Be("duplicate", "a retry re-sends the same fix");
+        (await Send("x2", t, 31.2305)).Should().Be("duplicate", "one fix per rider per instant");
+        (await Send("x1", t.AddSeconds(15), 31.2306)).Should().Be("accepted", "a point id names a fix; another instant is another fix");
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        (await db.RiderPositions.Where(p => p.RiderId == rider).OrderBy(p => p.FixTime).Select(p => new { p.ClientPointId, p.Latitude }).ToListAsync())
+            .Select(p => (p.ClientPointId, p.Latitude)).Should().Equal(("x1", 31.2304), ("x1", 31.2306));
+    }
+
+    [Fact]
     public async Task Resending_the_same_batch_stores_nothing_twice()
     {
         var rider = RiderApp.NewRider();

@@ -53,7 +53,6 @@ internal static class Baselines
                     id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, rider_id TEXT NOT NULL, client_point_id TEXT NOT NULL,
                     fix_time INTEGER NOT NULL, latitude REAL NOT NULL, longitude REAL NOT NULL, accuracy_meters REAL NULL,
                     speed_meters_per_second REAL NULL, heading_degrees REAL NULL, geohash TEXT NOT NULL, received_at INTEGER NOT NULL);
-                CREATE UNIQUE INDEX ix_point ON rider_positions (rider_id, client_point_id);
                 CREATE UNIQUE INDEX ix_fix ON rider_positions (rider_id, fix_time);
                 """);
             await using var insert = connection.CreateCommand();

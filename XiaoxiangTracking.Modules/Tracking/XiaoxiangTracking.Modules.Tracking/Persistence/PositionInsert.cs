@@ -6,23 +6,23 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence;
 /// <summary>
 /// The hot-path insert of one fix, executed per fix on the writer's connection (<see cref="PositionStore"/>), which
 /// keeps it prepared across commits: plain ADO.NET, no change tracking.
-/// A fix already stored (same rider and point id, or same rider and fix time) inserts nothing and reports false.
+/// A fix already stored (same rider and fix time: a retry, or a re-sent buffer) inserts nothing and reports false.
 /// </summary>
 internal sealed class PositionInsert : IAsyncDisposable
 {
-    /// <summary>SQLite: the unique indexes decide; <c>DO NOTHING</c> leaves 0 changed rows for a duplicate.</summary>
+    /// <summary>SQLite: the unique (rider, fix time) index decides; <c>DO NOTHING</c> leaves 0 changed rows for a duplicate.</summary>
     public const string SqliteSql =
         "INSERT INTO tracking_rider_positions (rider_id, client_point_id, fix_time, latitude, longitude, accuracy_meters, " +
         "speed_meters_per_second, heading_degrees, geohash, received_at) " +
         "VALUES (@rider, @point, @fix, @lat, @lng, @accuracy, @speed, @heading, @geohash, @received) ON CONFLICT DO NOTHING;";
 
-    /// <summary>SQL Server: insert unless the rider already has this point or this instant (range-locked check).</summary>
+    /// <summary>SQL Server: insert unless the rider already has a fix at this instant (range-locked check).</summary>
     public const string SqlServerSql =
         "INSERT INTO [tracking].[rider_positions] ([rider_id], [client_point_id], [fix_time], [latitude], [longitude], " +
         "[accuracy_meters], [speed_meters_per_second], [heading_degrees], [geohash], [received_at]) " +
         "SELECT @rider, @point, @fix, @lat, @lng, @accuracy, @speed, @heading, @geohash, @received " +
         "WHERE NOT EXISTS (SELECT 1 FROM [tracking].[rider_positions] WITH (UPDLOCK, HOLDLOCK) " +
-        "WHERE [rider_id] = @rider AND ([client_point_id] = @point OR [fix_time] = @fix));";
+        "WHERE [rider_id] = @rider AND [fix_time] = @fix);";
 
     private readonly DbCommand _command;
     private readonly bool _sqlite;

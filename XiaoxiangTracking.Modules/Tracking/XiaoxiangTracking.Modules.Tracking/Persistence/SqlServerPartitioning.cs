@@ -4,10 +4,9 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence;
 /// On SQL Server, rider positions — the one table that grows with every report — are partitioned by month of
 /// <c>fix_time</c> (partition function <see cref="Function"/>, scheme <see cref="Scheme"/>): a trajectory or retention
 /// query touches only its months, and old months can be truncated or switched out whole. Every index is aligned with
-/// the scheme, so each carries <c>fix_time</c>: the clustered key is (<c>id</c>, <c>fix_time</c>) and the point-id
-/// index (<c>rider_id</c>, <c>client_point_id</c>, <c>fix_time</c>) — a re-sent point is still stored once, because the
-/// insert checks for the rider's point id under a key-range lock (<see cref="PositionInsert.SqlServerSql"/>) and the
-/// (<c>rider_id</c>, <c>fix_time</c>) index is unique. SQLite keeps one table. The EF model does not describe
+/// the scheme, so each carries <c>fix_time</c>: the clustered key is (<c>id</c>, <c>fix_time</c>), and the
+/// (<c>rider_id</c>, <c>fix_time</c>) index, unique, is what makes a re-sent fix stored once (the insert checks it under
+/// a key-range lock, <see cref="PositionInsert.SqlServerSql"/>). SQLite keeps one table. The EF model does not describe
 /// partitions: these statements are applied by the SQL Server migration only, and no later migration may rebuild these
 /// indexes without them.
 /// </summary>
@@ -40,9 +39,17 @@ internal static class SqlServerPartitioning
         $"ALTER TABLE {Table} DROP CONSTRAINT [PK_rider_positions];",
         $"ALTER TABLE {Table} ADD CONSTRAINT [PK_rider_positions] PRIMARY KEY CLUSTERED ([id], [fix_time]) {OnScheme};",
         $"CREATE UNIQUE INDEX [IX_rider_positions_rider_id_fix_time] ON {Table} ([rider_id], [fix_time]) {OnScheme};",
-        $"CREATE UNIQUE INDEX [IX_rider_positions_rider_id_client_point_id] ON {Table} ([rider_id], [client_point_id], [fix_time]) {OnScheme};",
+        CreatePointIdIndex(),
         CreateGeohashIndex(),
         SqlServerSpatial.CreateLocationIndex(SqlServerSpatial.Positions));
+
+    /// <summary>
+    /// The (rider_id, client_point_id, fix_time) index of positions, aligned with the scheme: created by the partitioning
+    /// migration, dropped by a later one (a fix is identified by rider and fix time, and every report wrote it), restored
+    /// by that one's Down.
+    /// </summary>
+    public static string CreatePointIdIndex() =>
+        $"CREATE UNIQUE INDEX [IX_rider_positions_rider_id_client_point_id] ON {Table} ([rider_id], [client_point_id], [fix_time]) {OnScheme};";
 
     /// <summary>
     /// The (geohash, fix_time) index of positions, aligned with the scheme: created by the partitioning migration,

@@ -553,9 +553,6 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RiderId", "ClientPointId")
-                        .IsUnique();
-
                     b.HasIndex("RiderId", "FixTime")
                         .IsUnique();
 

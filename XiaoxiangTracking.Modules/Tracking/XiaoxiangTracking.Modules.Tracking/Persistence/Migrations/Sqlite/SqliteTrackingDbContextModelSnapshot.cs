@@ -542,9 +542,6 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RiderId", "ClientPointId")
-                        .IsUnique();
-
                     b.HasIndex("RiderId", "FixTime")
                         .IsUnique();
 
