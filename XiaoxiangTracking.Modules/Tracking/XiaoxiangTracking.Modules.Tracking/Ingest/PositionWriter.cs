@@ -1,8 +1,6 @@
 using XiaoxiangTracking.Modules.Shared.Observability;
 using Mediator;
-using Microsoft.EntityFrameworkCore.Storage;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -112,12 +110,7 @@ internal sealed class PositionWriter(
             await CommitNextGroupAsync();
         }
 
-        if (_store is { } store)
-        {
-            _store = null;
-            await store.DisposeAsync();
-        }
-
+        await CloseStoreAsync();
         _moves.Writer.TryComplete();
         await fanningOut;
         logger.LogInformation("Position writer stopped with its queue drained");
@@ -223,11 +216,7 @@ internal sealed class PositionWriter(
         {
             logger.LogError(ex, "Committing {Requests} position request(s) failed; none of them is stored", group.Count);
             // The connection may be what failed: the next commit opens a new one.
-            if (_store is { } failed)
-            {
-                _store = null;
-                await failed.DisposeAsync();
-            }
+            await CloseStoreAsync();
 
             // Nothing of the group is stored, whatever failed (a database busy past its timeout, a lost connection, the
             // server stopping): each request is answered 503 + Retry-After, and a retry stores it once.
@@ -262,6 +251,15 @@ internal sealed class PositionWriter(
                     logger.LogWarning(ex, "Publishing the move of order {OrderId} (version {Version}) failed", delta.OrderId, delta.Version);
                 }
             }
+        }
+    }
+
+    private async Task CloseStoreAsync()
+    {
+        if (_store is { } store)
+        {
+            _store = null;
+            await store.DisposeAsync();
         }
     }
 
