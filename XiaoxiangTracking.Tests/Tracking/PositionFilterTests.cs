@@ -56,7 +56,7 @@ public class PositionFilterTests
         var previous = Fix(31.2304, 121.4737, Now.AddSeconds(-seconds), 5);
         var fix = Fix(31.2304 + (metresNorth / 111_195.0), 121.4737, Now, 5);
 
-        PositionFilter.Check(fix, previous, Now, Defaults)?.ToString().Should().Be(expected);
+        PositionFilter.Check(fix, previous.Point, Now, Defaults)?.ToString().Should().Be(expected);
     }
 
     [Fact]

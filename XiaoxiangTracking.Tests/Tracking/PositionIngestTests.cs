@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Ingest;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Tests.Support;
@@ -271,5 +272,41 @@ public class PositionBackPressureTests
         (await queued).StatusCode.Should().Be(HttpStatusCode.OK);
         var latest = await client.GetFromJsonAsync<JsonObject>($"/api/tracking/riders/{rider}/position");
         latest!["pointId"]!.GetValue<string>().Should().Be("2", "the refused report 3 was never stored");
+    }
+}
+
+public class PositionFilterRestartTests
+{
+    [Fact]
+    public async Task After_a_restart_riders_who_reported_within_the_hour_are_filtered_against_their_latest_fix_loaded_at_start()
+    {
+        using var dataFolder = new TestFolder();
+        var recent = RiderApp.NewRider();
+        var silent = RiderApp.NewRider();
+        var now = DateTimeOffset.UtcNow;
+        var recentFix = now.AddMinutes(-10);
+        using (var first = new TrackingHostFactory(dataFolder))
+        {
+            var client = first.CreateClient();
+            (await client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(recent, "1", recentFix, 31.2304, 121.4737)))
+                .StatusCode.Should().Be(HttpStatusCode.OK);
+            (await client.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(silent, "1", now.AddHours(-2), 31.2304, 121.4737)))
+                .StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        using var second = new TrackingHostFactory(dataFolder);
+        var restarted = second.CreateClient();
+        var latest = second.Services.GetRequiredService<LatestFixes>();
+
+        // Loaded beside the first commits, before any report of these riders reached this host.
+        await Eventually.Until(() => latest.Count > 0);
+        latest.TryGetBefore(recent, now, out var held).Should().BeTrue();
+        held.Should().Be(new FixPoint(recentFix, 31.2304, 121.4737));
+        latest.TryGetBefore(silent, now, out _).Should().BeFalse("a rider silent for over an hour is read when it reports again");
+
+        // 111 km in ten minutes from the loaded fix: not an e-bike.
+        var jump = await restarted.PostAsJsonAsync("/api/tracking/positions", PositionIngestTests.Report(recent, "2", now, 32.2304, 121.4737));
+        jump.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await jump.ReadJsonAsync())["reason"]!.GetValue<string>().Should().Be("ImplausibleSpeed");
     }
 }

@@ -53,8 +53,7 @@ internal sealed class RiderPosition
 
     public GeoCoordinate Location => new(Latitude, Longitude);
 
-    public PositionFix ToFix() =>
-        new(RiderId, ClientPointId, FixTime, Latitude, Longitude, AccuracyMeters, SpeedMetersPerSecond, HeadingDegrees);
+    public FixPoint Point => new(FixTime, Latitude, Longitude);
 }
 
 /// <summary>A fix as the rider app reports it, before filtering.</summary>
@@ -70,4 +69,9 @@ internal sealed record PositionFix(
 {
     /// <summary>The rider: the shared copy of the id (<see cref="Names"/>), which the rider's latest fix is kept under.</summary>
     public string RiderId { get; init; } = Names.Shared(RiderId);
+
+    public FixPoint Point => new(FixTime, Latitude, Longitude);
 }
+
+/// <summary>Where a rider was at an instant: all the filters need of the fix before the one they judge.</summary>
+internal readonly record struct FixPoint(DateTimeOffset FixTime, double Latitude, double Longitude);

@@ -32,7 +32,7 @@ internal enum RejectionReason
 /// </summary>
 internal static class PositionFilter
 {
-    public static RejectionReason? Check(PositionFix fix, PositionFix? previous, DateTimeOffset now, PositionFilterOptions options)
+    public static RejectionReason? Check(PositionFix fix, FixPoint? previous, DateTimeOffset now, PositionFilterOptions options)
     {
         if (!double.IsFinite(fix.Latitude) || !double.IsFinite(fix.Longitude)
             || Math.Abs(fix.Latitude) > 90 || Math.Abs(fix.Longitude) > 180)
@@ -60,11 +60,11 @@ internal static class PositionFilter
             return RejectionReason.PoorAccuracy;
         }
 
-        if (previous is not null && previous.FixTime < fix.FixTime)
+        if (previous is { } before && before.FixTime < fix.FixTime)
         {
             var meters = GeoDistance.Meters(
-                new GeoCoordinate(previous.Latitude, previous.Longitude), new GeoCoordinate(fix.Latitude, fix.Longitude));
-            var seconds = (fix.FixTime - previous.FixTime).TotalSeconds;
+                new GeoCoordinate(before.Latitude, before.Longitude), new GeoCoordinate(fix.Latitude, fix.Longitude));
+            var seconds = (fix.FixTime - before.FixTime).TotalSeconds;
             if (meters > options.SpeedCheckMinDistanceMeters && meters / seconds > options.MaxSpeedMetersPerSecond)
             {
                 return RejectionReason.ImplausibleSpeed;

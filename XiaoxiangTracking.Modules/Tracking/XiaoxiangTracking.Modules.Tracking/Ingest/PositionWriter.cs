@@ -90,6 +90,7 @@ internal sealed class PositionWriter(
             return Task.CompletedTask;
         });
         var fanningOut = Task.Run(FanOutAsync, CancellationToken.None);
+        var loading = Task.Run(() => LoadLatestFixesAsync(stoppingToken), CancellationToken.None);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -112,7 +113,7 @@ internal sealed class PositionWriter(
 
         await CloseStoreAsync();
         _moves.Writer.TryComplete();
-        await fanningOut;
+        await Task.WhenAll(fanningOut, loading);
         logger.LogInformation("Position writer stopped with its queue drained");
     }
 
@@ -194,7 +195,7 @@ internal sealed class PositionWriter(
             await transaction.CommitAsync(cancellationToken);
             foreach (var position in newestPerRider.Values)
             {
-                latest.Committed(position.ToFix());
+                latest.Committed(position.RiderId, position.Point);
             }
 
             for (var r = 0; r < group.Count; r++)
@@ -227,6 +228,28 @@ internal sealed class PositionWriter(
             {
                 request.Completion.TrySetException(new ServiceUnavailableException(message, options.Value.RetryAfter, ex));
             }
+        }
+    }
+
+    /// <summary>
+    /// The riders' latest fixes for the filters, read beside the first commits: reports are taken meanwhile, and a rider
+    /// not loaded yet is read from the database as before.
+    /// </summary>
+    private async Task LoadLatestFixesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await latest.LoadAsync(scope.ServiceProvider.GetRequiredService<TrackingDbContext>(), clock.GetUtcNow(), stoppingToken);
+            logger.LogInformation("Holding the latest fixes of {Riders} rider(s) for the position filters", latest.Count);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping before the load finished.
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Loading the riders' latest fixes failed; each rider's first report reads its own");
         }
     }
 

@@ -125,7 +125,7 @@ internal sealed class IngestPositionsHandler(
             }
 
             toStore.Add((i, new RiderPosition(fix, now)));
-            previous = fix;
+            previous = fix.Point;
         }
 
         var stored = await writer.WriteAsync([.. toStore.Select(s => s.Position)], cancellationToken);
@@ -154,12 +154,12 @@ internal sealed class IngestPositionsHandler(
     private TrackingDbContext Database => services.GetRequiredService<TrackingDbContext>();
 
     /// <summary>The rider's stored fix nearest before <paramref name="before"/>: what the first fix's speed is judged against.</summary>
-    private async Task<PositionFix?> PreviousFixAsync(string riderId, DateTimeOffset before, CancellationToken cancellationToken)
+    private async Task<FixPoint?> PreviousFixAsync(string riderId, DateTimeOffset before, CancellationToken cancellationToken)
     {
         var stored = await Database.RiderPositions.AsNoTracking()
             .Where(p => p.RiderId == riderId && p.FixTime < before)
             .OrderByDescending(p => p.FixTime)
             .FirstOrDefaultAsync(cancellationToken);
-        return stored?.ToFix();
+        return stored?.Point;
     }
 }
