@@ -4,7 +4,7 @@ using XiaoxiangTracking.Bench;
 
 // dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--warmup 20] [--workers 64]
 //     [--riders 20000] [--orders 500] [--compression 10] [--connections 1000]
-//     [--phases bare,raw,post,batch,scenario,burst,fanout,trajectory,memory]
+//     [--phases bare,raw,post,batch,scenario,burst,fanout,trajectory,memory,restart]
 // Every phase is bounded; the whole run stops by itself. Each measured phase first runs unmeasured for --warmup seconds
 // (connections opened, the JIT's tiers settled), then measures for --seconds. --phases runs only those named (a ratio
 // to a phase not run is left out).
@@ -165,6 +165,14 @@ if (options.Runs("memory"))
         + "(more than the delta history keeps)");
 }
 
+// 10. A restart under the fleet: each rider's first report to the new process, then its next.
+if (options.Runs("restart"))
+{
+    var (first, next) = await Restart.RunAsync(options.Riders, options.Workers, warmUp);
+    Console.WriteLine($"restart, {options.Riders:N0} riders each reporting once: first report after the start {first.PerSecond,8:N0} reports/s, "
+        + $"{first.HostMicrosecondsPerReport:N0} µs host CPU each; the next {next.PerSecond,8:N0} reports/s, {next.HostMicrosecondsPerReport:N0} µs each");
+}
+
 return 0;
 
 // "48.4 KB (objects 40.1, transport buffers 8.3)"
@@ -176,7 +184,7 @@ static string Ratio(double measured, double? ceiling, string name) => ceiling is
 /// <summary>Command-line options.</summary>
 internal sealed record Options(int Seconds, int WarmUp, int Workers, int Riders, int Orders, double Compression, int Connections, string Phases)
 {
-    public static readonly string[] AllPhases = ["bare", "raw", "post", "batch", "scenario", "burst", "fanout", "trajectory", "memory"];
+    public static readonly string[] AllPhases = ["bare", "raw", "post", "batch", "scenario", "burst", "fanout", "trajectory", "memory", "restart"];
 
     /// <summary>Whether the phase is to run (every phase unless <c>--phases</c> names some).</summary>
     public bool Runs(string phase) => Phases.Split(',').Contains(phase);
