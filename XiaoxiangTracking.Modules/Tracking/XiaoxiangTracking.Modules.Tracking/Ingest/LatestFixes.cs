@@ -16,7 +16,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Ingest;
 /// </summary>
 internal sealed class LatestFixes
 {
-    public static readonly TimeSpan KeepFor = TimeSpan.FromHours(1);
+    private static readonly TimeSpan KeepFor = TimeSpan.FromHours(1);
 
     private readonly ConcurrentDictionary<string, FixPoint> _fixes = new(StringComparer.Ordinal);
 
