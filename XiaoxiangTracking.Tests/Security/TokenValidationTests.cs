@@ -4,7 +4,12 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using XiaoxiangTracking.Tests.Support;
 
 namespace XiaoxiangTracking.Tests.Security;
@@ -166,4 +171,47 @@ public class TokenValidationTests(TrackingHostFactory host) : IClassFixture<Trac
     private static string Part(JsonObject json) => Base64Url(Encoding.UTF8.GetBytes(json.ToJsonString()));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+public class TokenRetentionTests
+{
+    [Fact]
+    public async Task A_validated_token_is_not_kept_in_the_requests_authentication_properties()
+    {
+        using var host = new TrackingHostFactory();
+        var seen = new List<AuthenticateResult>();
+        using var probed = host.WithWebHostBuilder(web => web.ConfigureServices(services =>
+            services.AddSingleton<IStartupFilter>(new AuthenticationProbe(seen))));
+        var client = probed.CreateClient();
+        var token = host.TokenFor(TestCaller.DefaultOps);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        (await client.GetAsync("/api/tracking/alerts")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var result = seen.Should().ContainSingle().Subject;
+        result.Succeeded.Should().BeTrue();
+        result.Principal!.FindFirst("sub")!.Value.Should().Be(TestCaller.DefaultOps.Subject);
+        result.Properties!.GetTokenValue("access_token").Should().BeNull();
+        result.Properties!.Items.Values.Should().NotContain(value => value != null && value.Contains(token, StringComparison.Ordinal));
+    }
+
+    /// <summary>Records, after each request, what authentication concluded for it.</summary>
+    private sealed class AuthenticationProbe(List<AuthenticateResult> seen) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, inner) =>
+            {
+                await inner(context);
+                if (context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { } result)
+                {
+                    lock (seen)
+                    {
+                        seen.Add(result);
+                    }
+                }
+            });
+            next(app);
+        };
+    }
 }

@@ -42,6 +42,9 @@ internal static class TokenAuthentication
             .Configure<TimeProvider>((options, clock) =>
             {
                 options.MapInboundClaims = false;
+                // Nothing reads the token back from the request's authentication properties: not kept there (for a hub
+                // connection they live as long as the connection).
+                options.SaveToken = false;
                 options.Audience = settings.Audience;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
