@@ -84,6 +84,29 @@ internal static class Load
     };
 
     /// <summary>
+    /// Each rider of <paramref name="fleet"/> reports <paramref name="times"/> times, <paramref name="workers"/> at once;
+    /// the connections are closed afterwards, so what the host keeps for them is not counted as anything else's. Returns
+    /// how long the reports took and the host's CPU meanwhile (the riders' tokens made before either).
+    /// </summary>
+    public static async Task<(TimeSpan Elapsed, double HostCpuSeconds)> ReportEachAsync(HostProcess host, Riders fleet, int times, int workers = 64)
+    {
+        using var handler = Handler();
+        var clients = Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
+        var cpuBefore = host.CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, fleet.Count), new ParallelOptions { MaxDegreeOfParallelism = workers },
+            async (rider, cancellationToken) =>
+            {
+                for (var i = 0; i < times; i++)
+                {
+                    using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", fleet.Next(rider), cancellationToken);
+                    response.EnsureSuccessStatusCode();
+                }
+            });
+        return (clock.Elapsed, host.CpuSeconds() - cpuBefore);
+    }
+
+    /// <summary>
     /// <paramref name="workers"/> reporters, each sending its next report as soon as the last one is answered, for
     /// <paramref name="duration"/> after an unmeasured <paramref name="warmUp"/>: the most the endpoint sustains.
     /// </summary>

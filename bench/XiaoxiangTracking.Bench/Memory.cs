@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 
 namespace XiaoxiangTracking.Bench;
 
@@ -35,7 +34,7 @@ internal static class Memory
     public static async Task<double[]> BytesPerActiveOrderAsync(HostProcess host, int rounds, int ordersPerRound, int moves)
     {
         var warmUp = new Riders("bench-memory-warm", WarmUpOrders);
-        await ReportAsync(host, warmUp, 1);
+        await Load.ReportEachAsync(host, warmUp, 1);
         await DeliverAsync(host, warmUp, moves);
         var sinceLastRequests = Stopwatch.StartNew();
 
@@ -49,7 +48,7 @@ internal static class Memory
             }
 
             var riders = new Riders($"bench-memory-{round}", ordersPerRound);
-            await ReportAsync(host, riders, 1);
+            await Load.ReportEachAsync(host, riders, 1);
             var before = (await host.LiveHeapAsync()).Objects;
             await DeliverAsync(host, riders, moves);
             sinceLastRequests.Restart();
@@ -71,25 +70,6 @@ internal static class Memory
             }
         }
 
-        await ReportAsync(host, fleet, moves);
-    }
-
-    /// <summary>
-    /// Each rider of <paramref name="fleet"/> reports <paramref name="times"/> times, 64 at once; the connections are
-    /// closed afterwards, so what the host keeps for them is not counted as the orders'.
-    /// </summary>
-    private static async Task ReportAsync(HostProcess host, Riders fleet, int times)
-    {
-        using var handler = Load.Handler();
-        var clients = Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
-        await Parallel.ForEachAsync(Enumerable.Range(0, fleet.Count), new ParallelOptions { MaxDegreeOfParallelism = 64 },
-            async (rider, cancellationToken) =>
-            {
-                for (var i = 0; i < times; i++)
-                {
-                    using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", fleet.Next(rider), cancellationToken);
-                    response.EnsureSuccessStatusCode();
-                }
-            });
+        await Load.ReportEachAsync(host, fleet, moves);
     }
 }

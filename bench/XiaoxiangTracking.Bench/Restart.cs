@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
-
 namespace XiaoxiangTracking.Bench;
 
 /// <summary>One report of every rider of a fleet: how fast it went and the host's CPU per report.</summary>
@@ -47,17 +44,7 @@ internal static class Restart
     /// <summary>Every rider of <paramref name="fleet"/> reports once, <paramref name="workers"/> at a time.</summary>
     private static async Task<FleetRound> EachOnceAsync(HostProcess host, Riders fleet, int workers)
     {
-        using var handler = Load.Handler();
-        var clients = Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
-        var cpuBefore = host.CpuSeconds();
-        var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, fleet.Count), new ParallelOptions { MaxDegreeOfParallelism = workers },
-            async (rider, cancellationToken) =>
-            {
-                using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", fleet.Next(rider), cancellationToken);
-                response.EnsureSuccessStatusCode();
-            });
-        var seconds = clock.Elapsed.TotalSeconds;
-        return new FleetRound(fleet.Count / seconds, (host.CpuSeconds() - cpuBefore) / fleet.Count * 1e6);
+        var (elapsed, cpu) = await Load.ReportEachAsync(host, fleet, 1, workers);
+        return new FleetRound(fleet.Count / elapsed.TotalSeconds, cpu / fleet.Count * 1e6);
     }
 }
