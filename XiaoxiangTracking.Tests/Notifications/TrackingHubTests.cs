@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -179,6 +181,29 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
     }
 
     [Fact]
+    public async Task A_delta_on_the_wire_carries_only_what_changed_and_a_snapshot_only_what_is_known()
+    {
+        var rider = RiderApp.NewRider();
+        var id = await DeliveringOrder(rider);
+        var received = new ConcurrentQueue<JsonElement>();
+        await using var browser = HubClient.Builder(host).Build();
+        browser.On<JsonElement>("OrderUpdated", update => received.Enqueue(update));
+        await browser.StartAsync();
+
+        await browser.InvokeAsync("SubscribeOrder", id, (long?)null);
+        await _client.ReportAsync(rider, RiderApp.NearWarehouse(200, 100), DateTimeOffset.UtcNow);
+
+        await Eventually.Until(() => received.Any(u => u.GetProperty("version").GetInt64() == 4));
+        var delta = received.Single(u => u.GetProperty("version").GetInt64() == 4);
+        // A move: the order, its version and the position; what did not change is left out, not sent as null.
+        Names(delta).Should().BeEquivalentTo("orderId", "version", "snapshot", "position");
+        Names(delta.GetProperty("position")).Should().BeEquivalentTo("latitude", "longitude", "fixTime");
+        var snapshot = received.First(u => u.GetProperty("snapshot").GetBoolean());
+        Names(snapshot).Should().Contain(["status", "riderId", "active", "deliveryAddress", "customerId", "warehouseId", "destination"])
+            .And.NotContain("position", "no fix was reported before it");
+    }
+
+    [Fact]
     public async Task A_rider_sees_their_assignments_with_the_address_and_loses_one_reassigned_away()
     {
         var rider = RiderApp.NewRider();
@@ -211,4 +236,6 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
     }
 
     private Task<string> DeliveringOrder(string rider) => host.DeliveringOrderAsync(rider);
+
+    private static IEnumerable<string> Names(JsonElement message) => message.EnumerateObject().Select(p => p.Name);
 }

@@ -79,8 +79,23 @@ public sealed class HubClient : IAsyncDisposable
         bool messagePack = false,
         TestCaller? caller = null)
     {
+        var builder = Builder(host, transports, caller);
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var client = new HubClient(builder.Build());
+        await client.Connection.StartAsync();
+        return client;
+    }
+
+    /// <summary>A hub connection to the test host as <paramref name="caller"/> (ops unless told otherwise), not yet built.</summary>
+    public static IHubConnectionBuilder Builder(
+        TrackingHostFactory host, HttpTransportType transports = HttpTransportType.WebSockets, TestCaller? caller = null)
+    {
         var token = host.TokenFor(caller ?? TestCaller.DefaultOps);
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "/hubs/tracking"), options =>
+        return new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "/hubs/tracking"), options =>
         {
             options.Transports = transports;
             options.AccessTokenProvider = () => Task.FromResult<string?>(token);
@@ -90,14 +105,6 @@ public sealed class HubClient : IAsyncDisposable
                 await host.Server.CreateWebSocketClient().ConnectAsync(
                     new Uri($"{context.Uri}&access_token={Uri.EscapeDataString(token)}"), cancellationToken);
         });
-        if (messagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
-
-        var client = new HubClient(builder.Build());
-        await client.Connection.StartAsync();
-        return client;
     }
 
     /// <summary>

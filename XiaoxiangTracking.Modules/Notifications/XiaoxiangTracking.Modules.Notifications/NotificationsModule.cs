@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using MessagePack;
 using MessagePack.Resolvers;
@@ -29,6 +30,10 @@ public static class NotificationsModule
         var services = builder.Services;
         services.AddValidatedOptions<NotificationsOptions>(builder.Configuration, NotificationsOptions.SectionName);
         var signalR = services.AddSignalR(hub => hub.AddFilter<HubCallLimiter>())
+            // A delta carries only what changed: the rest is left out of the message rather than sent as null, which
+            // halves a move's size on the wire (and what every client parses), a map following hundreds of orders over
+            // a mobile link.
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)
             .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions =
                 MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolverAllowPrivate.Instance)
                     .WithSecurity(MessagePackSecurity.UntrustedData));

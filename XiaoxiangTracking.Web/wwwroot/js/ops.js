@@ -245,7 +245,7 @@ connectLive({
   },
   onChange: (state, update) => {
     drawOrder(state);
-    if (update.alerts !== null || (update.snapshot && state.alerts?.length)) refreshAlertsSoon();
+    if (update.alerts != null || (update.snapshot && state.alerts?.length)) refreshAlertsSoon();
   },
   onRemoved: removeOrder,
   onConnection: (connection) => {
