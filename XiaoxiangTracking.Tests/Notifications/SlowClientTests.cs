@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -55,11 +56,16 @@ public class SlowClientTests
             DateTimeOffset.UnixEpoch.AddSeconds(version));
 
     /// <summary>A connection whose writes hang until <see cref="Release"/>; it records the versions it carried.</summary>
-    private sealed class HangingConnection()
-        : HubConnectionContext(new DefaultConnectionContext("slow"), new HubConnectionContextOptions(), NullLoggerFactory.Instance)
+    private sealed class HangingConnection : HubConnectionContext
     {
+        private const byte RecordSeparator = 0x1e;
+
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<long> _sent = [];
+
+        public HangingConnection()
+            : base(new DefaultConnectionContext("slow"), new HubConnectionContextOptions(), NullLoggerFactory.Instance) =>
+            Protocol = new JsonHubProtocol();
 
         public TaskCompletionSource FirstSendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -80,11 +86,17 @@ public class SlowClientTests
         {
             FirstSendStarted.TrySetResult();
             await _released.Task.WaitAsync(cancellationToken);
-            if (message.Message is InvocationMessage { Target: ClientMethods.OrderUpdated, Arguments: [OrderUpdate update] })
+            // What the client would read: the bytes carry one message or several (deltas written together).
+            var bytes = message.GetSerializedMessage(Protocol);
+            for (int end, start = 0; (end = bytes.Span[start..].IndexOf(RecordSeparator)) >= 0; start += end + 1)
             {
-                lock (_sent)
+                using var invocation = JsonDocument.Parse(bytes.Slice(start, end));
+                if (invocation.RootElement.GetProperty("target").GetString() == ClientMethods.OrderUpdated)
                 {
-                    _sent.Add(update.Version);
+                    lock (_sent)
+                    {
+                        _sent.Add(invocation.RootElement.GetProperty("arguments")[0].GetProperty("version").GetInt64());
+                    }
                 }
             }
         }

@@ -24,14 +24,17 @@ public sealed class ServiceMetrics
         Registry = Metrics.NewCustomRegistry();
         var metrics = Metrics.WithCustomRegistry(Registry);
         HubConnections = metrics.CreateGauge(HubConnectionsName, "Open SignalR connections to the tracking hub, by transport.", "transport");
-        Pushes = metrics.CreateCounter(PushesName, "Messages pushed to hub clients, by message (OrderUpdated, OrderRemoved, Versions).", "message");
+        // Pushes and their latency are recorded by each connection's pump, outside any request's trace: no exemplars (the
+        // default reads the current trace on every count, and would name the request that opened the connection).
+        Pushes = metrics.CreateCounter(PushesName, "Messages pushed to hub clients, by message (OrderUpdated, OrderRemoved, Versions).",
+            new CounterConfiguration { LabelNames = ["message"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
         IngestQueueDepth = metrics.CreateGauge(IngestQueueDepthName, "Position requests waiting for the group-commit writer (the backlog).");
         CommitBatchSize = metrics.CreateHistogram(CommitBatchSizeName, "Positions written per group commit.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 11) });
         CommitDuration = metrics.CreateHistogram(CommitDurationName, "Duration of one group commit (insert, live state, commit).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
         IngestToPush = metrics.CreateHistogram(IngestToPushName, "From a position report's arrival to its push to a hub client.",
-            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16), ExemplarBehavior = ExemplarBehavior.NoExemplars() });
         AlertsOpen = metrics.CreateGauge(AlertsOpenName, "Alerts not resolved, by type.", "type");
         OutboxLag = metrics.CreateGauge(OutboxLagName, "Age of the oldest unpublished outbox message, by module (0 when none).", "module");
         JobFailures = metrics.CreateCounter(JobFailuresName, "Background job executions that failed, by job.", "job");

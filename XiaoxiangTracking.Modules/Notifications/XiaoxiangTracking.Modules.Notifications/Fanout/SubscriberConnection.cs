@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -30,6 +31,8 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     private readonly Prometheus.Counter.Child _updatesPushed;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private const int ReadyBufferSize = 16 * 1024;
+
     private readonly Channel<Push> _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
@@ -43,6 +46,12 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     private readonly Dictionary<string, Followed> _followed = new(StringComparer.Ordinal);
     private long _skipped;
     private int _overflowed;
+
+    // Deltas ready to go (the pump's alone): their bytes, written to the client together when the pump has drained its
+    // queue or has anything else to send, so the deltas of one commit reach a map in one write and one flush.
+    private byte[]? _ready;
+    private int _readyLength;
+    private int _readyCount;
 
     public SubscriberConnection(
         HubConnectionContext connection,
@@ -155,6 +164,8 @@ internal sealed class SubscriberConnection : IAsyncDisposable
                     await Guarded(token => HandleAsync(push, token));
                 }
 
+                await Guarded(WriteReadyAsync);
+
                 // Pushes were skipped while the queue was full: now that it has drained, bring every followed order
                 // up to date (from the history, or a snapshot), so the client converges without waiting for the next change.
                 if (Interlocked.Exchange(ref _overflowed, 0) == 1)
@@ -169,6 +180,14 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             // Disconnected.
+        }
+        finally
+        {
+            if (_ready is { } ready)
+            {
+                _ready = null;
+                ArrayPool<byte>.Shared.Return(ready);
+            }
         }
     }
 
@@ -341,8 +360,16 @@ internal sealed class SubscriberConnection : IAsyncDisposable
             return;
         }
 
-        await _connection.WriteAsync(change.MessageFor(viewer), cancellationToken);
-        _updatesPushed.Inc();
+        var bytes = change.MessageFor(viewer).GetSerializedMessage(_connection.Protocol);
+        if (_ready is not null && _readyLength + bytes.Length > _ready.Length)
+        {
+            await WriteReadyAsync(cancellationToken);
+        }
+
+        _ready ??= ArrayPool<byte>.Shared.Rent(Math.Max(ReadyBufferSize, bytes.Length));
+        bytes.Span.CopyTo(_ready.AsSpan(_readyLength));
+        _readyLength += bytes.Length;
+        _readyCount++;
         Sent(change.OrderId, change.Version);
         if (change.Change.ReportedAt is { } reportedAt)
         {
@@ -363,9 +390,35 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
     private Task Send(OrderUpdate update, CancellationToken cancellationToken) => SendAsync(ClientMethods.OrderUpdated, update, cancellationToken);
 
-    /// <summary>Every message to the client but the shared deltas goes here, and is counted.</summary>
+    /// <summary>Writes the deltas made ready, in one message of the connection's protocol (which carries any number).</summary>
+    private async Task WriteReadyAsync(CancellationToken cancellationToken)
+    {
+        if (_ready is not { } ready)
+        {
+            return;
+        }
+
+        var length = _readyLength;
+        var count = _readyCount;
+        _ready = null;
+        _readyLength = 0;
+        _readyCount = 0;
+        try
+        {
+            await _connection.WriteAsync(
+                new SerializedHubMessage([new SerializedMessage(_connection.Protocol.Name, ready.AsMemory(0, length))]), cancellationToken);
+            _updatesPushed.Inc(count);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(ready);
+        }
+    }
+
+    /// <summary>Every message to the client but the shared deltas goes here (after the deltas made ready), and is counted.</summary>
     private async Task SendAsync(string method, object message, CancellationToken cancellationToken)
     {
+        await WriteReadyAsync(cancellationToken);
         await _connection.WriteAsync(PushedChange.Message(method, message), cancellationToken);
         _metrics.Pushes.WithLabels(method).Inc();
     }
