@@ -12,6 +12,7 @@ namespace XiaoxiangTracking.Bench;
 /// <summary>What one fan-out measurement gave; for the host also its CPU per message and its managed heap per connection, connected and after the load.</summary>
 internal sealed record FanoutResult(
     double MessagesPerSecond,
+    double ClientCpuMicrosecondsPerMessage,
     double? CpuMicrosecondsPerMessage = null,
     LiveHeap? PerConnection = null,
     LiveHeap? PerConnectionAfterLoad = null,
@@ -51,6 +52,7 @@ internal static class Fanout
             var hub = app.Services.GetRequiredService<IHubContext<BareHub>>();
             var clock = Stopwatch.StartNew();
             var received = 0L;
+            var cpuBefore = TimeSpan.Zero;
             var measuredFrom = TimeSpan.Zero;
             while (clock.Elapsed < warmUp + duration)
             {
@@ -58,14 +60,17 @@ internal static class Fanout
                 {
                     measuredFrom = clock.Elapsed;
                     received = clients.Received;
+                    cpuBefore = BenchCpu();
                 }
 
                 await hub.Clients.All.SendAsync("OrderUpdated", Delta, CancellationToken.None);
             }
 
-            var rate = (clients.Received - received) / (clock.Elapsed - measuredFrom).TotalSeconds;
+            var messages = clients.Received - received;
+            var rate = messages / (clock.Elapsed - measuredFrom).TotalSeconds;
+            var cpuPerMessage = (BenchCpu() - cpuBefore).TotalMicroseconds / messages;
             await clients.DisposeAsync();
-            return new FanoutResult(rate);
+            return new FanoutResult(rate, cpuPerMessage);
         }
         finally
         {
@@ -105,10 +110,12 @@ internal static class Fanout
         await Task.Delay(warmUp);
         received = clients.Received;
         var cpuBefore = host.CpuSeconds();
+        var clientCpuBefore = BenchCpu();
         var clock = Stopwatch.StartNew();
         await reporting;
         var messages = clients.Received - received;
         var cpuPerMessage = (host.CpuSeconds() - cpuBefore) * 1e6 / messages;
+        var clientCpuPerMessage = (BenchCpu() - clientCpuBefore).TotalMicroseconds / messages;
         var rate = messages / clock.Elapsed.TotalSeconds;
         // And once they have carried the traffic: the transport's buffer pool is then at the size the load needed.
         var perConnectionAfterLoad = PerConnection(await host.LiveHeapAsync());
@@ -119,10 +126,13 @@ internal static class Fanout
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
 
-        return new FanoutResult(rate, cpuPerMessage, perConnection, perConnectionAfterLoad, followed);
+        return new FanoutResult(rate, clientCpuPerMessage, cpuPerMessage, perConnection, perConnectionAfterLoad, followed);
 
         LiveHeap PerConnection(LiveHeap now) => new((now.Objects - heapBefore.Objects) / connections, (now.Pinned - heapBefore.Pinned) / connections);
     }
+
+    /// <summary>This process's CPU: the clients' (and the reporters'), and for the bare hub the hub's too.</summary>
+    private static TimeSpan BenchCpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
     private static async Task<Listeners> ConnectAsync(int count, Uri hub, string? token, Func<HubConnection, Task> subscribe)
     {
