@@ -9,10 +9,13 @@ using Microsoft.Extensions.Logging;
 
 namespace XiaoxiangTracking.Bench;
 
-/// <summary>What one fan-out measurement gave; for the host also its CPU per message and its managed heap per connection, connected and after the load.</summary>
+/// <summary>
+/// What one fan-out measurement gave: the rate and this process's CPU per message (the clients', and for the bare hub the
+/// hub's too); for the host also its CPU per message and its managed heap per connection, connected and after the load.
+/// </summary>
 internal sealed record FanoutResult(
     double MessagesPerSecond,
-    double ClientCpuMicrosecondsPerMessage,
+    double BenchCpuMicrosecondsPerMessage,
     double? CpuMicrosecondsPerMessage = null,
     LiveHeap? PerConnection = null,
     LiveHeap? PerConnectionAfterLoad = null,

@@ -140,9 +140,9 @@ if (options.Runs("fanout"))
     var bareHub = await Fanout.BareHubAsync(options.Connections, warmUp, duration);
     var fanout = await Fanout.HostAsync(host, options.Connections, 16, warmUp, duration);
     Console.WriteLine($"bare hub, {options.Connections:N0} connections: {bareHub.MessagesPerSecond,10:N0} msg/s; "
-        + $"CPU {bareHub.ClientCpuMicrosecondsPerMessage:0.0} µs per message (hub and clients, one process)");
+        + $"CPU {bareHub.BenchCpuMicrosecondsPerMessage:0.0} µs per message (hub and clients, one process)");
     Console.WriteLine($"host fan-out, {options.Connections:N0} fleet maps: {fanout.MessagesPerSecond,10:N0} msg/s ({fanout.MessagesPerSecond / bareHub.MessagesPerSecond:P0} of the bare hub); "
-        + $"host CPU {fanout.CpuMicrosecondsPerMessage:0.0} µs per message (the reports included), the clients' {fanout.ClientCpuMicrosecondsPerMessage:0.0}; host managed heap per connection (each following {fanout.OrdersPerConnection:0} orders) {Kilobytes(fanout.PerConnection!)} connected, "
+        + $"host CPU {fanout.CpuMicrosecondsPerMessage:0.0} µs per message (the reports included), the clients' {fanout.BenchCpuMicrosecondsPerMessage:0.0}; host managed heap per connection (each following {fanout.OrdersPerConnection:0} orders) {Kilobytes(fanout.PerConnection!)} connected, "
         + $"{Kilobytes(fanout.PerConnectionAfterLoad!)} after the load");
 }
 
