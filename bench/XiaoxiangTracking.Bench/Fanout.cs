@@ -22,9 +22,10 @@ internal sealed record FanoutResult(
     double? OrdersPerConnection = null);
 
 /// <summary>
-/// Pushes per second to <c>connections</c> WebSocket clients: first from a bare SignalR hub in this process that
-/// broadcasts a delta-sized message as fast as it can (the hub ceiling), then from the host, where every connection is
-/// an ops map following the fleet and riders of delivering orders report as fast as they are answered.
+/// Pushes per second to <c>connections</c> WebSocket clients: from a bare SignalR hub in this process that broadcasts a
+/// delta-sized message as fast as it can (the hub ceiling), and from the host, where every connection is an ops map
+/// following the fleet and riders of delivering orders report as fast as they are answered. Each connects, measures and
+/// disconnects in turn, so that a round pairs the two within the same minute.
 /// </summary>
 internal static class Fanout
 {
@@ -82,7 +83,8 @@ internal static class Fanout
         }
     }
 
-    public static async Task<FanoutResult> HostAsync(HostProcess host, int connections, int riders, TimeSpan warmUp, TimeSpan duration)
+    /// <summary>The riders of the phase, each delivering an order of its own (made once, for every round).</summary>
+    public static async Task<Riders> DeliveringAsync(HostProcess host, int riders)
     {
         using var handler = Load.Handler();
         var ops = host.Client("ops", "bench-fanout-ops", handler);
@@ -92,7 +94,17 @@ internal static class Fanout
             await Scenario.DeliveringOrderAsync(ops, fleet.Id(r), $"c-bench-fanout-{r:D3}");
         }
 
-        var heapBefore = await host.LiveHeapAsync();
+        return fleet;
+    }
+
+    /// <summary>
+    /// One round on the host: the maps connect and follow the fleet, the riders report as fast as they are answered, the
+    /// maps disconnect. With <paramref name="heap"/>, the host's managed heap per connection too (connected, and after the load).
+    /// </summary>
+    public static async Task<FanoutResult> HostAsync(HostProcess host, Riders fleet, int connections, TimeSpan warmUp, TimeSpan duration, bool heap)
+    {
+        using var handler = Load.Handler();
+        var heapBefore = heap ? await host.LiveHeapAsync() : null;
         var token = host.Token("ops", "bench-fanout-map");
         var clients = await ConnectAsync(connections, new Uri(host.BaseAddress, "/hubs/tracking"), token,
             hub => hub.InvokeAsync("SubscribeFleet", (string?)null));
@@ -105,11 +117,11 @@ internal static class Fanout
         }
         while (clients.Received != received);
 
-        var perConnection = PerConnection(await host.LiveHeapAsync());
+        var perConnection = await PerConnectionAsync();
         var followed = received / (double)connections; // one snapshot per active order
 
-        var reporters = Enumerable.Range(0, riders).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
-        var reporting = Load.SaturateAsync(r => reporters[r], fleet, riders, warmUp, duration);
+        var reporters = Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
+        var reporting = Load.SaturateAsync(r => reporters[r], fleet, fleet.Count, warmUp, duration);
         await Task.Delay(warmUp);
         received = clients.Received;
         var cpuBefore = host.CpuSeconds();
@@ -121,9 +133,9 @@ internal static class Fanout
         var clientCpuPerMessage = (BenchCpu() - clientCpuBefore).TotalMicroseconds / messages;
         var rate = messages / clock.Elapsed.TotalSeconds;
         // And once they have carried the traffic: the transport's buffer pool is then at the size the load needed.
-        var perConnectionAfterLoad = PerConnection(await host.LiveHeapAsync());
+        var perConnectionAfterLoad = await PerConnectionAsync();
         await clients.DisposeAsync();
-        // The next phase measures the heap too: wait until the host has let go of every connection.
+        // The next round or phase measures too: wait until the host has let go of every connection.
         for (var waited = Stopwatch.StartNew(); await host.MetricAsync("xiaoxiang_hub_connections") > 0 && waited.Elapsed < TimeSpan.FromSeconds(30);)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200));
@@ -131,7 +143,16 @@ internal static class Fanout
 
         return new FanoutResult(rate, clientCpuPerMessage, cpuPerMessage, perConnection, perConnectionAfterLoad, followed);
 
-        LiveHeap PerConnection(LiveHeap now) => new((now.Objects - heapBefore.Objects) / connections, (now.Pinned - heapBefore.Pinned) / connections);
+        async Task<LiveHeap?> PerConnectionAsync()
+        {
+            if (heapBefore is null)
+            {
+                return null;
+            }
+
+            var now = await host.LiveHeapAsync();
+            return new LiveHeap((now.Objects - heapBefore.Objects) / connections, (now.Pinned - heapBefore.Pinned) / connections);
+        }
     }
 
     /// <summary>This process's CPU: the clients' (and the reporters'), and for the bare hub the hub's too.</summary>

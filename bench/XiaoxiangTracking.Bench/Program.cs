@@ -137,13 +137,29 @@ if (options.Runs("burst"))
 // 7. Fan-out against the hub ceiling at the same connection count, and memory per connection.
 if (options.Runs("fanout"))
 {
-    var bareHub = await Fanout.BareHubAsync(options.Connections, warmUp, duration);
-    var fanout = await Fanout.HostAsync(host, options.Connections, 16, warmUp, duration);
-    Console.WriteLine($"bare hub, {options.Connections:N0} connections: {bareHub.MessagesPerSecond,10:N0} msg/s; "
-        + $"CPU {bareHub.BenchCpuMicrosecondsPerMessage:0.0} µs per message (hub and clients, one process)");
-    Console.WriteLine($"host fan-out, {options.Connections:N0} fleet maps: {fanout.MessagesPerSecond,10:N0} msg/s ({fanout.MessagesPerSecond / bareHub.MessagesPerSecond:P0} of the bare hub); "
-        + $"host CPU {fanout.CpuMicrosecondsPerMessage:0.0} µs per message (the reports included), the clients' {fanout.BenchCpuMicrosecondsPerMessage:0.0}; host managed heap per connection (each following {fanout.OrdersPerConnection:0} orders) {Kilobytes(fanout.PerConnection!)} connected, "
-        + $"{Kilobytes(fanout.PerConnectionAfterLoad!)} after the load");
+    // Rounds of the bare hub and then the host, each measuring a third of --seconds: the bare hub's rate on this shared
+    // machine moves by a third between minutes, so each round's ratio compares the two within the same minute, and the
+    // median of the rounds is reported. The first round warms up for --warmup, the others for a quarter of it.
+    const int Rounds = 3;
+    var fleet = await Fanout.DeliveringAsync(host, 16);
+    var rounds = new List<(FanoutResult Bare, FanoutResult Host)>();
+    for (var round = 0; round < Rounds; round++)
+    {
+        var roundWarmUp = round == 0 ? warmUp : warmUp / 4;
+        var bareRound = await Fanout.BareHubAsync(options.Connections, roundWarmUp, duration / Rounds);
+        rounds.Add((bareRound, await Fanout.HostAsync(host, fleet, options.Connections, roundWarmUp, duration / Rounds, heap: round == 0)));
+    }
+
+    var first = rounds[0].Host;
+    static double Median(IEnumerable<double> values) => values.Order().ElementAt(Rounds / 2);
+    static string Each(IEnumerable<double> values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
+    var ratios = rounds.Select(r => r.Host.MessagesPerSecond / r.Bare.MessagesPerSecond).ToList();
+    Console.WriteLine($"bare hub, {options.Connections:N0} connections: {Median(rounds.Select(r => r.Bare.MessagesPerSecond)),10:N0} msg/s "
+        + $"(rounds {Each(rounds.Select(r => r.Bare.MessagesPerSecond), "N0")}); CPU {Median(rounds.Select(r => r.Bare.BenchCpuMicrosecondsPerMessage)):0.0} µs per message (hub and clients, one process)");
+    Console.WriteLine($"host fan-out, {options.Connections:N0} fleet maps: {Median(rounds.Select(r => r.Host.MessagesPerSecond)),10:N0} msg/s "
+        + $"(rounds {Each(rounds.Select(r => r.Host.MessagesPerSecond), "N0")}), {Median(ratios):P0} of the bare hub (the median of the rounds' {Each(ratios, "P0")}); "
+        + $"host CPU {Median(rounds.Select(r => r.Host.CpuMicrosecondsPerMessage!.Value)):0.0} µs per message (the reports included), the clients' {Median(rounds.Select(r => r.Host.BenchCpuMicrosecondsPerMessage)):0.0}; "
+        + $"host managed heap per connection (each following {first.OrdersPerConnection:0} orders) {Kilobytes(first.PerConnection!)} connected, {Kilobytes(first.PerConnectionAfterLoad!)} after the load");
 }
 
 // 8. A two-hour trajectory (480 points) read back, one request at a time.
