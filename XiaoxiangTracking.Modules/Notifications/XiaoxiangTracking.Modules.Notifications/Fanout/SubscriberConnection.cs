@@ -22,6 +22,12 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 /// </summary>
 internal sealed class SubscriberConnection : IAsyncDisposable
 {
+    /// <summary>
+    /// The pooled buffer deltas are gathered in: a drain's deltas usually fit (a few hundred bytes each); a longer one (a
+    /// client catching up) goes out in several writes. A write waiting on a slow client holds its buffer until it is taken.
+    /// </summary>
+    private const int ReadyBufferSize = 4 * 1024;
+
     private readonly HubConnectionContext _connection;
     private readonly DeltaLog _log;
     private readonly OrderDirectory _directory;
@@ -31,8 +37,6 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     private readonly Prometheus.Counter.Child _updatesPushed;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private const int ReadyBufferSize = 16 * 1024;
-
     private readonly Channel<Push> _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
