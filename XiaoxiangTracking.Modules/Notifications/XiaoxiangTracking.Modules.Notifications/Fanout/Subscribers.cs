@@ -34,6 +34,9 @@ internal sealed class Subscribers(
     // is never removed while another is being added to it; fan-out reads the indexes without it.
     private readonly Lock _indexGate = new();
 
+    [ThreadStatic]
+    private static HashSet<SubscriberConnection>? t_interested;
+
     public IEnumerable<SubscriberConnection> All => _connections.Values;
 
     public void Connect(string connectionId, string? userId) =>
@@ -113,8 +116,27 @@ internal sealed class Subscribers(
     /// <summary>Hands the delta to every connection following the order directly, through its rider (before or after) or its warehouse.</summary>
     public void Publish(PushedChange change, OrderParties? before)
     {
+        // One set per publishing thread, emptied after use: an ops map per connection makes it as large as the fleet's
+        // maps, which a new set would grow to for every delta.
+        var interested = t_interested ??= new HashSet<SubscriberConnection>(ReferenceEqualityComparer.Instance);
+        try
+        {
+            Collect(change, before, interested);
+            var push = new Push.Delta(change);
+            foreach (var connection in interested)
+            {
+                connection.Enqueue(push);
+            }
+        }
+        finally
+        {
+            interested.Clear();
+        }
+    }
+
+    private void Collect(PushedChange change, OrderParties? before, HashSet<SubscriberConnection> interested)
+    {
         var now = directory.Find(change.OrderId) ?? before;
-        var interested = new HashSet<SubscriberConnection>();
         // The indexes are enumerated, not read through .Values, which locks the whole dictionary to copy it.
         if (_byOrder.TryGetValue(change.OrderId, out var followers))
         {
@@ -142,12 +164,6 @@ internal sealed class Subscribers(
             {
                 interested.Add(ops);
             }
-        }
-
-        var push = new Push.Delta(change);
-        foreach (var connection in interested)
-        {
-            connection.Enqueue(push);
         }
     }
 
