@@ -52,7 +52,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     private int _overflowed;
 
     // Deltas ready to go (the pump's alone): their bytes, written to the client together when the pump has drained its
-    // queue or has anything else to send, so the deltas of one commit reach a map in one write and one flush.
+    // queue or has anything else to send, so the deltas it drains together reach the client in one write and one flush.
     private byte[]? _ready;
     private int _readyLength;
     private int _readyCount;
