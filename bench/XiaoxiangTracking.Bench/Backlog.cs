@@ -21,7 +21,7 @@ internal static class Backlog
     {
         using var handler = Load.Handler();
         var fleet = new Riders("bench-burst", riders);
-        var clients = Enumerable.Range(0, riders).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
+        var clients = host.RiderClients(fleet, handler);
         var acknowledged = new ConcurrentDictionary<(string, string), byte>();
         long accepted = 0, refused = 0, refusedWithoutRetryAfter = 0, failed = 0;
 

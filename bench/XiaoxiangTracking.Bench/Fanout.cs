@@ -120,7 +120,7 @@ internal static class Fanout
         var perConnection = await PerConnectionAsync();
         var followed = received / (double)connections; // one snapshot per active order
 
-        var reporters = Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
+        var reporters = host.RiderClients(fleet, handler);
         var reporting = Load.SaturateAsync(r => reporters[r], fleet, fleet.Count, warmUp, duration);
         await Task.Delay(warmUp);
         received = clients.Received;

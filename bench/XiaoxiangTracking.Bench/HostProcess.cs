@@ -305,6 +305,10 @@ public sealed class HostProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A client signed in as each rider of <paramref name="fleet"/>, by rider index.</summary>
+    internal HttpClient[] RiderClients(Riders fleet, HttpMessageHandler handler) =>
+        [.. Enumerable.Range(0, fleet.Count).Select(r => Client("rider", fleet.Id(r), handler))];
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();

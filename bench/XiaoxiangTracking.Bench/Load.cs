@@ -91,7 +91,7 @@ internal static class Load
     public static async Task<(TimeSpan Elapsed, double HostCpuSeconds)> ReportEachAsync(HostProcess host, Riders fleet, int times, int workers = 64)
     {
         using var handler = Handler();
-        var clients = Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler)).ToArray();
+        var clients = host.RiderClients(fleet, handler);
         var cpuBefore = host.CpuSeconds();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, fleet.Count), new ParallelOptions { MaxDegreeOfParallelism = workers },

@@ -68,7 +68,7 @@ await using var host = await HostProcess.StartAsync();
 if (options.Runs("post"))
 {
     var riders = new Riders("bench-sat", options.Workers);
-    var clients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", riders.Id(w), handler)).ToArray();
+    var clients = host.RiderClients(riders, handler);
     var saturating = Load.SaturateAsync(w => clients[w], riders, options.Workers, warmUp, duration);
     // The host's CPU and commits over the measured time only, as the reply figures.
     await Task.Delay(warmUp);
@@ -91,7 +91,7 @@ if (options.Runs("post"))
 if (options.Runs("batch"))
 {
     var batchRiders = new Riders("bench-batch", options.Workers);
-    var batchClients = Enumerable.Range(0, options.Workers).Select(w => host.Client("rider", batchRiders.Id(w), handler)).ToArray();
+    var batchClients = host.RiderClients(batchRiders, handler);
     var batches = await Load.SaturateAsync(w => batchClients[w], batchRiders, options.Workers, warmUp, duration, w => new
     {
         riderId = batchRiders.Id(w),
@@ -151,7 +151,6 @@ if (options.Runs("fanout"))
     }
 
     var first = rounds[0].Host;
-    static double Median(IEnumerable<double> values) => values.Order().ElementAt(Rounds / 2);
     static string Each(IEnumerable<double> values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
     var ratios = rounds.Select(r => r.Host.MessagesPerSecond / r.Bare.MessagesPerSecond).ToList();
     Console.WriteLine($"bare hub, {options.Connections:N0} connections: {Median(rounds.Select(r => r.Bare.MessagesPerSecond)),10:N0} msg/s "
@@ -177,7 +176,7 @@ if (options.Runs("memory"))
     const int Rounds = 3, OrdersPerRound = 400, Moves = 110;
     await using var own = await HostProcess.StartAsync();
     var perOrder = await Memory.BytesPerActiveOrderAsync(own, Rounds, OrdersPerRound, Moves);
-    Console.WriteLine($"memory: {perOrder.Order().ElementAt(Rounds / 2) / 1024:0.00} KB of live managed objects per active order, the median of {Rounds} rounds of "
+    Console.WriteLine($"memory: {Median(perOrder) / 1024:0.00} KB of live managed objects per active order, the median of {Rounds} rounds of "
         + $"{OrdersPerRound:N0} orders ({string.Join(", ", perOrder.Select(b => $"{b / 1024:0.00}"))} KB), each order moved {Moves} times "
         + "(more than the delta history keeps)");
 }
@@ -191,6 +190,9 @@ if (options.Runs("restart"))
 }
 
 return 0;
+
+// The middle of an odd number of rounds.
+static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
 
 // "48.4 KB (objects 40.1, transport buffers 8.3)"
 static string Kilobytes(LiveHeap heap) => $"{heap.Total / 1024.0:0.0} KB (objects {heap.Objects / 1024.0:0.0}, transport buffers {heap.Pinned / 1024.0:0.0})";

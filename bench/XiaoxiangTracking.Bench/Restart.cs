@@ -27,7 +27,7 @@ internal static class Restart
             using (var handler = Load.Handler())
             {
                 var warming = new Riders("bench-restart-warm", workers);
-                var clients = Enumerable.Range(0, workers).Select(w => host.Client("rider", warming.Id(w), handler)).ToArray();
+                var clients = host.RiderClients(warming, handler);
                 await Load.SaturateAsync(w => clients[w], warming, workers, warmUp, TimeSpan.FromSeconds(1));
             }
 
