@@ -19,6 +19,15 @@ public class LiveCacheTests
             done = await first.DeliveringOrderAsync(rider);
             (await first.CreateClient().DeliveredAsync(done, rider)).EnsureSuccessStatusCode();
             await first.CreateClient().LiveWhen(done, live => live["status"]!.GetValue<int>() == 4);
+            // Every change published and marked so: none is delivered again by the next host (which would load the
+            // completed order, or apply a change before the cache is warm, before the reads below).
+            var firstMetrics = first.CreateDefaultClient();
+            await Eventually.Until(async () =>
+            {
+                var lags = MetricsTests.Parse(await firstMetrics.GetStringAsync("/metrics"))
+                    .Where(sample => sample.Key.StartsWith(ServiceMetrics.OutboxLagName, StringComparison.Ordinal)).ToList();
+                return lags.Count > 0 && lags.All(sample => sample.Value == 0);
+            });
         }
 
         using var host = new TrackingHostFactory(folder);
