@@ -97,22 +97,24 @@ internal sealed class IngestPositionsHandler(
         var now = clock.GetUtcNow();
         var points = command.Positions;
         var outcomes = new PositionOutcome[points.Count];
-        var inTimeOrder = Enumerable.Range(0, points.Count)
-            .OrderBy(i => points[i].FixTime).ThenBy(i => i, Comparer<int>.Default).ToList();
+        var inTimeOrder = InTimeOrder(points);
 
         var first = points[inTimeOrder[0]].FixTime;
         var previous = latest.TryGetBefore(command.RiderId, first, out var held)
             ? held
             : await PreviousFixAsync(command.RiderId, first, cancellationToken);
-        var seenPoints = new HashSet<string>(StringComparer.Ordinal);
-        var seenTimes = new HashSet<DateTimeOffset>();
-        var toStore = new List<(int Index, RiderPosition Position)>();
+        // Repeats within the request: a single report (the usual one) has none to look for.
+        var seenPoints = points.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+        var seenTimes = points.Count > 1 ? new HashSet<DateTimeOffset>() : null;
+        var toStore = new RiderPosition[points.Count];
+        var storedFrom = new int[points.Count];
+        var storing = 0;
         foreach (var i in inTimeOrder)
         {
             var point = points[i];
             var fix = new PositionFix(command.RiderId, point.PointId, point.FixTime.ToUniversalTime(), point.Latitude,
                 point.Longitude, point.Accuracy, point.Speed, point.Heading);
-            if (!seenPoints.Add(fix.ClientPointId) | !seenTimes.Add(fix.FixTime))
+            if (seenPoints is not null && (!seenPoints.Add(fix.ClientPointId) | !seenTimes!.Add(fix.FixTime)))
             {
                 outcomes[i] = new PositionOutcome(point.PointId, PositionOutcome.Duplicate);
                 continue;
@@ -124,14 +126,15 @@ internal sealed class IngestPositionsHandler(
                 continue;
             }
 
-            toStore.Add((i, new RiderPosition(fix, now)));
+            storedFrom[storing] = i;
+            toStore[storing++] = new RiderPosition(fix, now);
             previous = fix.Point;
         }
 
-        var stored = await writer.WriteAsync([.. toStore.Select(s => s.Position)], cancellationToken);
-        for (var k = 0; k < toStore.Count; k++)
+        var stored = await writer.WriteAsync(storing == toStore.Length ? toStore : toStore[..storing], cancellationToken);
+        for (var k = 0; k < storing; k++)
         {
-            var index = toStore[k].Index;
+            var index = storedFrom[k];
             outcomes[index] = new PositionOutcome(points[index].PointId, stored[k] ? PositionOutcome.Accepted : PositionOutcome.Duplicate);
         }
 
@@ -149,6 +152,23 @@ internal sealed class IngestPositionsHandler(
             outcomes.Count(o => o.Outcome == PositionOutcome.Duplicate),
             rejected,
             outcomes);
+    }
+
+    /// <summary>The points' indexes in fix-time order (by index among equal times), so a batch means the same in any order.</summary>
+    private static int[] InTimeOrder(IReadOnlyList<PositionPoint> points)
+    {
+        var order = new int[points.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        if (order.Length > 1)
+        {
+            Array.Sort(order, (a, b) => points[a].FixTime.CompareTo(points[b].FixTime) is var byTime and not 0 ? byTime : a.CompareTo(b));
+        }
+
+        return order;
     }
 
     private TrackingDbContext Database => services.GetRequiredService<TrackingDbContext>();
