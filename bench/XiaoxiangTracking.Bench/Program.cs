@@ -173,7 +173,7 @@ if (options.Runs("memory"))
 {
     // Enough orders that what the host holds besides them (buffer pools, caches) moves the figure by little; on a host
     // of its own, as the state the earlier phases left (riders, orders, connections) is let go on timers meanwhile.
-    const int Rounds = 3, OrdersPerRound = 400, Moves = 110;
+    const int Rounds = 5, OrdersPerRound = 400, Moves = 110;
     await using var own = await HostProcess.StartAsync();
     var perOrder = await Memory.BytesPerActiveOrderAsync(own, Rounds, OrdersPerRound, Moves);
     Console.WriteLine($"memory: {Median(perOrder) / 1024:0.00} KB of live managed objects per active order, the median of {Rounds} rounds of "
