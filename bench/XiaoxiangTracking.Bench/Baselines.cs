@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +32,74 @@ internal static class Baselines
     }
 
     /// <summary>
+    /// The least a durable pipeline does, in this process like the bare endpoint: read the same JSON, queue the row
+    /// to one writer that inserts whatever has gathered in one transaction into the same table (<see cref="RawStore"/>),
+    /// and answer 202 once the commit is on disk — no token, validation, live state or fan-out. What "committed
+    /// before the reply" alone costs against the bare endpoint on this machine.
+    /// </summary>
+    public static async Task<(WebApplication App, Task Writer)> StartDurableFloorAsync(int port, string folder)
+    {
+        var store = await RawStore.CreateAsync(folder);
+        var queue = Channel.CreateUnbounded<(PositionReport Report, TaskCompletionSource Done)>(new UnboundedChannelOptions { SingleReader = true });
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.MapPost("/api/tracking/positions", async (PositionReport report) =>
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            queue.Writer.TryWrite((report, done));
+            await done.Task;
+            return Results.Accepted();
+        });
+        app.Lifetime.ApplicationStopping.Register(() => queue.Writer.TryComplete());
+        var writer = Task.Run(async () =>
+        {
+            await using var _ = store;
+            var group = new List<(PositionReport Report, TaskCompletionSource Done)>();
+            while (await queue.Reader.WaitToReadAsync())
+            {
+                while (group.Count < 1_000 && queue.Reader.TryRead(out var item))
+                {
+                    group.Add(item);
+                }
+
+                Exception? failed = null;
+                try
+                {
+                    using var transaction = store.Begin();
+                    foreach (var (report, _) in group)
+                    {
+                        store.Insert(report.RiderId, report.PointId, report.FixTime.UtcTicks, report.Latitude, report.Longitude);
+                    }
+
+                    transaction.Commit();
+                }
+                catch (SqliteException ex)
+                {
+                    failed = ex;
+                }
+
+                foreach (var (_, done) in group)
+                {
+                    if (failed is null)
+                    {
+                        done.SetResult();
+                    }
+                    else
+                    {
+                        done.SetException(failed);
+                    }
+                }
+
+                group.Clear();
+            }
+        });
+        await app.StartAsync();
+        return (app, writer);
+    }
+
+    /// <summary>
     /// Raw batched inserts of the same rows into the same table and indexes as the host's SQLite schema (WAL,
     /// synchronous FULL, as the host runs it), <paramref name="batch"/> rows per transaction: the storage ceiling.
     /// </summary>
@@ -42,62 +111,96 @@ internal static class Baselines
     public static async Task<double> RawSqliteRowsPerSecondAsync(int rows, int batch, int riders, int run)
     {
         var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
         try
         {
-            await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "raw.db")};Pooling=False");
-            await connection.OpenAsync();
-            await Execute(connection, """
-                PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
-                CREATE TABLE rider_positions (
-                    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, rider_id TEXT NOT NULL, client_point_id TEXT NOT NULL,
-                    fix_time INTEGER NOT NULL, latitude REAL NOT NULL, longitude REAL NOT NULL, accuracy_meters REAL NULL,
-                    speed_meters_per_second REAL NULL, heading_degrees REAL NULL, geohash TEXT NOT NULL, received_at INTEGER NOT NULL);
-                CREATE UNIQUE INDEX ix_fix ON rider_positions (rider_id, fix_time);
-                """);
-            await using var insert = connection.CreateCommand();
-            insert.CommandText = """
-                INSERT INTO rider_positions (rider_id, client_point_id, fix_time, latitude, longitude, accuracy_meters,
-                    speed_meters_per_second, heading_degrees, geohash, received_at)
-                VALUES ($r, $p, $f, $lat, $lng, 8, 4.5, 90, $g, $now)
-                """;
-            var parameters = new[] { "$r", "$p", "$f", "$lat", "$lng", "$g", "$now" }.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
-            await insert.PrepareAsync();
+            await using var store = await RawStore.CreateAsync(folder);
             var start = DateTimeOffset.UtcNow.UtcTicks;
             var clock = Stopwatch.StartNew();
             for (var done = 0; done < rows; done += batch)
             {
-                await using var transaction = connection.BeginTransaction();
-                insert.Transaction = transaction;
+                using var transaction = store.Begin();
                 for (var i = done; i < Math.Min(rows, done + batch); i++)
                 {
                     var rider = (i / run) % riders;
-                    parameters[0].Value = $"bench-rider-{rider:D5}";
-                    parameters[1].Value = $"p-{i}";
-                    parameters[2].Value = start + (i * TimeSpan.TicksPerMillisecond);
-                    parameters[3].Value = 31.2 + (rider * 1e-4);
-                    parameters[4].Value = 121.5 + (i * 1e-7);
-                    parameters[5].Value = $"wtw3sjq{rider % 100:D2}";
-                    parameters[6].Value = DateTimeOffset.UtcNow.UtcTicks;
-                    await insert.ExecuteNonQueryAsync();
+                    store.Insert($"bench-rider-{rider:D5}", $"p-{i}", start + (i * TimeSpan.TicksPerMillisecond), 31.2 + (rider * 1e-4), 121.5 + (i * 1e-7));
                 }
 
-                await transaction.CommitAsync();
+                transaction.Commit();
             }
 
             return rows / clock.Elapsed.TotalSeconds;
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
     }
 
-    private static async Task Execute(SqliteConnection connection, string sql)
+    /// <summary>
+    /// A SQLite file with the host's positions table and its (rider, fix time) index, WAL and synchronous FULL as the
+    /// host runs it, and one prepared insert.
+    /// </summary>
+    private sealed class RawStore : IAsyncDisposable
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteParameter[] _parameters;
+
+        private RawStore(SqliteConnection connection, SqliteCommand insert)
+        {
+            _connection = connection;
+            _insert = insert;
+            _parameters = new[] { "$r", "$p", "$f", "$lat", "$lng", "$g", "$now" }.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+            insert.Prepare();
+        }
+
+        public static async Task<RawStore> CreateAsync(string folder)
+        {
+            Directory.CreateDirectory(folder);
+            var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "raw.db")};Pooling=False");
+            await connection.OpenAsync();
+            await using (var schema = connection.CreateCommand())
+            {
+                schema.CommandText = """
+                    PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+                    CREATE TABLE rider_positions (
+                        id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, rider_id TEXT NOT NULL, client_point_id TEXT NOT NULL,
+                        fix_time INTEGER NOT NULL, latitude REAL NOT NULL, longitude REAL NOT NULL, accuracy_meters REAL NULL,
+                        speed_meters_per_second REAL NULL, heading_degrees REAL NULL, geohash TEXT NOT NULL, received_at INTEGER NOT NULL);
+                    CREATE UNIQUE INDEX ix_fix ON rider_positions (rider_id, fix_time);
+                    """;
+                await schema.ExecuteNonQueryAsync();
+            }
+
+            var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO rider_positions (rider_id, client_point_id, fix_time, latitude, longitude, accuracy_meters,
+                    speed_meters_per_second, heading_degrees, geohash, received_at)
+                VALUES ($r, $p, $f, $lat, $lng, 8, 4.5, 90, $g, $now)
+                """;
+            return new RawStore(connection, insert);
+        }
+
+        public SqliteTransaction Begin() => (SqliteTransaction)(_insert.Transaction = _connection.BeginTransaction());
+
+        public void Insert(string riderId, string pointId, long fixTicks, double latitude, double longitude)
+        {
+            _parameters[0].Value = riderId;
+            _parameters[1].Value = pointId;
+            _parameters[2].Value = fixTicks;
+            _parameters[3].Value = latitude;
+            _parameters[4].Value = longitude;
+            // A geohash of the length the host stores, one cell a rider, as near riders share theirs.
+            _parameters[5].Value = $"wtw3sjq{(uint)riderId.GetHashCode() % 100:D2}";
+            _parameters[6].Value = DateTimeOffset.UtcNow.UtcTicks;
+            _insert.ExecuteNonQuery();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _insert.DisposeAsync();
+            await _connection.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+        }
     }
 }

@@ -4,7 +4,7 @@ using XiaoxiangTracking.Bench;
 
 // dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--warmup 20] [--workers 64]
 //     [--riders 20000] [--orders 500] [--compression 10] [--connections 1000]
-//     [--phases bare,raw,post,batch,scenario,burst,fanout,trajectory,memory,restart]
+//     [--phases bare,floor,raw,post,batch,scenario,burst,fanout,trajectory,memory,restart]
 // Every phase is bounded; the whole run stops by itself. Each measured phase first runs unmeasured for --warmup seconds
 // (connections opened, the JIT's tiers settled), then measures for --seconds. --phases runs only those named (a ratio
 // to a phase not run is left out).
@@ -37,7 +37,7 @@ var warmUp = TimeSpan.FromSeconds(options.WarmUp);
 var handler = Load.Handler();
 
 // 1. HTTP ceiling: a bare endpoint reading the same JSON.
-double? bareRate = null;
+double? bareRate = null, floorRate = null;
 if (options.Runs("bare"))
 {
     var barePort = HostProcess.FreePort();
@@ -50,7 +50,24 @@ if (options.Runs("bare"))
     Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms");
 }
 
-// 2. Storage ceiling: raw batched SQLite inserts of the same rows in the shapes the host commits them: single reports
+// 2. What committing before the reply alone costs: the same endpoint with a group-commit writer behind it.
+if (options.Runs("floor"))
+{
+    var floorPort = HostProcess.FreePort();
+    var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
+    var (floor, writer) = await Baselines.StartDurableFloorAsync(floorPort, folder);
+    var floorClient = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{floorPort}") };
+    var floorResult = await Load.SaturateAsync(_ => floorClient, new Riders("bench-floor", options.Workers), options.Workers, warmUp, duration);
+    await floor.StopAsync();
+    await floor.DisposeAsync();
+    await writer;
+    Directory.Delete(folder, recursive: true);
+    floorRate = floorResult.PerSecond;
+    Console.WriteLine($"durable floor:       {floorResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {floorResult.Reply.Summary} ms   "
+        + $"({Ratio(floorResult.PerSecond, bareRate, "bare")}errors: {floorResult.Failed})");
+}
+
+// 3. Storage ceiling: raw batched SQLite inserts of the same rows in the shapes the host commits them: single reports
 // of the 64 riders interleaved, 100 per transaction; and runs of 100 fixes of one rider (a batch upload), 1,000 per
 // transaction (the writer's largest commit).
 double? rawRows = null, rawRowsLarge = null;
@@ -64,7 +81,7 @@ if (options.Runs("raw"))
 
 await using var host = await HostProcess.StartAsync();
 
-// 3. The full path at saturation: validate, durable group commit, live state, fan-out.
+// 4. The full path at saturation: validate, durable group commit, live state, fan-out.
 if (options.Runs("post"))
 {
     var riders = new Riders("bench-sat", options.Workers);
@@ -82,12 +99,12 @@ if (options.Runs("post"))
     var (_, positionsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
     var commits = commitsAfter - commitsBefore;
     Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
-        + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed})");
+        + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, floorRate, "the durable floor")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed})");
     Console.WriteLine($"  host CPU {cpuCores:0.00} cores; writer: {commits:N0} commits of {(positionsAfter - positionsBefore) / commits:0} positions, "
         + $"{(commitSecondsAfter - commitSecondsBefore) / commits * 1000:0.0} ms each");
 }
 
-// 4. The writer: batches of 100 fixes per request (the offline-buffer upload), rows per second.
+// 5. The writer: batches of 100 fixes per request (the offline-buffer upload), rows per second.
 if (options.Runs("batch"))
 {
     var batchRiders = new Riders("bench-batch", options.Workers);
@@ -111,7 +128,7 @@ if (options.Runs("batch"))
     Console.WriteLine($"host, batches of 100:{rows,10:N0} rows/s  reply p50/p95/p99 {batches.Reply.Summary} ms   {Ratio(rows, rawRowsLarge, "raw 1000/tx in runs of 100").TrimEnd(',', ' ')}");
 }
 
-// 5. The paced scenario: riders every 15 s (compressed), watched orders with customers and an ops map on the hub.
+// 6. The paced scenario: riders every 15 s (compressed), watched orders with customers and an ops map on the hub.
 var offered = options.Riders / (15 / options.Compression); // reports per second, as the scenario paces them
 if (options.Runs("scenario"))
 {
@@ -125,7 +142,7 @@ if (options.Runs("scenario"))
     Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak resident memory {scenario.PeakMegabytes:N0} MB");
 }
 
-// 6. Twice the scenario's rate, open loop, for the same time: refused or not, how fast the backlog drains after it.
+// 7. Twice the scenario's rate, open loop, for the same time: refused or not, how fast the backlog drains after it.
 if (options.Runs("burst"))
 {
     var burst = await Backlog.RunAsync(host, options.Riders, 2 * offered, duration);
@@ -134,7 +151,7 @@ if (options.Runs("burst"))
         + $"acknowledged but not stored: {burst.Lost}, stored but not acknowledged: {burst.StoredUnacknowledged}");
 }
 
-// 7. Fan-out against the hub ceiling at the same connection count, and memory per connection.
+// 8. Fan-out against the hub ceiling at the same connection count, and memory per connection.
 if (options.Runs("fanout"))
 {
     // Rounds of the bare hub and then the host, each measuring a third of --seconds: the bare hub's rate on this shared
@@ -161,14 +178,14 @@ if (options.Runs("fanout"))
         + $"host managed heap per connection (each following {first.OrdersPerConnection:0} orders) {Kilobytes(first.PerConnection!)} connected, {Kilobytes(first.PerConnectionAfterLoad!)} after the load");
 }
 
-// 8. A two-hour trajectory (480 points) read back, one request at a time.
+// 9. A two-hour trajectory (480 points) read back, one request at a time.
 if (options.Runs("trajectory"))
 {
     var (whole, simplified, returned) = await Trajectory.RunAsync(host, handler, 200, warmUp);
     Console.WriteLine($"trajectory of {Trajectory.Points} fixes ({returned} returned): whole p50/p95/p99 {whole.Summary} ms; simplified to 10 m {simplified.Summary} ms");
 }
 
-// 9. Managed heap per active order, after more moves than the delta history keeps.
+// 10. Managed heap per active order, after more moves than the delta history keeps.
 if (options.Runs("memory"))
 {
     // Enough orders that what the host holds besides them (buffer pools, caches) moves the figure by little; on a host
@@ -181,7 +198,7 @@ if (options.Runs("memory"))
         + "(more than the delta history keeps)");
 }
 
-// 10. A restart under the fleet: each rider's first report to the new process, then its next.
+// 11. A restart under the fleet: each rider's first report to the new process, then its next.
 if (options.Runs("restart"))
 {
     var (first, next) = await Restart.RunAsync(options.Riders, options.Workers, warmUp);
@@ -203,7 +220,7 @@ static string Ratio(double measured, double? ceiling, string name) => ceiling is
 /// <summary>Command-line options.</summary>
 internal sealed record Options(int Seconds, int WarmUp, int Workers, int Riders, int Orders, double Compression, int Connections, string Phases)
 {
-    public static readonly string[] AllPhases = ["bare", "raw", "post", "batch", "scenario", "burst", "fanout", "trajectory", "memory", "restart"];
+    public static readonly string[] AllPhases = ["bare", "floor", "raw", "post", "batch", "scenario", "burst", "fanout", "trajectory", "memory", "restart"];
 
     /// <summary>Whether the phase is to run (every phase unless <c>--phases</c> names some).</summary>
     public bool Runs(string phase) => Phases.Split(',').Contains(phase);
