@@ -73,6 +73,14 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The host's histogram of the writer's group commits (<c>/metrics</c>).</summary>
+    public const string CommitDuration = "xiaoxiang_ingest_commit_duration_seconds";
+
+    /// <summary>The host's histogram from a report's arrival to its push to a hub client (<c>/metrics</c>).</summary>
+    public const string IngestToPush = "xiaoxiang_ingest_to_push_seconds";
+
+    public int ProcessId => _process.Id;
+
     public HostData Data { get; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
@@ -211,16 +219,20 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Count and sum of one of the host's Prometheus histograms (<c>/metrics</c>) so far.</summary>
-    public async Task<(double Count, double Sum)> HistogramAsync(string name) =>
-        (await MetricAsync(name + "_count"), await MetricAsync(name + "_sum"));
+    public async Task<(double Count, double Sum)> HistogramAsync(string name)
+    {
+        var metrics = await MetricsAsync();
+        return (metrics.Sum(name + "_count"), metrics.Sum(name + "_sum"));
+    }
 
     /// <summary>One of the host's Prometheus samples (<c>/metrics</c>), summed over its labels.</summary>
-    public async Task<double> MetricAsync(string name)
+    public async Task<double> MetricAsync(string name) => (await MetricsAsync()).Sum(name);
+
+    /// <summary>The host's Prometheus samples (<c>/metrics</c>) as of one scrape, so that figures read together agree.</summary>
+    public async Task<MetricsSnapshot> MetricsAsync()
     {
         using var client = new HttpClient { BaseAddress = BaseAddress };
-        var lines = (await client.GetStringAsync("/metrics")).Split('\n');
-        return lines.Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        return new MetricsSnapshot((await client.GetStringAsync("/metrics")).Split('\n'));
     }
 
     /// <summary>The host's peak resident memory so far, from /proc.</summary>
@@ -336,6 +348,20 @@ public sealed class HostProcess : IAsyncDisposable
 
         return directory?.FullName ?? throw new InvalidOperationException("Run the bench from the repository.");
     }
+}
+
+/// <summary>The host's Prometheus samples as of one scrape.</summary>
+public sealed class MetricsSnapshot(string[] lines)
+{
+    /// <summary>A sample summed over its labels, or over those carrying <paramref name="label"/> (<c>le="0.016"</c>).</summary>
+    public double Sum(string name, string? label = null) => lines
+        .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+        .Where(l => label is null || l[..l.LastIndexOf(' ')].Contains(label, StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+
+    /// <summary>How many of a histogram's observations exceeded <paramref name="seconds"/> (one of its bounds).</summary>
+    public double Above(string histogram, double seconds) =>
+        Sum(histogram + "_count") - Sum(histogram + "_bucket", $"le=\"{seconds.ToString(CultureInfo.InvariantCulture)}\"");
 }
 
 /// <summary>The host's live managed heap: the objects it keeps, and the pinned heap of the transport's buffers.</summary>

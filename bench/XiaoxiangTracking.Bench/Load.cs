@@ -165,7 +165,29 @@ internal sealed record ScenarioResult(
     long Refused,
     long Failed,
     double CpuCores,
-    double PeakMegabytes);
+    double PeakMegabytes,
+    PauseSummary HostCollections,
+    PauseSummary BenchCollections,
+    Tail Commits,
+    Tail Pushes,
+    Samples BenchPoolLag);
+
+/// <summary>
+/// One of the host's histograms (<c>/metrics</c>): how many it observed, and how many of those took longer than 16
+/// and 128 ms (two of its bounds). The host's own view of a tail, beside what the bench's clients saw.
+/// </summary>
+internal sealed record Tail(double All, double Over16, double Over128)
+{
+    public static async Task<Tail> ReadAsync(HostProcess host, string histogram)
+    {
+        var metrics = await host.MetricsAsync();
+        return new(metrics.Sum(histogram + "_count"), metrics.Above(histogram, 0.016), metrics.Above(histogram, 0.128));
+    }
+
+    public static Tail operator -(Tail after, Tail before) => new(after.All - before.All, after.Over16 - before.Over16, after.Over128 - before.Over128);
+
+    public override string ToString() => $"{All:N0}, {Over16:N0} longer than 16 ms, {Over128:N0} longer than 128 ms";
+}
 
 /// <summary>
 /// R riders reporting every 15 s divided by the compression, O of them delivering orders that a customer each follows
@@ -260,15 +282,27 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
             }
         }
 
+        // The collections of both processes, to tell a tail they caused from one the machine's scheduling did.
+        await using var hostPauses = new Pauses(host.ProcessId);
+        await using var benchPauses = new Pauses(Environment.ProcessId);
+        using var lag = new PoolLag();
         var sending = Task.WhenAll(Enumerable.Range(0, Math.Min(Senders, riders)).Select(s => Task.Run(() => Send(s))));
         await Task.Delay(warmUp);
         cpuBefore = host.CpuSeconds();
+        hostPauses.Reset();
+        benchPauses.Reset();
+        lag.Start();
+        var commits = await Tail.ReadAsync(host, HostProcess.CommitDuration);
+        var pushes = await Tail.ReadAsync(host, HostProcess.IngestToPush);
         var measuredFrom = clock.Elapsed;
         await sending;
         var elapsed = (clock.Elapsed - measuredFrom).TotalSeconds;
         var cpu = host.CpuSeconds() - cpuBefore;
+        var (hostCollections, benchCollections) = (hostPauses.Summary(), benchPauses.Summary());
+        commits = await Tail.ReadAsync(host, HostProcess.CommitDuration) - commits;
         // Pushes still on their way count if they arrive within 2 s.
         await Task.Delay(TimeSpan.FromSeconds(2));
+        pushes = await Tail.ReadAsync(host, HostProcess.IngestToPush) - pushes;
         foreach (var connection in connections)
         {
             await connection.DisposeAsync();
@@ -276,7 +310,7 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
 
         return new ScenarioResult(outcomes.Accepted / elapsed, reply, _endToEnd, expected,
             Interlocked.Read(ref _received), Interlocked.Read(ref _late), outcomes.Refused, outcomes.Failed, cpu / elapsed,
-            host.PeakMegabytes());
+            host.PeakMegabytes(), hostCollections, benchCollections, commits, pushes, lag.Samples);
     }
 
     private async Task<HubConnection> ConnectAsync(string role, string subject, Func<HubConnection, Task> subscribe)

@@ -89,13 +89,13 @@ if (options.Runs("post"))
     var saturating = Load.SaturateAsync(w => clients[w], riders, options.Workers, warmUp, duration);
     // The host's CPU and commits over the measured time only, as the reply figures.
     await Task.Delay(warmUp);
-    var (commitsBefore, commitSecondsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_duration_seconds");
+    var (commitsBefore, commitSecondsBefore) = await host.HistogramAsync(HostProcess.CommitDuration);
     var (_, positionsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
     var cpuBefore = host.CpuSeconds();
     var cpuClock = System.Diagnostics.Stopwatch.StartNew();
     var full = await saturating;
     var cpuCores = (host.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds;
-    var (commitsAfter, commitSecondsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_duration_seconds");
+    var (commitsAfter, commitSecondsAfter) = await host.HistogramAsync(HostProcess.CommitDuration);
     var (_, positionsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
     var commits = commitsAfter - commitsBefore;
     Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
@@ -140,6 +140,9 @@ if (options.Runs("scenario"))
     Console.WriteLine($"  end-to-end p50/p95/p99 (rider → subscriber): {scenario.EndToEnd.Summary} ms");
     Console.WriteLine($"  pushes: {scenario.Received:N0} of {scenario.Expected:N0} expected ({scenario.Expected - scenario.Received:N0} dropped), {scenario.Late:N0} later than 1 s");
     Console.WriteLine($"  host CPU: {scenario.CpuCores:0.00} cores; peak resident memory {scenario.PeakMegabytes:N0} MB");
+    Console.WriteLine($"  the host's own view: commits {scenario.Commits}; arrival to push {scenario.Pushes}");
+    Console.WriteLine($"  while measured: collections of the host {scenario.HostCollections}, of the bench {scenario.BenchCollections}; "
+        + $"the bench's thread pool lag p50/p95/p99 {scenario.BenchPoolLag.Summary} ms, at most {scenario.BenchPoolLag.Percentile(100):0.0}");
 }
 
 // 7. Twice the scenario's rate, open loop, for the same time: refused or not, how fast the backlog drains after it.
