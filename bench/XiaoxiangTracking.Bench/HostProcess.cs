@@ -288,7 +288,8 @@ public sealed class HostProcess : IAsyncDisposable
                     stats.TotalPromotedSize0 + stats.TotalPromotedSize1 + stats.TotalPromotedSize2 + stats.TotalPromotedSize3, stats.GenerationSize4));
             }
         };
-        var processing = Task.Run(source.Process);
+        // Process() blocks until the session stops: a thread of its own, not one of the pool the load runs on.
+        var processing = Task.Factory.StartNew(source.Process, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             return await measured.Task.WaitAsync(TimeSpan.FromSeconds(30));
