@@ -13,6 +13,37 @@ namespace XiaoxiangTracking.Bench;
 internal sealed record PositionReport(
     string RiderId, string PointId, DateTimeOffset FixTime, double Latitude, double Longitude, double? Accuracy, double? Speed, double? Heading);
 
+/// <summary>
+/// A minimal API in the bench process on a free loopback port, taking the rider app's report at the host's path:
+/// stopped and let go when disposed.
+/// </summary>
+internal sealed class InProcessEndpoint(WebApplication app, int port, Func<Task>? stopped) : IAsyncDisposable
+{
+    public Uri BaseAddress { get; } = new($"http://127.0.0.1:{port}");
+
+    public static async Task<InProcessEndpoint> StartAsync(Delegate handler, Func<Task>? stopped = null)
+    {
+        var port = HostProcess.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.MapPost("/api/tracking/positions", handler);
+        await app.StartAsync();
+        return new InProcessEndpoint(app, port, stopped);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        if (stopped is not null)
+        {
+            await stopped();
+        }
+    }
+}
+
 /// <summary>The ceilings the host is compared with, measured in the same run on the same machine.</summary>
 internal static class Baselines
 {
@@ -20,16 +51,8 @@ internal static class Baselines
     /// A bare minimal API on Kestrel that reads the same JSON and answers 202: what HTTP on this machine allows at
     /// most, with no validation, storage or fan-out.
     /// </summary>
-    public static async Task<WebApplication> StartBareEndpointAsync(int port)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        app.MapPost("/api/tracking/positions", (PositionReport report) => Results.Accepted());
-        await app.StartAsync();
-        return app;
-    }
+    public static Task<InProcessEndpoint> StartBareEndpointAsync() =>
+        InProcessEndpoint.StartAsync((PositionReport report) => Results.Accepted());
 
     /// <summary>
     /// The least a durable pipeline does, in this process like the bare endpoint: read the same JSON, queue the row
@@ -37,22 +60,11 @@ internal static class Baselines
     /// and answer 202 once the commit is on disk — no token, validation, live state or fan-out. What "committed
     /// before the reply" alone costs against the bare endpoint on this machine.
     /// </summary>
-    public static async Task<(WebApplication App, Task Writer)> StartDurableFloorAsync(int port, string folder)
+    public static async Task<InProcessEndpoint> StartDurableFloorAsync()
     {
+        var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
         var store = await RawStore.CreateAsync(folder);
         var queue = Channel.CreateUnbounded<(PositionReport Report, TaskCompletionSource Done)>(new UnboundedChannelOptions { SingleReader = true });
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        app.MapPost("/api/tracking/positions", async (PositionReport report) =>
-        {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            queue.Writer.TryWrite((report, done));
-            await done.Task;
-            return Results.Accepted();
-        });
-        app.Lifetime.ApplicationStopping.Register(() => queue.Writer.TryComplete());
         var writer = Task.Run(async () =>
         {
             await using var _ = store;
@@ -95,8 +107,21 @@ internal static class Baselines
                 group.Clear();
             }
         });
-        await app.StartAsync();
-        return (app, writer);
+
+        return await InProcessEndpoint.StartAsync(
+            async (PositionReport report) =>
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                queue.Writer.TryWrite((report, done));
+                await done.Task;
+                return Results.Accepted();
+            },
+            stopped: async () =>
+            {
+                queue.Writer.TryComplete();
+                await writer;
+                Directory.Delete(folder, recursive: true);
+            });
     }
 
     /// <summary>

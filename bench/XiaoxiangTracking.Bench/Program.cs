@@ -40,12 +40,8 @@ var handler = Load.Handler();
 double? bareRate = null, floorRate = null;
 if (options.Runs("bare"))
 {
-    var barePort = HostProcess.FreePort();
-    var bare = await Baselines.StartBareEndpointAsync(barePort);
-    var bareClient = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{barePort}") };
-    var bareResult = await Load.SaturateAsync(_ => bareClient, new Riders("bench-bare", options.Workers), options.Workers, warmUp, duration);
-    await bare.StopAsync();
-    await bare.DisposeAsync();
+    await using var bare = await Baselines.StartBareEndpointAsync();
+    var bareResult = await SaturateInProcessAsync(bare, "bench-bare");
     bareRate = bareResult.PerSecond;
     Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms");
 }
@@ -53,15 +49,8 @@ if (options.Runs("bare"))
 // 2. What committing before the reply alone costs: the same endpoint with a group-commit writer behind it.
 if (options.Runs("floor"))
 {
-    var floorPort = HostProcess.FreePort();
-    var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
-    var (floor, writer) = await Baselines.StartDurableFloorAsync(floorPort, folder);
-    var floorClient = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{floorPort}") };
-    var floorResult = await Load.SaturateAsync(_ => floorClient, new Riders("bench-floor", options.Workers), options.Workers, warmUp, duration);
-    await floor.StopAsync();
-    await floor.DisposeAsync();
-    await writer;
-    Directory.Delete(folder, recursive: true);
+    await using var floor = await Baselines.StartDurableFloorAsync();
+    var floorResult = await SaturateInProcessAsync(floor, "bench-floor");
     floorRate = floorResult.PerSecond;
     Console.WriteLine($"durable floor:       {floorResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {floorResult.Reply.Summary} ms   "
         + $"({Ratio(floorResult.PerSecond, bareRate, "bare")}errors: {floorResult.Failed})");
@@ -210,6 +199,13 @@ if (options.Runs("restart"))
 }
 
 return 0;
+
+// The closed-loop reporters against an endpoint in this process, as against the host in phase 4.
+async Task<Throughput> SaturateInProcessAsync(InProcessEndpoint endpoint, string riders)
+{
+    var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoint.BaseAddress };
+    return await Load.SaturateAsync(_ => client, new Riders(riders, options.Workers), options.Workers, warmUp, duration);
+}
 
 // The middle of an odd number of rounds.
 static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
