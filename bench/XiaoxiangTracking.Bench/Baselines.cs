@@ -62,7 +62,7 @@ internal static class Baselines
     /// </summary>
     public static async Task<InProcessEndpoint> StartDurableFloorAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
+        var folder = HostData.NewFolder();
         var store = await RawStore.CreateAsync(folder);
         var queue = Channel.CreateUnbounded<(PositionReport Report, TaskCompletionSource Done)>(new UnboundedChannelOptions { SingleReader = true });
         var writer = Task.Run(async () =>
@@ -135,7 +135,7 @@ internal static class Baselines
     /// 100 as batches of 100 do.</param>
     public static async Task<double> RawSqliteRowsPerSecondAsync(int rows, int batch, int riders, int run)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
+        var folder = HostData.NewFolder();
         try
         {
             await using var store = await RawStore.CreateAsync(folder);

@@ -16,9 +16,12 @@ namespace XiaoxiangTracking.Bench;
 /// <summary>Where a host keeps its data and the key its tokens are signed with: kept across restarts of the host.</summary>
 public sealed record HostData(string Folder, byte[] Key)
 {
+    /// <summary>A new folder's path under the bench's temp folder (not created yet).</summary>
+    public static string NewFolder() => Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
+
     public static HostData Fresh()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "xiaoxiang-bench", Guid.NewGuid().ToString("N"));
+        var folder = NewFolder();
         Directory.CreateDirectory(folder);
         return new HostData(folder, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     }
@@ -216,13 +219,6 @@ public sealed class HostProcess : IAsyncDisposable
         var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // After the command: state is field 0; utime and stime are fields 11 and 12, in clock ticks (100 per second).
         return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-    }
-
-    /// <summary>Count and sum of one of the host's Prometheus histograms (<c>/metrics</c>) so far.</summary>
-    public async Task<(double Count, double Sum)> HistogramAsync(string name)
-    {
-        var metrics = await MetricsAsync();
-        return (metrics.Sum(name + "_count"), metrics.Sum(name + "_sum"));
     }
 
     /// <summary>One of the host's Prometheus samples (<c>/metrics</c>), summed over its labels.</summary>

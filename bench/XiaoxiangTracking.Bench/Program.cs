@@ -78,19 +78,18 @@ if (options.Runs("post"))
     var saturating = Load.SaturateAsync(w => clients[w], riders, options.Workers, warmUp, duration);
     // The host's CPU and commits over the measured time only, as the reply figures.
     await Task.Delay(warmUp);
-    var (commitsBefore, commitSecondsBefore) = await host.HistogramAsync(HostProcess.CommitDuration);
-    var (_, positionsBefore) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
+    var before = await host.MetricsAsync();
     var cpuBefore = host.CpuSeconds();
     var cpuClock = System.Diagnostics.Stopwatch.StartNew();
     var full = await saturating;
     var cpuCores = (host.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds;
-    var (commitsAfter, commitSecondsAfter) = await host.HistogramAsync(HostProcess.CommitDuration);
-    var (_, positionsAfter) = await host.HistogramAsync("xiaoxiang_ingest_commit_batch_positions");
-    var commits = commitsAfter - commitsBefore;
+    var after = await host.MetricsAsync();
+    double Measured(string sample) => after.Sum(sample) - before.Sum(sample);
+    var commits = Measured(HostProcess.CommitDuration + "_count");
     Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
         + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, floorRate, "the durable floor")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed})");
-    Console.WriteLine($"  host CPU {cpuCores:0.00} cores; writer: {commits:N0} commits of {(positionsAfter - positionsBefore) / commits:0} positions, "
-        + $"{(commitSecondsAfter - commitSecondsBefore) / commits * 1000:0.0} ms each");
+    Console.WriteLine($"  host CPU {cpuCores:0.00} cores; writer: {commits:N0} commits of {Measured("xiaoxiang_ingest_commit_batch_positions_sum") / commits:0} positions, "
+        + $"{Measured(HostProcess.CommitDuration + "_sum") / commits * 1000:0.0} ms each");
 }
 
 // 5. The writer: batches of 100 fixes per request (the offline-buffer upload), rows per second.
