@@ -24,6 +24,7 @@ builder.AddDemo();
 
 var app = builder.Build();
 
+app.UseProblemResponses();
 app.UseStoppingGate();
 app.UseTrustedForwardedHeaders();
 app.UseHttpLogging();
@@ -32,8 +33,8 @@ app.UseApiDefaults();
 app.UseBrowserDefenses();
 app.UseLivePageAssets();
 app.UseAuthentication();
-app.UseAuthorization();
 app.UseRateLimiter();
+app.UseAuthorization();
 app.UseJobsDashboard();
 app.MapDevelopmentTokens();
 app.MapDenyList();

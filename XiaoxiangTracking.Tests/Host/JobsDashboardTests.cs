@@ -37,6 +37,26 @@ public class JobsDashboardTests(TrackingHostFactory host) : IClassFixture<Tracki
         ((HttpStatusCode)context.Response.StatusCode).Should().Be(expected);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task In_development_a_remote_caller_claiming_to_be_local_in_a_forwarded_header_is_not(string claimed)
+    {
+        using var development = new TrackingHostFactory().InEnvironment("Development");
+        development.CreateClient();
+
+        var context = await development.Server.SendAsync(request =>
+        {
+            request.Request.Method = HttpMethods.Get;
+            request.Request.Path = "/hangfire";
+            request.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.9");
+            request.Connection.LocalIpAddress = IPAddress.Parse("10.0.0.5");
+            request.Request.Headers["X-Forwarded-For"] = claimed;
+        });
+
+        ((HttpStatusCode)context.Response.StatusCode).Should().Be(HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public void Each_host_stores_and_runs_its_own_jobs()
     {

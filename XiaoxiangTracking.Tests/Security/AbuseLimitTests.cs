@@ -70,6 +70,48 @@ public class AbuseLimitTests
     }
 
     [Fact]
+    public async Task Requests_without_a_valid_token_are_limited_per_address_and_signed_in_callers_are_not()
+    {
+        using var host = new TrackingHostFactory().With("Security:RateLimits:AnonymousRequestsPerAddressPerMinute", "5");
+        host.CreateClient();
+        var expired = host.Tokens.For(TestCaller.DefaultOps, DateTimeOffset.UtcNow.AddDays(-2), TimeSpan.FromHours(1));
+
+        var guesses = new List<int>();
+        for (var i = 0; i < 8; i++)
+        {
+            guesses.Add(await Send(host, "198.51.100.7", i % 2 == 0 ? "not-a-token" : expired, "/api/orders/o-1"));
+        }
+
+        guesses.Should().Equal(401, 401, 401, 401, 401, 429, 429, 429);
+        (await Send(host, "198.51.100.7", token: null, "/health/live")).Should().Be(429, "an address over its limit is refused whatever it asks");
+        (await Send(host, "198.51.100.8", token: null, "/health/live")).Should().Be(200, "other addresses go on");
+        (await Send(host, "198.51.100.7", host.TokenFor(TestCaller.Customer("c-honest")), "/api/orders")).Should().Be(200, "a signed-in caller is not an anonymous one");
+
+        var limited = await host.Server.SendAsync(c =>
+        {
+            c.Request.Path = "/api/orders";
+            c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.7");
+        });
+        int.Parse(limited.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(1, 60);
+        limited.Response.ContentType.Should().Be("application/problem+json");
+    }
+
+    private static async Task<int> Send(TrackingHostFactory host, string remote, string? token, string path)
+    {
+        var context = await host.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = path;
+            c.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            if (token is not null)
+            {
+                c.Request.Headers.Authorization = $"Bearer {token}";
+            }
+        });
+        return context.Response.StatusCode;
+    }
+
+    [Fact]
     public async Task A_connection_calling_too_fast_is_refused_calls_and_stays_connected()
     {
         using var host = new TrackingHostFactory().With("Notifications:MaxCallsPerSecond", "1").With("Notifications:CallBurst", "3");

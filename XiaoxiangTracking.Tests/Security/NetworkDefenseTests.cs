@@ -45,6 +45,30 @@ public class NetworkDefenseTests
         }
     }
 
+    [Fact]
+    public async Task With_no_proxy_configured_a_forwarded_header_moves_no_one_past_the_deny_list_or_the_connect_limit()
+    {
+        using var host = new TrackingHostFactory().With("Security:RateLimits:HubConnectsPerAddressPerMinute", "2");
+        var ops = host.CreateClient();
+        var added = await ops.PostAsJsonAsync("/api/security/deny-list", new { cidr = "203.0.113.0/24", reason = "scraping" });
+        var id = (await added.ReadJsonAsync())["id"]!.GetValue<string>();
+        var token = host.TokenFor(TestCaller.DefaultOps);
+
+        (await Health(host, remote: "203.0.113.7", forwardedFor: "198.51.100.2")).Should().Be(403, "a denied sender cannot claim another address");
+        (await Health(host, remote: "127.0.0.1", forwardedFor: "198.51.100.2")).Should().Be(200);
+        (await Health(host, remote: "198.51.100.2", forwardedFor: "203.0.113.7")).Should().Be(200, "nobody can frame another address");
+        (await Send(host, HttpMethods.Delete, $"/api/security/deny-list/{id}", "203.0.113.7", "127.0.0.1", token)).Should().Be(403);
+        (await ops.GetFromJsonAsync<List<object>>("/api/security/deny-list")).Should().HaveCount(1, "the denied sender could not lift its own entry");
+
+        var connects = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            connects.Add(await Send(host, HttpMethods.Post, "/hubs/tracking/negotiate?negotiateVersion=1", "198.51.100.9", $"192.0.2.{i + 1}", token));
+        }
+
+        connects.Should().Equal(200, 200, 429);
+    }
+
     [Theory]
     [InlineData(null, 200)]
     [InlineData("http://localhost:5080", 200)]
@@ -122,16 +146,26 @@ public class NetworkDefenseTests
         context.Request.Path = "/health/live";
     }
 
-    private static async Task<int> Health(TrackingHostFactory host, string remote, string? forwardedFor = null)
+    private static Task<int> Health(TrackingHostFactory host, string remote, string? forwardedFor = null) =>
+        Send(host, HttpMethods.Get, "/health/live", remote, forwardedFor);
+
+    private static async Task<int> Send(TrackingHostFactory host, string method, string pathAndQuery, string remote, string? forwardedFor, string? token = null)
     {
         var context = await host.Server.SendAsync(request =>
         {
-            request.Request.Method = HttpMethods.Get;
-            request.Request.Path = "/health/live";
+            var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+            request.Request.Method = method;
+            request.Request.Path = query < 0 ? pathAndQuery : pathAndQuery[..query];
+            request.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(pathAndQuery[query..]);
             request.Connection.RemoteIpAddress = IPAddress.Parse(remote);
             if (forwardedFor is not null)
             {
                 request.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            }
+
+            if (token is not null)
+            {
+                request.Request.Headers.Authorization = $"Bearer {token}";
             }
         });
         return context.Response.StatusCode;

@@ -24,6 +24,7 @@ internal static class ApiDefaults
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        AnyAcceptProblemWriter.Replace(services);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // A body may carry only the fields its request defines: a field the caller may not set (an operator, someone
         // else's id) is refused, never silently dropped or bound.
@@ -75,10 +76,16 @@ internal static class ApiDefaults
         return builder;
     }
 
-    public static WebApplication UseApiDefaults(this WebApplication app)
+    /// <summary>First of all: every error from here on, thrown or a bare status, is answered as problem+json.</summary>
+    public static WebApplication UseProblemResponses(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        return app;
+    }
+
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
         app.UseSwagger();
         app.UseSwaggerUI(options =>
         {

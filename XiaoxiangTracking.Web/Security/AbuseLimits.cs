@@ -11,7 +11,10 @@ namespace XiaoxiangTracking.Web.Security;
 
 /// <summary>
 /// Rate limits (OWASP API4, unrestricted resource consumption): each rider's position reports, each customer's order
-/// actions, each address's hub connections, in fixed one-minute windows. Staff (ops, warehouse) are not limited here.
+/// actions, each address's hub connections, and each address's requests without a valid token (no token, a bad or
+/// expired one), in fixed one-minute windows. Staff (ops, warehouse) are not limited here. The limiter runs after
+/// authentication, so a failed sign-in counts against its address, and before authorisation, so an address guessing
+/// tokens is refused before its requests are answered in full.
 /// Over the limit the answer is 429 problem+json with Retry-After. Body, header and hub message sizes and Kestrel's
 /// timeouts are set in appsettings.json (<c>Kestrel:Limits</c>, <c>Notifications</c>).
 /// </summary>
@@ -28,6 +31,11 @@ internal static class AbuseLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = RejectAsync;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.User.Identity?.IsAuthenticated == true
+                    ? RateLimitPartition.GetNoLimiter("signed-in")
+                    : RateLimitPartition.GetFixedWindowLimiter(
+                        $"anonymous:{http.Connection.RemoteIpAddress}", _ => FixedWindow(Limits(http).AnonymousRequestsPerAddressPerMinute)));
             options.AddPolicy(RateLimits.Positions, http => PerCaller(http, Roles.Rider, limits => limits.PositionsPerRiderPerMinute));
             options.AddPolicy(RateLimits.OrderActions, http => PerCaller(http, Roles.Customer, limits => limits.OrderActionsPerCustomerPerMinute));
             options.AddPolicy(RateLimits.HubConnect, http => IsConnectionStart(http.Request)

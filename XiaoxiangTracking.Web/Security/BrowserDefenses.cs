@@ -45,10 +45,19 @@ internal static class BrowserDefenses
         return builder;
     }
 
-    /// <summary>Before everything else: the client's address and scheme as the trusted proxy saw them.</summary>
+    /// <summary>
+    /// Before everything else: the client's address and scheme as a configured proxy saw them. With no proxy or network
+    /// configured nothing is believed and the socket's address is the client's (forwarded headers' middleware would
+    /// believe every sender when both lists are empty).
+    /// </summary>
     public static WebApplication UseTrustedForwardedHeaders(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        var options = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        if (options.KnownProxies.Count > 0 || options.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         return app;
     }
 

@@ -39,4 +39,11 @@ internal sealed class RateLimitOptions
     /// </summary>
     [Range(1, 100000)]
     public int HubConnectsPerAddressPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// Requests without a valid token (none, bad or expired: pages, health, sign-in failures) per client address per
+    /// minute (default 120).
+    /// </summary>
+    [Range(1, 100000)]
+    public int AnonymousRequestsPerAddressPerMinute { get; set; } = 120;
 }
