@@ -23,6 +23,15 @@ builder.AddLivePages();
 builder.AddDemo();
 
 var app = builder.Build();
+if (SchemaScripts.IsRequested(args, out var scriptFolder))
+{
+    foreach (var path in SchemaScripts.Write(app.Services, scriptFolder))
+    {
+        Console.WriteLine(path);
+    }
+
+    return;
+}
 
 app.UseProblemResponses();
 app.UseStoppingGate();

@@ -10,6 +10,8 @@ using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Tests.Support;
 using XiaoxiangTracking.Web.Security.Persistence;
+using XiaoxiangTracking.Web.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace XiaoxiangTracking.Tests.Persistence;
 
@@ -57,6 +59,86 @@ public class MigrationTests
 
         ParseErrors(script).Should().BeEmpty();
         script.Should().Contain($"CREATE TABLE [{module}].").And.Contain($"[{module}].[__{module}_migrations]");
+    }
+
+    [Fact]
+    public void The_schema_scripts_command_writes_every_module_database_and_Hangfire_in_order_each_valid_T_SQL()
+    {
+        using var folder = new TestFolder();
+        using var host = new TrackingHostFactory();
+        host.CreateClient();
+        SchemaScripts.IsRequested(["schema-scripts", folder.Path], out var requested).Should().BeTrue();
+
+        var paths = SchemaScripts.Write(host.Services, requested);
+
+        paths.Select(Path.GetFileName).Should().Equal("01-security.sql", "02-orders.sql", "03-tracking.sql", "04-notifications.sql", "05-hangfire.sql");
+        host.Services.GetServices<ModuleSchema>().Select(m => m.ContextType.Name)
+            .Should().BeEquivalentTo(nameof(SecurityDbContext), nameof(OrdersDbContext), nameof(TrackingDbContext), nameof(NotificationsDbContext));
+        foreach (var path in paths)
+        {
+            var script = File.ReadAllText(path);
+            ParseErrors(script).Should().BeEmpty(Path.GetFileName(path));
+            var name = Path.GetFileNameWithoutExtension(path)[3..];
+            if (name == SchemaScripts.HangfireSchema)
+            {
+                script.Should().Contain("[hangfire].[Schema]");
+            }
+            else
+            {
+                script.Should().Be(SqlServerScript(name, idempotent: true), "the command writes the idempotent script of each module's migrations");
+            }
+        }
+    }
+
+    [Fact]
+    public void Without_start_up_migration_a_host_on_an_unscripted_database_does_not_start_and_names_what_is_missing()
+    {
+        using var folder = new TestFolder();
+        using var unmigrated = new TrackingHostFactory(folder).With("Database:ApplyMigrationsAtStartup", "false");
+
+        var start = () => unmigrated.CreateClient();
+
+        start.Should().Throw<InvalidOperationException>()
+            .WithMessage("*DbContext lacks * migration(s): 2026*_*Apply the schema scripts*");
+    }
+
+    [Fact]
+    public async Task Readiness_refuses_and_names_a_migration_the_database_lacks_and_recovers_when_it_is_applied()
+    {
+        using var folder = new TestFolder();
+        using var host = new TrackingHostFactory(folder);
+        var client = host.CreateClient();
+        (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
+        const string Migration = "20261125064539_InitialCreate";
+
+        // The database loses a migration (restored from an older backup): the history table no longer lists it.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={host.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = $"DELETE FROM __orders_migrations WHERE MigrationId = '{Migration}'";
+            (await delete.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var refused = await client.GetAsync("/health/ready");
+        var checks = (await refused.ReadJsonAsync())["checks"]!.AsArray()
+            .ToDictionary(c => c!["name"]!.GetValue<string>(), c => (Status: c!["status"]!.GetValue<string>(), Description: c["description"]?.GetValue<string>()));
+
+        refused.StatusCode.Should().Be(System.Net.HttpStatusCode.ServiceUnavailable);
+        checks.Keys.Should().BeEquivalentTo("orders-database", "tracking-database", "notifications-database", "security-database");
+        checks["orders-database"].Should().Be(("Unhealthy", $"OrdersDbContext lacks 1 migration(s): {Migration}. Apply the schema scripts (README: Pointing it at SQL Server)."));
+        checks.Where(c => c.Key != "orders-database").Should().OnlyContain(c => c.Value.Status == "Healthy");
+
+        // Applying the scripts again records it (here: as the script would, the history row; the tables are there).
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={host.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = $"INSERT INTO __orders_migrations (MigrationId, ProductVersion) VALUES ('{Migration}', '10.0.0')";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        (await client.GetAsync("/health/ready")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "readiness looks again on every probe");
     }
 
     [Fact]

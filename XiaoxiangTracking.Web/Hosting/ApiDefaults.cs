@@ -94,9 +94,21 @@ internal static class ApiDefaults
         });
         // Probes come from the orchestrator, without a token.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteReadinessAsync,
+        }).AllowAnonymous();
         // Prometheus scrapes without a token; keep /metrics off the public ingress (deploy/, docs/operations.md).
         app.MapMetrics("/metrics", app.Services.GetRequiredService<ServiceMetrics>().Registry).AllowAnonymous();
         return app;
     }
+
+    /// <summary>Readiness as JSON: the overall status and each check's, with why it is not ready (a missing migration, say).</summary>
+    private static Task WriteReadinessAsync(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report) =>
+        context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
 }

@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Data.SqlClient;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;
@@ -58,13 +61,18 @@ internal static class BackgroundJobs
             server.WorkerCount = jobs.WorkerCount;
             server.SchedulePollingInterval = jobs.SchedulePollingInterval;
         });
+        if (database.Provider == DatabaseProvider.SqlServer)
+        {
+            builder.Services.AddHealthChecks().AddCheck<HangfireSchemaHealthCheck>("jobs-schema", tags: ["ready"]);
+        }
+
         return builder;
     }
 
     private static JobStorage CreateStorage(DatabaseOptions database) => database.Provider == DatabaseProvider.SqlServer
         ? new SqlServerStorage(database.SqlServerConnectionString, new SqlServerStorageOptions
         {
-            SchemaName = "hangfire",
+            SchemaName = SchemaScripts.HangfireSchema,
             PrepareSchemaIfNecessary = database.ApplyMigrationsAtStartup,
         })
         : new InMemoryStorage();
@@ -150,5 +158,28 @@ internal sealed class HostJobFilters(ServiceMetrics metrics) : IJobFilterProvide
                 metrics.JobFailures.WithLabels($"{job.Type.Name}.{job.Method.Name}").Inc();
             }
         }
+    }
+}
+
+/// <summary>
+/// Readiness on SQL Server: Hangfire's tables exist (created by its schema script, or at start-up when start-up
+/// migration is on). Without them every job would fail while the host said it was ready.
+/// </summary>
+internal sealed class HangfireSchemaHealthCheck(IOptions<DatabaseOptions> options)
+    : IHealthCheck
+{
+    /// <summary>Hangfire keeps its schema version in this one-row table; its absence means the schema script was not run.</summary>
+    private const string SchemaVersionQuery = "SELECT OBJECT_ID(N'[" + SchemaScripts.HangfireSchema + "].[Schema]', N'U')";
+
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new SqlConnection(options.Value.SqlServerConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new SqlCommand(SchemaVersionQuery, connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is int
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy(
+                $"Hangfire's schema [{SchemaScripts.HangfireSchema}] is missing. Apply the schema scripts (README: Pointing it at SQL Server).");
     }
 }

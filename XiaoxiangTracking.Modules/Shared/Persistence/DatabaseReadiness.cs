@@ -6,8 +6,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace XiaoxiangTracking.Modules.Shared.Persistence;
 
 /// <summary>
-/// Readiness of the module databases: every registered context has been migrated at start-up and answers a
-/// query now. Backs <c>/health/ready</c>.
+/// Readiness of the module databases: every registered context has all its migrations applied (at start-up, or by
+/// the schema scripts when start-up migration is off) and answers a query now. Backs <c>/health/ready</c>.
 /// </summary>
 public sealed class DatabaseReadiness
 {
@@ -18,7 +18,7 @@ public sealed class DatabaseReadiness
     public bool IsMigrated(Type contextType) => _migrated.ContainsKey(contextType);
 }
 
-/// <summary>Health check for one module context: migrated at start-up and reachable.</summary>
+/// <summary>Health check for one module context: every migration applied, and reachable.</summary>
 internal sealed class ModuleDatabaseHealthCheck<TContext>(DatabaseReadiness readiness, IServiceScopeFactory scopes) : IHealthCheck
     where TContext : DbContext
 {
@@ -31,9 +31,17 @@ internal sealed class ModuleDatabaseHealthCheck<TContext>(DatabaseReadiness read
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        return await db.Database.CanConnectAsync(cancellationToken)
+        if (!await db.Database.CanConnectAsync(cancellationToken))
+        {
+            return HealthCheckResult.Unhealthy($"{typeof(TContext).Name} cannot reach its database.");
+        }
+
+        // Each probe: a database restored from an older backup, or pointed at by a host newer than its schema scripts.
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        return pending.Count == 0
             ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy($"{typeof(TContext).Name} cannot reach its database.");
+            : HealthCheckResult.Unhealthy(
+                $"{typeof(TContext).Name} lacks {pending.Count} migration(s): {string.Join(", ", pending)}. Apply the schema scripts (README: Pointing it at SQL Server).");
     }
 }
 

@@ -8,7 +8,8 @@ namespace XiaoxiangTracking.Modules.Shared.Persistence;
 
 /// <summary>
 /// Brings a module's schema up to date before the server accepts requests (hosted services start before Kestrel
-/// listens). Never <c>EnsureCreated</c>: the same migrations run here and in production scripts.
+/// listens), or, with start-up migration off, refuses to start when the schema scripts have not been applied. Never
+/// <c>EnsureCreated</c>: the same migrations run here and in production scripts.
 /// </summary>
 internal sealed class MigrateAtStartup<TContext>(
     IServiceScopeFactory scopes,
@@ -30,14 +31,21 @@ internal sealed class MigrateAtStartup<TContext>(
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        if (database.ApplyMigrationsAtStartup)
+        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0 && database.ApplyMigrationsAtStartup)
         {
-            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            if (pending.Count > 0)
-            {
-                logger.LogInformation("Applying {Count} migration(s) to {Context}", pending.Count, typeof(TContext).Name);
-                await context.Database.MigrateAsync(cancellationToken);
-            }
+            logger.LogInformation("Applying {Count} migration(s) to {Context}", pending.Count, typeof(TContext).Name);
+            await context.Database.MigrateAsync(cancellationToken);
+            pending.Clear();
+        }
+
+        if (pending.Count > 0)
+        {
+            // Start-up migration is off and the schema scripts were not applied: every request and job would fail on a
+            // missing table, so the host does not start, and says what is missing.
+            throw new InvalidOperationException(
+                $"{typeof(TContext).Name} lacks {pending.Count} migration(s): {string.Join(", ", pending)}. Database:ApplyMigrationsAtStartup is off: "
+                + "apply the schema scripts first (README: Pointing it at SQL Server).");
         }
 
         readiness.MarkMigrated(typeof(TContext));
