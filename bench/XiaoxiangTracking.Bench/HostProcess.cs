@@ -123,7 +123,11 @@ public sealed class HostProcess : IAsyncDisposable
             ["Security__RateLimits__PositionsPerRiderPerMinute"] = "1000000",
             ["Security__RateLimits__OrderActionsPerCustomerPerMinute"] = "1000000",
             ["Security__RateLimits__HubConnectsPerAddressPerMinute"] = "1000000",
+            // The readiness probe below asks without a token, ten times a second.
+            ["Security__RateLimits__AnonymousRequestsPerAddressPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
+            // "Application started": the host's own word that it listens, waited for before probing readiness.
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
             // No file watchers for configuration: many hosts start and stop on one machine (inotify instances are few).
             ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false",
         };
@@ -133,44 +137,122 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is { Length: > 0 } line)
-            {
-                Console.Error.WriteLine($"  host: {line}");
-            }
-        };
+        var output = new HostOutput();
+        process.OutputDataReceived += (_, e) => output.Add(e.Data, toConsole: false);
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data, toConsole: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
         var running = new HostProcess(process, listenOn, data, ownsData);
-        using var probe = new HttpClient { BaseAddress = running.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await WaitUntilReadyAsync(running, process, output);
+            return running;
+        }
+        catch
+        {
+            await running.KillAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Ready by a rule a busy machine cannot break: first the host's own "Application started" line (its start-up —
+    /// migrations, cache warm-up, JIT — may take minutes on a loaded machine, so only its exit or
+    /// <see cref="StartTimeout"/> ends the wait), then <c>/health/ready</c> answering 200 within
+    /// <see cref="ReadyTimeout"/>. A failure says which step failed, with the host's last lines of output.
+    /// </summary>
+    private static async Task WaitUntilReadyAsync(HostProcess running, Process process, HostOutput output)
+    {
+        var exited = process.WaitForExitAsync();
+        var started = await Task.WhenAny(output.Started, exited, Task.Delay(StartTimeout));
+        if (started != output.Started)
+        {
+            throw new InvalidOperationException(process.HasExited
+                ? $"The host exited with {process.ExitCode} before it started.{output.Tail()}"
+                : $"The host did not say \"Application started\" within {StartTimeout.TotalSeconds:0} s.{output.Tail()}");
+        }
+
+        using var probe = new HttpClient { BaseAddress = running.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        var last = "no answer";
+        while (deadline.Elapsed < ReadyTimeout)
         {
             try
             {
-                if ((await probe.GetAsync("/health/ready")).IsSuccessStatusCode)
+                using var response = await probe.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode)
                 {
-                    return running;
+                    return;
                 }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                last = e.Message;
             }
 
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The host exited with {process.ExitCode}.");
+                throw new InvalidOperationException($"The host exited with {process.ExitCode} after it started.{output.Tail()}");
             }
 
             await Task.Delay(100);
         }
 
-        await running.KillAsync();
-        throw new TimeoutException("The host did not become ready within 60 s.");
+        throw new TimeoutException($"The host started but /health/ready did not answer 200 within {ReadyTimeout.TotalSeconds:0} s; last: {last}.{output.Tail()}");
+    }
+
+    /// <summary>How long a host may take to start (its process alive) before the start counts as failed.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a started host may take to report ready.</summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The host's output: its errors echoed to the console, the last lines kept for a failure's message.</summary>
+    private sealed class HostOutput
+    {
+        private const int Kept = 40;
+        private readonly Queue<string> _lines = new();
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public void Add(string? line, bool toConsole)
+        {
+            if (string.IsNullOrEmpty(line))
+            {
+                return;
+            }
+
+            if (toConsole)
+            {
+                Console.Error.WriteLine($"  host: {line}");
+            }
+
+            if (line.Contains("Application started", StringComparison.Ordinal))
+            {
+                _started.TrySetResult();
+            }
+
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                if (_lines.Count > Kept)
+                {
+                    _lines.Dequeue();
+                }
+            }
+        }
+
+        public string Tail()
+        {
+            lock (_lines)
+            {
+                return _lines.Count == 0 ? " The host wrote nothing." : $" The host's last lines:{Environment.NewLine}{string.Join(Environment.NewLine, _lines)}";
+            }
+        }
     }
 
     /// <summary>kill -9: the process ends at once, whatever it was doing.</summary>
