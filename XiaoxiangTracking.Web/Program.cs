@@ -6,6 +6,17 @@ using XiaoxiangTracking.Web.Hosting;
 using XiaoxiangTracking.Web.Pages;
 using XiaoxiangTracking.Web.Security;
 
+if (SchemaScripts.IsRequested(args, out var scriptFolder))
+{
+    // Needs no settings: only what the databases are, from the modules that own them.
+    SchemaScripts.Write(scriptFolder, builder =>
+    {
+        builder.AddSecurityDatabase();
+        AddModules(builder);
+    });
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.UseRootAppSettings();
 
@@ -15,23 +26,12 @@ builder.AddTokenAuthentication();
 builder.AddAbuseLimits();
 builder.AddBrowserDefenses();
 builder.AddModuleMediator();
-builder.AddOrdersModule();
-builder.AddTrackingModule();
-builder.AddNotificationsModule();
+AddModules(builder);
 builder.AddBackgroundJobs();
 builder.AddLivePages();
 builder.AddDemo();
 
 var app = builder.Build();
-if (SchemaScripts.IsRequested(args, out var scriptFolder))
-{
-    foreach (var path in SchemaScripts.Write(app.Services, scriptFolder))
-    {
-        Console.WriteLine(path);
-    }
-
-    return;
-}
 
 app.UseProblemResponses();
 app.UseStoppingGate();
@@ -53,3 +53,10 @@ app.MapNotificationsEndpoints();
 app.MapLivePages();
 
 app.Run();
+
+static void AddModules(WebApplicationBuilder builder)
+{
+    builder.AddOrdersModule();
+    builder.AddTrackingModule();
+    builder.AddNotificationsModule();
+}

@@ -24,11 +24,19 @@ internal static class SchemaScripts
         return folder.Length > 0;
     }
 
-    /// <summary>Writes one <c>NN-name.sql</c> a schema, in the order to apply them, and returns their paths.</summary>
-    public static IReadOnlyList<string> Write(IServiceProvider services, string folder)
+    /// <summary>
+    /// Writes one <c>NN-name.sql</c> a schema, in the order to apply them, into <paramref name="folder"/> and prints
+    /// their paths. The schemas are those <paramref name="addDatabases"/> registers (<see cref="ModuleSchema"/>).
+    /// </summary>
+    public static IReadOnlyList<string> Write(string folder, Action<WebApplicationBuilder> addDatabases)
     {
+        var builder = WebApplication.CreateBuilder();
+        addDatabases(builder);
+        var modules = builder.Services
+            .Where(d => d.ServiceType == typeof(ModuleSchema))
+            .Select(d => (ModuleSchema)d.ImplementationInstance!);
         Directory.CreateDirectory(folder);
-        var scripts = services.GetServices<ModuleSchema>()
+        var scripts = modules
             .Select(module => (module.Name, Sql: module.IdempotentSqlServerScript()))
             .Append((Name: HangfireSchema, Sql: SqlServerObjectsInstaller.GetInstallScript(HangfireSchema, enableHeavyMigrations: false)))
             .ToList();
@@ -37,6 +45,7 @@ internal static class SchemaScripts
         {
             var path = Path.Combine(folder, $"{i + 1:00}-{scripts[i].Name}.sql");
             File.WriteAllText(path, scripts[i].Sql, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            Console.WriteLine(path);
             paths.Add(path);
         }
 

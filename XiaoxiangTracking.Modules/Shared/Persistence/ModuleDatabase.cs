@@ -53,7 +53,7 @@ public static class ModuleDatabase
         }
 
         services.AddHostedService<MigrateAtStartup<TContext>>();
-        services.AddSingleton(new ModuleSchema(schema, typeof(TContext), () =>
+        services.AddSingleton(new ModuleSchema(schema, () =>
             (DbContext)Activator.CreateInstance(typeof(TSqlServerContext), DesignTime.Options<TSqlServerContext>(DatabaseProvider.SqlServer, schema))!));
         // After the first migration: Data Protection's start-up reads its key ring, which may live in that database.
         services.AddDataProtection();

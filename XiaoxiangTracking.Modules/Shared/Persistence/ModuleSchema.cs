@@ -5,15 +5,13 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace XiaoxiangTracking.Modules.Shared.Persistence;
 
 /// <summary>
-/// One module's database schema as the host knows it: its name (the SQL Server schema, the SQLite table prefix), its
-/// context and its SQL Server migrations. Registered by <see cref="ModuleDatabase.AddModuleDbContext{TContext, TSqliteContext, TSqlServerContext}"/>,
+/// One module's database schema as the host knows it: its name (the SQL Server schema, the SQLite table prefix) and its
+/// SQL Server migrations. Registered by <see cref="ModuleDatabase.AddModuleDbContext{TContext, TSqliteContext, TSqlServerContext}"/>,
 /// so the host can list every schema it needs without knowing the modules' internals.
 /// </summary>
-public sealed class ModuleSchema(string name, Type contextType, Func<DbContext> sqlServerDesignContext)
+public sealed class ModuleSchema(string name, Func<DbContext> sqlServerDesignContext)
 {
     public string Name { get; } = name;
-
-    public Type ContextType { get; } = contextType;
 
     /// <summary>
     /// The idempotent SQL Server script of every migration (each applied only where the migrations history table does
