@@ -45,11 +45,12 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseJobsDashboard();
-app.MapDevelopmentTokens();
-app.MapDenyList();
-app.MapOrdersEndpoints();
-app.MapTrackingEndpoints();
-app.MapNotificationsEndpoints();
+var api = app.MapGroup(string.Empty).RequireDeclaredFields();
+api.MapDevelopmentTokens();
+api.MapDenyList();
+api.MapOrdersEndpoints();
+api.MapTrackingEndpoints();
+api.MapNotificationsEndpoints();
 app.MapLivePages();
 
 app.Run();

@@ -92,7 +92,7 @@ public class BadInputSweepTests(ITestOutputHelper output)
 
     private static string Short(string text) => text.Length <= 80 ? text : text[..80] + $"…({text.Length})";
 
-    private static async Task<int[]> RowCounts(TrackingHostFactory host)
+    internal static async Task<int[]> RowCounts(TrackingHostFactory host)
     {
         await using var scope = host.Services.CreateAsyncScope();
         var orders = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();

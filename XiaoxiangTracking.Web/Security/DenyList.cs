@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Security.Claims;
 using FluentValidation;
@@ -12,7 +13,7 @@ namespace XiaoxiangTracking.Web.Security;
 /// <summary>A network to refuse.</summary>
 /// <param name="Cidr">An address (203.0.113.7) or a network in CIDR notation (203.0.113.0/24, 2001:db8::/32).</param>
 /// <param name="Reason">Why, for the next operator (up to 200 characters).</param>
-internal sealed record DenyNetworkRequest(string Cidr, string Reason);
+internal sealed record DenyNetworkRequest([property: Required] string Cidr, [property: Required] string Reason);
 
 /// <summary>A refused network.</summary>
 /// <param name="Id">Its id (to remove it).</param>
@@ -128,7 +129,7 @@ internal static class DenyListEndpoints
         return app;
     }
 
-    public static WebApplication MapDenyList(this WebApplication app)
+    public static IEndpointRouteBuilder MapDenyList(this IEndpointRouteBuilder app)
     {
         var denyList = app.MapGroup("/api/security/deny-list").WithTags("Security").RequireAuthorization(Policies.Ops);
         denyList.MapGet("/", async (SecurityDbContext db, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FluentValidation;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -12,7 +13,7 @@ namespace XiaoxiangTracking.Web.Security;
 /// <param name="Role">customer, rider, warehouse or ops.</param>
 /// <param name="Subject">The caller's id (customer, rider or staff id).</param>
 /// <param name="WarehouseId">For the warehouse role: the warehouse the caller works at.</param>
-internal sealed record DevelopmentTokenRequest(string Role, string Subject, string? WarehouseId);
+internal sealed record DevelopmentTokenRequest([property: Required] string Role, [property: Required] string Subject, string? WarehouseId);
 
 /// <summary>A signed access token.</summary>
 /// <param name="AccessToken">Send as <c>Authorization: Bearer …</c> (or <c>access_token</c> on the hub URL).</param>
@@ -37,9 +38,9 @@ internal sealed class DevelopmentTokenRequestValidator : AbstractValidator<Devel
 /// </summary>
 internal static class DevelopmentTokens
 {
-    public static WebApplication MapDevelopmentTokens(this WebApplication app)
+    public static IEndpointRouteBuilder MapDevelopmentTokens(this IEndpointRouteBuilder app)
     {
-        if (!app.Environment.IsDevelopment())
+        if (!app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {
             return app;
         }

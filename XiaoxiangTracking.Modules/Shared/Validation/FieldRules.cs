@@ -12,9 +12,11 @@ public static class FieldRules
         rule.NotEmpty().MaximumLength(PartyIdLength).Matches("^[A-Za-z0-9_-]+$")
             .WithMessage("'{PropertyName}' may contain only letters, digits, '_' and '-'.");
 
-    public static IRuleBuilderOptions<T, double> IsLatitude<T>(this IRuleBuilder<T, double> rule) =>
-        rule.Must(double.IsFinite).WithMessage("'{PropertyName}' must be a number.").InclusiveBetween(-90, 90);
+    /// <summary>A WGS 84 latitude that must be given (a required request field, nullable so that "left out" is not 0).</summary>
+    public static IRuleBuilderOptions<T, double?> IsLatitude<T>(this IRuleBuilderInitial<T, double?> rule) =>
+        rule.Cascade(CascadeMode.Stop).NotNull().Must(v => v is { } value && double.IsFinite(value)).WithMessage("'{PropertyName}' must be a number.").InclusiveBetween(-90, 90);
 
-    public static IRuleBuilderOptions<T, double> IsLongitude<T>(this IRuleBuilder<T, double> rule) =>
-        rule.Must(double.IsFinite).WithMessage("'{PropertyName}' must be a number.").InclusiveBetween(-180, 180);
+    /// <summary>A WGS 84 longitude that must be given.</summary>
+    public static IRuleBuilderOptions<T, double?> IsLongitude<T>(this IRuleBuilderInitial<T, double?> rule) =>
+        rule.Cascade(CascadeMode.Stop).NotNull().Must(v => v is { } value && double.IsFinite(value)).WithMessage("'{PropertyName}' must be a number.").InclusiveBetween(-180, 180);
 }

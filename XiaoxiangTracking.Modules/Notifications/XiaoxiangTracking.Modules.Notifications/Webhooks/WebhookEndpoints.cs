@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -15,10 +16,12 @@ internal sealed record RegisterWebhookRequest
 {
     /// <summary>Absolute http(s) URL that receives a POST per event.</summary>
     /// <example>https://erp.example.com/hooks/xiaoxiang</example>
+    [Required]
     public string Url { get; init; } = null!;
 
     /// <summary>Events to receive: order.placed, order.paid, order.picked, order.delivered, order.cancelled, rider.assigned.</summary>
     /// <example>["order.paid", "order.delivered"]</example>
+    [Required]
     public IReadOnlyList<string> EventTypes { get; init; } = null!;
 
     /// <summary>Signing secret (16–128 characters); omit to have one generated. Returned only in this response.</summary>

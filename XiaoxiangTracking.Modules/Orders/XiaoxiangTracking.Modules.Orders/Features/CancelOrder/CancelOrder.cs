@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using System.Security.Claims;
 using Mediator;
@@ -16,6 +17,7 @@ internal sealed record CancelOrderRequest
 {
     /// <summary>Reason, up to 500 characters.</summary>
     /// <example>不想要了</example>
+    [Required]
     public string Reason { get; init; } = null!;
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using System.Security.Claims;
 using Mediator;
@@ -16,11 +17,13 @@ internal sealed record PayOrderRequest
 {
     /// <summary>The payment provider's transaction reference.</summary>
     /// <example>wxpay-4200001234202611251234567890</example>
+    [Required]
     public string PaymentReference { get; init; } = null!;
 
     /// <summary>Amount paid; must equal the order total.</summary>
     /// <example>13.00</example>
-    public decimal Amount { get; init; }
+    [Required]
+    public decimal? Amount { get; init; }
 }
 
 internal sealed record PayOrder(string OrderId, string PaymentReference, decimal Amount, OrderViewer Viewer) : ICommand<OrderResponse>;
@@ -47,7 +50,7 @@ internal static class PayOrderEndpoint
         orders.MapPost("/{id}/pay", async (string id, PayOrderRequest request, ClaimsPrincipal user, IOrderQueries access, ISender sender, CancellationToken cancellationToken) =>
             {
                 var viewer = (await access.RequireAsync(user, id, cancellationToken, OrderViewer.Customer, OrderViewer.Ops)).Viewer;
-                return TypedResults.Ok(await sender.Send(new PayOrder(id, request.PaymentReference, request.Amount, viewer), cancellationToken));
+                return TypedResults.Ok(await sender.Send(new PayOrder(id, request.PaymentReference, request.Amount!.Value, viewer), cancellationToken));
             })
             .RequireAuthorization(Policies.Customers)
             .RequireRateLimiting(RateLimits.OrderActions)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using XiaoxiangTracking.Modules.Shared.Validation;
 using Mediator;
@@ -18,12 +19,15 @@ internal sealed record PlaceOrder : ICommand<OrderResponse>
     public string? CustomerId { get; init; }
 
     /// <summary>The products, 1 to 100 lines.</summary>
+    [Required]
     public IReadOnlyList<OrderLineRequest> Lines { get; init; } = null!;
 
     /// <summary>Where to deliver.</summary>
+    [Required]
     public DeliveryAddressRequest DeliveryAddress { get; init; } = null!;
 
     /// <summary>The warehouse that picks the order.</summary>
+    [Required]
     public WarehouseRequest Warehouse { get; init; } = null!;
 
     /// <summary>Promised delivery time; defaults to 30 minutes after placing.</summary>
@@ -36,19 +40,23 @@ internal sealed record OrderLineRequest
 {
     /// <summary>Stock-keeping unit.</summary>
     /// <example>VEG-00123</example>
+    [Required]
     public string Sku { get; init; } = null!;
 
     /// <summary>Product name as shown to the customer.</summary>
     /// <example>有机菠菜 300g</example>
+    [Required]
     public string Name { get; init; } = null!;
 
     /// <summary>Units, 1 to 999.</summary>
     /// <example>2</example>
-    public int Quantity { get; init; }
+    [Required]
+    public int? Quantity { get; init; }
 
     /// <summary>Price per unit in CNY, at most 2 decimals.</summary>
     /// <example>6.50</example>
-    public decimal UnitPrice { get; init; }
+    [Required]
+    public decimal? UnitPrice { get; init; }
 }
 
 /// <summary>A delivery address with its coordinates.</summary>
@@ -56,15 +64,18 @@ internal sealed record DeliveryAddressRequest
 {
     /// <summary>Street address, up to 255 characters.</summary>
     /// <example>上海市浦东新区世纪大道100号 12楼</example>
+    [Required]
     public string Text { get; init; } = null!;
 
     /// <summary>WGS 84 latitude.</summary>
     /// <example>31.2304</example>
-    public double Latitude { get; init; }
+    [Required]
+    public double? Latitude { get; init; }
 
     /// <summary>WGS 84 longitude.</summary>
     /// <example>121.4737</example>
-    public double Longitude { get; init; }
+    [Required]
+    public double? Longitude { get; init; }
 
     /// <summary>Who receives the order.</summary>
     /// <example>王女士</example>
@@ -80,15 +91,18 @@ internal sealed record WarehouseRequest
 {
     /// <summary>Warehouse id.</summary>
     /// <example>wh-pudong-01</example>
+    [Required]
     public string Id { get; init; } = null!;
 
     /// <summary>WGS 84 latitude.</summary>
     /// <example>31.2200</example>
-    public double Latitude { get; init; }
+    [Required]
+    public double? Latitude { get; init; }
 
     /// <summary>WGS 84 longitude.</summary>
     /// <example>121.5400</example>
-    public double Longitude { get; init; }
+    [Required]
+    public double? Longitude { get; init; }
 }
 
 internal sealed class PlaceOrderValidator : AbstractValidator<PlaceOrder>
@@ -146,11 +160,11 @@ internal sealed class PlaceOrderHandler(OrdersDbContext db, IOptions<OrdersOptio
         var address = command.DeliveryAddress;
         var order = Order.Place(
             command.CustomerId!,
-            command.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPrice)),
-            new DeliveryAddress(address.Text, new GeoCoordinate(address.Latitude, address.Longitude),
+            command.Lines.Select(l => (l.Sku, l.Name, l.Quantity!.Value, l.UnitPrice!.Value)),
+            new DeliveryAddress(address.Text, new GeoCoordinate(address.Latitude!.Value, address.Longitude!.Value),
                 address.RecipientName, address.RecipientPhone),
             command.Warehouse.Id,
-            new GeoCoordinate(command.Warehouse.Latitude, command.Warehouse.Longitude),
+            new GeoCoordinate(command.Warehouse.Latitude!.Value, command.Warehouse.Longitude!.Value),
             command.PromisedDeliveryAt?.ToUniversalTime() ?? now + options.Value.DefaultDeliveryPromise,
             now);
         db.Orders.Add(order);

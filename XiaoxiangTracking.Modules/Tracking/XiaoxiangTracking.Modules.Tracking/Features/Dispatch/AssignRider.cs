@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -21,6 +22,7 @@ internal sealed record AssignRiderRequest
 {
     /// <summary>The rider who delivers the order from now on.</summary>
     /// <example>rider-0042</example>
+    [Required]
     public string RiderId { get; init; } = null!;
 }
 

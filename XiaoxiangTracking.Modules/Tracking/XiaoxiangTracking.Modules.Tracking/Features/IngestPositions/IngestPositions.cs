@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -16,19 +17,23 @@ internal record PositionPoint
 {
     /// <summary>The app's own id for this fix (sequence number or UUID); a retry carries the same id.</summary>
     /// <example>42017</example>
+    [Required]
     public string PointId { get; init; } = null!;
 
     /// <summary>When the phone took the fix (with offset).</summary>
     /// <example>2026-11-25T10:15:30+08:00</example>
-    public DateTimeOffset FixTime { get; init; }
+    [Required]
+    public DateTimeOffset? FixTime { get; init; }
 
     /// <summary>WGS 84 latitude.</summary>
     /// <example>31.2304</example>
-    public double Latitude { get; init; }
+    [Required]
+    public double? Latitude { get; init; }
 
     /// <summary>WGS 84 longitude.</summary>
     /// <example>121.4737</example>
-    public double Longitude { get; init; }
+    [Required]
+    public double? Longitude { get; init; }
 
     /// <summary>Accuracy radius in metres, if the phone reports one.</summary>
     /// <example>8</example>
@@ -74,7 +79,9 @@ internal sealed class IngestPositionsValidator : AbstractValidator<IngestPositio
         RuleForEach(c => c.Positions).NotNull().ChildRules(point =>
         {
             point.RuleFor(p => p.PointId).NotEmpty().MaximumLength(64);
-            point.RuleFor(p => p.FixTime).NotEqual(default(DateTimeOffset)).WithMessage("'fixTime' is required.");
+            point.RuleFor(p => p.FixTime).NotNull();
+            point.RuleFor(p => p.Latitude).NotNull();
+            point.RuleFor(p => p.Longitude).NotNull();
         });
     }
 }
@@ -99,7 +106,7 @@ internal sealed class IngestPositionsHandler(
         var outcomes = new PositionOutcome[points.Count];
         var inTimeOrder = InTimeOrder(points);
 
-        var first = points[inTimeOrder[0]].FixTime;
+        var first = points[inTimeOrder[0]].FixTime!.Value;
         var previous = latest.TryGetBefore(command.RiderId, first, out var held)
             ? held
             : await PreviousFixAsync(command.RiderId, first, cancellationToken);
@@ -112,8 +119,8 @@ internal sealed class IngestPositionsHandler(
         foreach (var i in inTimeOrder)
         {
             var point = points[i];
-            var fix = new PositionFix(command.RiderId, point.PointId, point.FixTime.ToUniversalTime(), point.Latitude,
-                point.Longitude, point.Accuracy, point.Speed, point.Heading);
+            var fix = new PositionFix(command.RiderId, point.PointId, point.FixTime!.Value.ToUniversalTime(), point.Latitude!.Value,
+                point.Longitude!.Value, point.Accuracy, point.Speed, point.Heading);
             if (seenPoints is not null && (!seenPoints.Add(fix.ClientPointId) | !seenTimes!.Add(fix.FixTime)))
             {
                 outcomes[i] = new PositionOutcome(point.PointId, PositionOutcome.Duplicate);
@@ -165,7 +172,7 @@ internal sealed class IngestPositionsHandler(
 
         if (order.Length > 1)
         {
-            Array.Sort(order, (a, b) => points[a].FixTime.CompareTo(points[b].FixTime) is var byTime and not 0 ? byTime : a.CompareTo(b));
+            Array.Sort(order, (a, b) => points[a].FixTime!.Value.CompareTo(points[b].FixTime!.Value) is var byTime and not 0 ? byTime : a.CompareTo(b));
         }
 
         return order;

@@ -1,3 +1,7 @@
+using FluentValidation;
+using ValidationException = FluentValidation.ValidationException;
+using FluentValidation.Results;
+using System.ComponentModel.DataAnnotations;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,31 +15,45 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.IngestPositions;
 /// <summary>One position report of a rider: a fix and who took it.</summary>
 internal sealed record RiderPositionReport : PositionPoint
 {
-    /// <summary>The reporting rider.</summary>
+    /// <summary>The reporting rider: riders report as themselves and may leave it out; ops name the rider.</summary>
     /// <example>rider-0042</example>
-    public string RiderId { get; init; } = null!;
+    public string? RiderId { get; init; }
 }
 
 /// <summary>A rider's offline buffer, uploaded at once.</summary>
 internal sealed record RiderPositionBatch
 {
-    /// <summary>The reporting rider.</summary>
+    /// <summary>The reporting rider: riders report as themselves and may leave it out; ops name the rider.</summary>
     /// <example>rider-0042</example>
-    public string RiderId { get; init; } = null!;
+    public string? RiderId { get; init; }
 
     /// <summary>The buffered fixes, 1 to 500, in any order.</summary>
+    [Required]
     public IReadOnlyList<PositionPoint> Positions { get; init; } = null!;
 }
 
 internal static class IngestPositionsEndpoints
 {
+    private const string SingleReportPrefix = nameof(IngestPositions.Positions) + "[0].";
+
     public static void MapIngestPositions(this IEndpointRouteBuilder tracking)
     {
         tracking.MapPost("/positions", async Task<Results<Ok<PositionOutcome>, ProblemHttpResult>> (
                 RiderPositionReport report, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
             {
                 var riderId = user.ActingAs(report.RiderId, Roles.Rider, "report positions");
-                var reply = await sender.Send(new IngestPositions(riderId, [report]), cancellationToken);
+                IngestReply reply;
+                try
+                {
+                    reply = await sender.Send(new IngestPositions(riderId, [report]), cancellationToken);
+                }
+                catch (ValidationException invalid)
+                {
+                    // The report is sent as a batch of one: its fields are keyed as the client named them, not as the batch's.
+                    throw new ValidationException(invalid.Errors.Select(e =>
+                        new ValidationFailure(e.PropertyName.Replace(SingleReportPrefix, string.Empty, StringComparison.Ordinal), e.ErrorMessage)));
+                }
+
                 var outcome = reply.Results[0];
                 return outcome.Outcome == PositionOutcome.Rejected
                     ? TypedResults.Problem(

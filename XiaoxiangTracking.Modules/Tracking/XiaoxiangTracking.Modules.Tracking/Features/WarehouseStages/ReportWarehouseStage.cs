@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -20,14 +21,16 @@ internal sealed record WarehouseStageReport
 {
     /// <summary>The order being picked.</summary>
     /// <example>0193a1b2c3d4e5f60718293a4b5c6d7e</example>
+    [Required]
     public string OrderId { get; init; } = null!;
 
-    /// <summary>The reporting warehouse; must be the order's warehouse.</summary>
+    /// <summary>The reporting warehouse; must be the order's warehouse. Warehouse staff report for their own and may leave it out; ops name it.</summary>
     /// <example>wh-pudong-01</example>
-    public string WarehouseId { get; init; } = null!;
+    public string? WarehouseId { get; init; }
 
     /// <summary>Received, Picking, Packed or HandedOver.</summary>
     /// <example>HandedOver</example>
+    [Required]
     public string Stage { get; init; } = null!;
 
     /// <summary>The rider who took the order; required for HandedOver, absent otherwise.</summary>
