@@ -36,11 +36,7 @@ public class AcceptSweepTests(ITestOutputHelper output)
         var ops = host.CreateClient();
         var anonymous = host.CreateDefaultClient();
         anonymous.DefaultRequestHeaders.Authorization = null;
-        var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
-            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Route: e.RoutePattern.RawText!)))
-            .ToList();
+        var endpoints = BadInputSweepTests.ApiRoutes(host);
         var failures = new List<string>();
         var requests = 0;
 

@@ -48,11 +48,7 @@ public class BadInputSweepTests(ITestOutputHelper output)
         using var host = new TrackingHostFactory();
         var client = host.CreateClient();
         var before = await RowCounts(host);
-        var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
-            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Route: e.RoutePattern.RawText!)))
-            .ToList();
+        var endpoints = ApiRoutes(host);
         var failures = new List<string>();
         var requests = 0;
 
@@ -91,6 +87,14 @@ public class BadInputSweepTests(ITestOutputHelper output)
     }
 
     private static string Short(string text) => text.Length <= 80 ? text : text[..80] + $"…({text.Length})";
+
+    /// <summary>Every method and route of the API (<c>/api/…</c>) the host maps.</summary>
+    internal static List<(string Method, string Route)> ApiRoutes(TrackingHostFactory host) =>
+        host.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Route: e.RoutePattern.RawText!)))
+            .ToList();
 
     internal static async Task<int[]> RowCounts(TrackingHostFactory host)
     {
