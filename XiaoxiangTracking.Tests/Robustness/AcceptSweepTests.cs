@@ -38,9 +38,10 @@ public class AcceptSweepTests(ITestOutputHelper output)
         anonymous.DefaultRequestHeaders.Authorization = null;
         var endpoints = BadInputSweepTests.ApiRoutes(host);
         var failures = new List<string>();
+        var observed = new List<(string Method, string Route, int Status)>();
         var requests = 0;
 
-        async Task Check(HttpClient client, string method, string path, string accept, string? body, int? expected = null, Action<HttpRequestMessage>? more = null)
+        async Task<int> Check(HttpClient client, string method, string path, string accept, string? body, int? expected = null, Action<HttpRequestMessage>? more = null)
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
             request.Headers.TryAddWithoutValidation("Accept", accept);
@@ -60,6 +61,8 @@ public class AcceptSweepTests(ITestOutputHelper output)
             {
                 failures.Add($"{method} {path} Accept '{accept}' → {status} {type} {text[..Math.Min(120, text.Length)]}");
             }
+
+            return status;
         }
 
         foreach (var accept in Accepts)
@@ -68,8 +71,8 @@ public class AcceptSweepTests(ITestOutputHelper output)
             {
                 var path = System.Text.RegularExpressions.Regex.Replace(route, "{[^}]+}", "o-unknown");
                 var body = method is "GET" or "DELETE" ? null : "{}";
-                await Check(anonymous, method, path, accept, body, route.StartsWith("/api/dev/", StringComparison.Ordinal) ? null : 401);
-                await Check(ops, method, path, accept, body);
+                observed.Add((method, route, await Check(anonymous, method, path, accept, body, route.StartsWith("/api/dev/", StringComparison.Ordinal) ? null : 401)));
+                observed.Add((method, route, await Check(ops, method, path, accept, body)));
             }
 
             await Check(ops, "GET", "/api/orders/o-unknown", accept, null, 404);
@@ -85,6 +88,8 @@ public class AcceptSweepTests(ITestOutputHelper output)
 
         output.WriteLine($"{requests} requests to {endpoints.Count} endpoints with {Accepts.Length} Accept values.");
         failures.Should().BeEmpty(string.Join('\n', failures.Distinct().Take(40)));
+        var undocumented = (await OpenApiDocument.ReadAsync(ops)).Undocumented(observed.Where(o => o.Status >= 400));
+        undocumented.Should().BeEmpty("Swagger lists every status a route answers: " + string.Join(", ", undocumented));
         host.Logs!.Messages.Where(m => m.StartsWith("Error", StringComparison.Ordinal) || m.StartsWith("Critical", StringComparison.Ordinal))
             .Should().BeEmpty("a client's error is not the server's");
     }

@@ -60,6 +60,7 @@ internal static class ApiDefaults
             options.SupportNonNullableReferenceTypes();
             options.CustomSchemaIds(type => type.Name);
             options.OperationFilter<IdempotencyKeyHeaderFilter>();
+            options.OperationFilter<ProblemResponsesFilter>();
             options.MapGeoJson();
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {

@@ -70,6 +70,7 @@ internal static class IngestPositionsEndpoints
             .RequireAuthorization(Policies.Riders)
             .RequireRateLimiting(RateLimits.Positions)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         tracking.MapPost("/positions/batch", async (RiderPositionBatch batch, ClaimsPrincipal user, ISender sender, CancellationToken cancellationToken) =>
