@@ -77,9 +77,11 @@ internal static class ApiDefaults
         return builder;
     }
 
-    /// <summary>First of all: every error from here on, thrown or a bare status, is answered as problem+json.</summary>
+    /// <summary>First of all: HTTP metrics, then every error from here on, thrown or a bare status, answered as problem+json.</summary>
     public static WebApplication UseProblemResponses(this WebApplication app)
     {
+        // Outermost, so each request is counted with the status it finally got: rate, latency and status by route.
+        app.UseHttpMetrics(options => options.SetMetricFactory(Metrics.WithCustomRegistry(app.Services.GetRequiredService<ServiceMetrics>().Registry)));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;

@@ -18,6 +18,9 @@ public sealed class ServiceMetrics
     public const string OutboxLagName = "xiaoxiang_outbox_lag_seconds";
     public const string JobFailuresName = "xiaoxiang_job_failures_total";
     public const string LiveCacheLookupsName = "xiaoxiang_live_cache_lookups_total";
+    public const string ThreadPoolThreadsName = "xiaoxiang_threadpool_threads";
+    public const string ThreadPoolQueueName = "xiaoxiang_threadpool_queue_length";
+    public const string GcPauseName = "xiaoxiang_gc_pause_seconds_total";
 
     public ServiceMetrics()
     {
@@ -39,6 +42,19 @@ public sealed class ServiceMetrics
         OutboxLag = metrics.CreateGauge(OutboxLagName, "Age of the oldest unpublished outbox message, by module (0 when none).", "module");
         JobFailures = metrics.CreateCounter(JobFailuresName, "Background job executions that failed, by job.", "job");
         LiveCacheLookups = metrics.CreateCounter(LiveCacheLookupsName, "Live-state reads, by result (hit: from the cache, miss: from the database).", "result");
+
+        // The runtime: prometheus-net's process and GC collections (dotnet_*, process_*), and what the runtime itself
+        // counts of its thread pool and GC pauses, read at each scrape.
+        DotNetStats.Register(Registry);
+        var threads = metrics.CreateGauge(ThreadPoolThreadsName, "Thread-pool threads.");
+        var queue = metrics.CreateGauge(ThreadPoolQueueName, "Work items queued to the thread pool, not yet started.");
+        var pauses = metrics.CreateCounter(GcPauseName, "Time the process has spent paused by the garbage collector.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            threads.Set(ThreadPool.ThreadCount);
+            queue.Set(ThreadPool.PendingWorkItemCount);
+            pauses.IncTo(GC.GetTotalPauseDuration().TotalSeconds);
+        });
     }
 
     public CollectorRegistry Registry { get; }
@@ -67,7 +83,8 @@ public sealed class ServiceMetrics
     public static IReadOnlyList<string> Names { get; } =
     [
         HubConnectionsName, PushesName, IngestQueueDepthName, CommitBatchSizeName, CommitDurationName, IngestToPushName,
-        AlertsOpenName, OutboxLagName, JobFailuresName, LiveCacheLookupsName,
+        AlertsOpenName, OutboxLagName, JobFailuresName, LiveCacheLookupsName, ThreadPoolThreadsName, ThreadPoolQueueName,
+        GcPauseName,
     ];
 
     /// <summary>Runs <paramref name="update"/> before every scrape (gauges read from the database or a queue).</summary>
