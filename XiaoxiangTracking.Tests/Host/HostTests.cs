@@ -25,6 +25,19 @@ public class HostTests(TrackingHostFactory host) : IClassFixture<TrackingHostFac
     }
 
     [Fact]
+    public async Task The_favicon_is_served_to_anyone()
+    {
+        var anonymous = host.CreateDefaultClient();
+        anonymous.DefaultRequestHeaders.Authorization = null;
+
+        var response = await anonymous.GetAsync("/favicon.ico");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("image/x-icon");
+        (await response.Content.ReadAsByteArrayAsync())[..4].Should().Equal(0, 0, 1, 0);
+    }
+
+    [Fact]
     public async Task Swagger_UI_is_served_at_swagger()
     {
         var response = await _client.GetAsync("/swagger/index.html");
