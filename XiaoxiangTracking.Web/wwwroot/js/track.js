@@ -56,14 +56,47 @@ if (order) {
   const refreshTimeline = () => api(`/api/orders/${encodeURIComponent(orderId)}/timeline`)
     .then((entries) => renderTimeline($("timeline"), entries), () => {});
 
+  // The map frames home, warehouse and rider, and follows the rider: when a fix falls outside the view it frames them
+  // again. A customer who drags or zooms the map takes it over; the "follow rider" button gives it back.
+  let following = true;
+  let riderAt = null;
+  const frame = () => fit(map, [riderAt, home, warehouse]);
+  const followButton = L.control({ position: "bottomright" });
+  followButton.onAdd = () => {
+    const button = L.DomUtil.create("button", "follow-rider");
+    button.id = "follow";
+    button.type = "button";
+    button.hidden = true;
+    button.dataset.i18n = "followRider";
+    button.textContent = t("followRider");
+    L.DomEvent.disableClickPropagation(button);
+    button.addEventListener("click", () => {
+      following = true;
+      button.hidden = true;
+      frame();
+    });
+    return button;
+  };
+  followButton.addTo(map);
+  const takeOver = () => {
+    if (!rider) return;
+    following = false;
+    $("follow").hidden = false;
+  };
+  map.on("dragstart", takeOver);
+  map.getContainer().addEventListener("wheel", takeOver, { passive: true });
+  for (const zoom of map.getContainer().querySelectorAll(".leaflet-control-zoom a")) zoom.addEventListener("click", takeOver);
+
   const moveRider = (position) => {
     const at = [position.latitude, position.longitude];
+    riderAt = at;
     if (!rider) {
       rider = placeMarker(map, at, dot("rider", "骑"), t("rider"));
       rider.getElement().id = "rider-marker";
-      fit(map, [at, home]);
+      frame();
     } else {
       glide(rider, at);
+      if (following && !map.getBounds().pad(-0.05).contains(at)) frame();
     }
     const last = fixes[fixes.length - 1];
     if (!last || last.time !== position.fixTime) {
@@ -81,6 +114,9 @@ if (order) {
       if (state.status !== 3 && rider) {
         rider.remove();
         rider = null;
+        riderAt = null;
+        following = true;
+        $("follow").hidden = true;
       }
       if (state.status !== timelineStatus) {
         timelineStatus = state.status;
