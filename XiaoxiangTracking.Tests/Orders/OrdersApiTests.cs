@@ -220,23 +220,15 @@ public class OrdersApiTests(TrackingHostFactory host) : IClassFixture<TrackingHo
 
         await _client.PlaceAsync(OrderRequests.NewOrder("someone-else"));
 
-        var first = await _client.GetFromJsonAsync<JsonObject>($"/api/orders?customerId={customer}&page=1&pageSize=2");
-        var second = await _client.GetFromJsonAsync<JsonObject>($"/api/orders?customerId={customer}&page=2&pageSize=2");
+        var first = await _client.GetFromJsonAsync<JsonObject>($"/api/orders?customerId={customer}&pageSize=2");
+        var second = await _client.GetFromJsonAsync<JsonObject>(
+            $"/api/orders?customerId={customer}&pageSize=2&after={first!["next"]!.GetValue<string>()}");
         var capped = await _client.GetFromJsonAsync<JsonObject>($"/api/orders?customerId={customer}&pageSize=5000");
 
-        first!["totalCount"]!.GetValue<int>().Should().Be(3);
         var listed = first["items"]!.AsArray().Concat(second!["items"]!.AsArray()).Select(o => o!["id"]!.GetValue<string>());
         listed.Should().Equal(Enumerable.Reverse(ids));
+        second["next"].Should().BeNull();
         capped!["pageSize"]!.GetValue<int>().Should().Be(100);
         capped["items"]!.AsArray().Should().HaveCount(3);
-    }
-
-    [Fact]
-    public async Task Listing_without_a_customer_or_with_page_0_is_400()
-    {
-        var response = await _client.GetAsync("/api/orders?page=0");
-
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo("customerId", "page");
     }
 }

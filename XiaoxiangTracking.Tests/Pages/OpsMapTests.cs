@@ -67,4 +67,71 @@ public class OpsMapTests(Browser browser)
         stored["acknowledgedBy"]!.GetValue<string>().Should().Be(TestCaller.DefaultOps.Subject);
         session.Errors.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Ops_find_a_finished_order_by_its_rider_and_open_it_in_either_language()
+    {
+        var port = PageHost.FreePort();
+        using var host = new TrackingHostFactory().OnKestrel(port);
+        var ops = host.CreateClient();
+        var rider = RiderApp.NewRider();
+        var delivered = await ops.PlaceAsync();
+        (await ops.PayAsync(delivered.Id(), delivered.Total())).EnsureSuccessStatusCode();
+        (await ops.PickedAsync(delivered.Id(), rider)).EnsureSuccessStatusCode();
+        (await ops.DeliveredAsync(delivered.Id(), rider)).EnsureSuccessStatusCode();
+        var someoneElses = await ops.PlaceAsync();
+        (await ops.PayAsync(someoneElses.Id(), someoneElses.Total())).EnsureSuccessStatusCode();
+        (await ops.PickedAsync(someoneElses.Id(), RiderApp.NewRider())).EnsureSuccessStatusCode();
+        await using var session = await browser.OpenAsync();
+        var page = session.Page;
+        await page.GotoAsync(PageHost.Url(port, "/ops", host.TokenFor(TestCaller.DefaultOps)));
+        await Assertions.Expect(page.Locator("#connection")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("online"));
+
+        await page.Locator("#search [name=riderId]").FillAsync(rider);
+        await page.Locator("#search button[type=submit]").ClickAsync();
+
+        var results = page.Locator("#search-results li");
+        await Assertions.Expect(results).ToHaveCountAsync(1);
+        await Assertions.Expect(results.First).ToHaveAttributeAsync("data-order-id", delivered.Id());
+        await Assertions.Expect(results.First).ToContainTextAsync("已送达");
+        await Assertions.Expect(page.Locator("#search-more")).ToBeHiddenAsync();
+        await page.Locator("#language").ClickAsync();
+        await Assertions.Expect(results.First).ToContainTextAsync("Delivered");
+
+        await results.First.ClickAsync();
+        await Assertions.Expect(page.Locator("#order-panel")).ToHaveAttributeAsync("data-order-id", delivered.Id());
+        await Assertions.Expect(page.Locator("#order-facts")).ToContainTextAsync(rider);
+        await Assertions.Expect(page.Locator("#order-facts")).ToContainTextAsync("Delivered");
+        await Assertions.Expect(page.Locator("#order-timeline li[data-event=OrderDelivered]")).ToHaveCountAsync(1);
+
+        await page.Locator("#search [name=riderId]").FillAsync("");
+        await page.Locator("#search [name=status]").SelectOptionAsync("3");
+        await page.Locator("#search button[type=submit]").ClickAsync();
+        await Assertions.Expect(results).ToHaveCountAsync(1);
+        await Assertions.Expect(results.First).ToHaveAttributeAsync("data-order-id", someoneElses.Id());
+        session.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Before_the_live_connection_has_a_state_no_empty_badge_is_shown()
+    {
+        var port = PageHost.FreePort();
+        using var host = new TrackingHostFactory().OnKestrel(port);
+        await using var session = await browser.OpenAsync(390, 844);
+        var page = session.Page;
+        var negotiating = new TaskCompletionSource();
+        // The hub's negotiation never answers: the page has not yet learnt whether it is online.
+        await page.RouteAsync("**/hubs/tracking/negotiate**", _ =>
+        {
+            negotiating.TrySetResult();
+            return Task.CompletedTask;
+        });
+
+        await page.GotoAsync(PageHost.Url(port, "/ops", host.TokenFor(TestCaller.DefaultOps)));
+        await negotiating.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        await Assertions.Expect(page.Locator("#connection")).ToBeEmptyAsync();
+        await Assertions.Expect(page.Locator("#connection")).ToBeHiddenAsync();
+        await page.UnrouteAllAsync(new() { Behavior = UnrouteBehavior.IgnoreErrors });
+    }
 }

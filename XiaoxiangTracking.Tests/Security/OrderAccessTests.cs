@@ -72,8 +72,8 @@ public class OrderAccessTests(TrackingHostFactory host) : IClassFixture<Tracking
         (await own.ReadJsonAsync())["customerId"]!.GetValue<string>().Should().Be("c-self");
         settingStatus.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await settingStatus.ReadJsonAsync())["errors"]!["status"]![0]!.GetValue<string>().Should().Be("This request has no such field.");
-        (await host.CreateClient().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/orders?customerId=c-victim"))!["totalCount"]!
-            .GetValue<int>().Should().Be(0);
+        (await host.CreateClient().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/orders?customerId=c-victim"))!["items"]!
+            .AsArray().Should().BeEmpty();
     }
 
     [Fact]

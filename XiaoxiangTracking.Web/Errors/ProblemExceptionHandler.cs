@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace XiaoxiangTracking.Web.Errors;
 /// Validation 400 (with field errors), acting as someone else 403, not found 404, rule violation or lost race 409, reused idempotency key 422,
 /// anything else 500 without internals.
 /// </summary>
-internal sealed class ProblemExceptionHandler(
+internal sealed partial class ProblemExceptionHandler(
     IProblemDetailsService problemDetails,
     ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -38,6 +39,12 @@ internal sealed class ProblemExceptionHandler(
                 Status = server.StatusCode,
                 Title = "The request could not be read.",
                 Detail = server.Message,
+            },
+            BadHttpRequestException badRequest when BoundParameter(badRequest.Message) is { } parameter => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [parameter] = ["The value is not valid for this parameter."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more fields are invalid.",
             },
             BadHttpRequestException badRequest => new ProblemDetails
             {
@@ -132,6 +139,14 @@ internal sealed class ProblemExceptionHandler(
         json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal)
             ? "This request has no such field."
             : "The value is not valid JSON for this field.";
+
+    // The framework's message when a route or query value does not parse as its parameter's type:
+    // Failed to bind parameter "int? pageSize" from "abc".
+    private static string? BoundParameter(string message) =>
+        BindFailure().Match(message) is { Success: true } match ? match.Groups["name"].Value : null;
+
+    [GeneratedRegex("""^Failed to bind parameter "[^"]* (?<name>[A-Za-z0-9_]+)" from """)]
+    private static partial Regex BindFailure();
 
     private static string JsonFieldName(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');

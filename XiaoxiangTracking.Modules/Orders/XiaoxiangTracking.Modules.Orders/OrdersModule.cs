@@ -8,7 +8,7 @@ using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Orders.Features.CancelOrder;
 using XiaoxiangTracking.Modules.Orders.Features.ExpireUnpaidOrders;
 using XiaoxiangTracking.Modules.Orders.Features.GetOrder;
-using XiaoxiangTracking.Modules.Orders.Features.ListCustomerOrders;
+using XiaoxiangTracking.Modules.Orders.Features.ListOrders;
 using XiaoxiangTracking.Modules.Orders.Features.MarkOrderDelivered;
 using XiaoxiangTracking.Modules.Orders.Features.MarkOrderPicked;
 using XiaoxiangTracking.Modules.Orders.Features.PayOrder;
@@ -51,7 +51,7 @@ public static class OrdersModule
         var orders = endpoints.MapGroup("/api/orders").WithTags("Orders");
         orders.MapPlaceOrder();
         orders.MapGetOrder();
-        orders.MapListCustomerOrders();
+        orders.MapListOrders();
         orders.MapPayOrder();
         orders.MapCancelOrder();
         orders.MapMarkOrderPicked();

@@ -22,6 +22,8 @@ const labels = {
     "customerView": "客户页面", "replay": "轨迹回放", "close": "关闭", "free": "空闲", "carrying": "配送中",
     "play": "播放", "pause": "暂停", "speed": "倍速", "points": "{n} 个定位点", "noTrajectory": "这个订单还没有轨迹。",
     "order": "订单", "statusLabel": "状态", "language": "English",
+    "findOrder": "查找订单", "anyStatus": "全部状态", "customer": "客户", "placedFrom": "下单时间从", "placedTo": "下单时间到",
+    "search": "查找", "noOrdersFound": "没有符合条件的订单", "more": "更多",
   },
   en: {
     "status.1": "Awaiting payment", "status.2": "Preparing at the warehouse", "status.3": "Out for delivery",
@@ -44,6 +46,8 @@ const labels = {
     "customerView": "Customer page", "replay": "Replay", "close": "Close", "free": "free", "carrying": "delivering",
     "play": "Play", "pause": "Pause", "speed": "Speed", "points": "{n} fixes", "noTrajectory": "This order has no trajectory yet.",
     "order": "Order", "statusLabel": "Status", "language": "中文",
+    "findOrder": "Find an order", "anyStatus": "Any status", "customer": "Customer", "placedFrom": "Placed from", "placedTo": "Placed before",
+    "search": "Search", "noOrdersFound": "No orders match", "more": "More",
   },
 };
 
@@ -79,6 +83,9 @@ export function languageToggle(button) {
 
 export const clock = (iso) =>
   new Date(iso).toLocaleTimeString(language === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+
+export const dayAndClock = (iso) =>
+  new Date(iso).toLocaleString(language === "zh" ? "zh-CN" : "en-GB", { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
 
 export const clockWithSeconds = (iso) =>
   new Date(iso).toLocaleTimeString(language === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });

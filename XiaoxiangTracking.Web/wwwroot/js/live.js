@@ -72,8 +72,12 @@ export function connectLive({ subscribe, onChange, onRemoved = () => {}, onConne
   return { hub, held, resync, isConnected: () => connected };
 }
 
-/** Shows the connection state in an element (class and text), translated by the caller's t. */
-export function showConnection(element, state, t) {
+/**
+ * Shows the connection state in an element (class and text), translated by the caller's t; without a state, shows
+ * the element's last one again (after a language change), and nothing before the connection has one.
+ */
+export function showConnection(element, t, state = element.dataset.state) {
+  if (!state) return;
   element.className = `connection ${state}`;
   element.dataset.state = state;
   element.textContent = t(state);

@@ -1,6 +1,6 @@
 // The ops map: every active order and rider, coloured by status; open alerts live with acknowledge and resolve; an
 // order's detail and timeline on click; counts of active orders, riders online and open alerts.
-import { t, clock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
+import { t, clock, dayAndClock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
 import { api, settings, requireToken, shortId } from "./session.js";
 import { connectLive, showConnection } from "./live.js";
 import { createMap, dot, glide, fit, lines, placeMarker } from "./map.js";
@@ -18,6 +18,7 @@ const orders = new Map(); // orderId -> { state, marker, link }
 const riders = new Map(); // riderId -> { marker, orderId }
 let alerts = [];
 let selected = null;
+let selectedOrder = null; // the selected order as GET /api/orders/{id} has it, when it is not on the map
 
 // The map keeps everything in view as orders and riders appear, until the user moves or zooms it themselves.
 let userMoved = false;
@@ -193,6 +194,7 @@ async function act(alert, action) {
 
 // The selected order: its facts, links to the customer page and the replay, and its timeline.
 async function select(orderId) {
+  selectedOrder = orders.has(orderId) ? null : await api(`/api/orders/${encodeURIComponent(orderId)}`);
   const previous = selected;
   selected = orderId;
   for (const id of [previous, orderId]) if (id && orders.get(id)) drawOrder(orders.get(id).state);
@@ -204,8 +206,13 @@ async function showOrder(orderId, withTimeline) {
   $("order-panel").hidden = false;
   $("order-panel").dataset.orderId = orderId;
   $("order-title").textContent = shortId(orderId);
-  const facts = state
-    ? [["status." + state.status, ""], ["rider", state.riderId ?? "—"], ["destination", state.deliveryAddress ?? "—"], ["warehouse", state.warehouseId ?? "—"]]
+  const known = state
+    ? { status: state.status, riderId: state.riderId, address: state.deliveryAddress, warehouseId: state.warehouseId }
+    : selectedOrder && {
+      status: selectedOrder.status, riderId: selectedOrder.riderId, address: selectedOrder.deliveryAddress?.text, warehouseId: selectedOrder.warehouse?.id,
+    };
+  const facts = known
+    ? [["status." + known.status, ""], ["rider", known.riderId ?? "—"], ["destination", known.address ?? "—"], ["warehouse", known.warehouseId ?? "—"]]
     : [];
   $("order-facts").replaceChildren(...facts.flatMap(([key, value]) => {
     const term = document.createElement("dt");
@@ -227,10 +234,68 @@ async function showOrder(orderId, withTimeline) {
 function closeOrder() {
   const previous = selected;
   selected = null;
+  selectedOrder = null;
   $("order-panel").hidden = true;
   if (previous && orders.get(previous)) drawOrder(orders.get(previous).state);
 }
 $("order-close").addEventListener("click", closeOrder);
+
+// Finding any order, active or not: by status, warehouse, rider, customer and when it was placed (the viewer's local
+// time); further pages follow the server's `next`.
+let searchQuery = null;
+let searchNext = null;
+let found = [];
+$("search").addEventListener("submit", (event) => {
+  event.preventDefault();
+  attempt(() => search(new FormData(event.target)));
+});
+$("search-more").addEventListener("click", () => attempt(() => search(null)));
+
+async function search(form) {
+  if (form) {
+    searchQuery = new URLSearchParams({ pageSize: "20" });
+    for (const name of ["status", "warehouseId", "riderId", "customerId"]) {
+      const value = form.get(name).trim();
+      if (value) searchQuery.set(name, value);
+    }
+    for (const name of ["from", "to"]) {
+      const value = form.get(name);
+      if (value) searchQuery.set(name, new Date(value).toISOString());
+    }
+    found = [];
+    searchNext = null;
+  }
+  const query = new URLSearchParams(searchQuery);
+  if (searchNext) query.set("after", searchNext);
+  const page = await api(`/api/orders?${query}`);
+  found = [...found, ...page.items];
+  searchNext = page.next;
+  drawFound();
+}
+
+function drawFound() {
+  $("search-results").replaceChildren(...found.map((order) => {
+    const item = document.createElement("li");
+    item.tabIndex = 0;
+    item.dataset.orderId = order.id;
+    item.dataset.status = order.status;
+    const id = document.createElement("span");
+    id.className = "id";
+    id.textContent = shortId(order.id);
+    const what = document.createElement("span");
+    what.textContent = [t("status." + order.status), order.warehouseId, order.riderId].filter(Boolean).join(" · ");
+    const placed = document.createElement("time");
+    placed.dateTime = order.createdAt;
+    placed.textContent = dayAndClock(order.createdAt);
+    item.append(id, what, placed);
+    const open = () => attempt(() => select(order.id));
+    item.addEventListener("click", open);
+    item.addEventListener("keydown", (event) => { if (event.key === "Enter") open(); });
+    return item;
+  }));
+  $("search-empty").hidden = searchQuery === null || found.length > 0;
+  $("search-more").hidden = !searchNext;
+}
 
 function counts() {
   $("count-orders").textContent = orders.size;
@@ -249,7 +314,7 @@ connectLive({
   },
   onRemoved: removeOrder,
   onConnection: (connection) => {
-    showConnection($("connection"), connection, t);
+    showConnection($("connection"), t, connection);
     document.body.classList.toggle("is-offline", connection !== "online");
   },
 });
@@ -257,7 +322,8 @@ setInterval(() => refreshRiders().catch(() => {}), RIDER_POLL_MS);
 setInterval(() => refreshAlerts().catch(() => {}), ALERT_POLL_MS);
 onLanguageChange(() => {
   drawAlerts();
-  showConnection($("connection"), $("connection").dataset.state ?? "offline", t);
+  drawFound();
+  showConnection($("connection"), t);
   if (selected) showOrder(selected, true).catch(() => {});
 });
 translatePage();

@@ -124,14 +124,14 @@ if (order) {
       }
     },
     onConnection: (connection) => {
-      showConnection($("connection"), connection, t);
+      showConnection($("connection"), t, connection);
       document.body.classList.toggle("is-offline", connection !== "online");
       if (connection === "online") refreshTimeline();
     },
   });
   onLanguageChange(() => {
     render();
-    showConnection($("connection"), $("connection").dataset.state ?? "offline", t);
+    showConnection($("connection"), t);
     refreshTimeline();
   });
 }

@@ -57,9 +57,11 @@ internal sealed class OrderConfiguration(string tablePrefix, ColumnProtection pr
         order.HasOne(o => o.PickingTask).WithOne().HasForeignKey<PickingTask>(t => t.OrderId);
         order.Navigation(o => o.PickingTask).AutoInclude();
 
-        // "My orders", newest first.
+        // "My orders", newest first; ops search by status, warehouse or rider.
         order.HasIndex(o => new { o.CustomerId, o.CreatedAt });
         order.HasIndex(o => new { o.Status, o.CreatedAt });
+        order.HasIndex(o => new { o.WarehouseId, o.CreatedAt });
+        order.HasIndex(o => new { o.RiderId, o.CreatedAt });
         order.Ignore(o => o.PendingNotifications);
     }
 }

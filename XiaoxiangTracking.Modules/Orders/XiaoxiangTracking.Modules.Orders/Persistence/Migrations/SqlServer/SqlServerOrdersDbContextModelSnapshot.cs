@@ -157,7 +157,11 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.SqlServer
 
                     b.HasIndex("CustomerId", "CreatedAt");
 
+                    b.HasIndex("RiderId", "CreatedAt");
+
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("WarehouseId", "CreatedAt");
 
                     b.ToTable("orders", "orders");
                 });

@@ -150,7 +150,11 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CustomerId", "CreatedAt");
 
+                    b.HasIndex("RiderId", "CreatedAt");
+
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("WarehouseId", "CreatedAt");
 
                     b.ToTable("orders_orders", (string)null);
                 });
