@@ -128,7 +128,10 @@ public sealed class AlertTests : IDisposable
         // No scan here: the third fix off route raises it as it arrives.
         await Report(rider, RiderApp.Offset(turn.Latitude, turn.Longitude, 900, 0));
         var raised = await _host.Notifications.WaitFor<AlertRaised>(a => a.OrderId == orderId && a.Type == AlertType.Deviation);
-        raised.Detail.Should().Contain("off the route");
+        raised.Facts!.Reason.Should().Be(AlertReason.OffRoute);
+        raised.Facts.Fixes.Should().Be(3);
+        raised.Facts.Meters.Should().BeInRange(700, 1000);
+        raised.Detail.Should().Be($"Rider {rider} is {raised.Facts.Meters} m off the route to the customer for 3 fixes.");
 
         await Report(rider, RiderApp.AlongRoute(0.1), seconds: 60);
         await _host.Notifications.WaitFor<AlertResolved>(a => a.OrderId == orderId && a.Type == AlertType.Deviation);
@@ -142,7 +145,7 @@ public sealed class AlertTests : IDisposable
         await RideAlong(rider, 0.40, 0.37, 0.34, 0.31);
 
         (await _host.Notifications.WaitFor<AlertRaised>(a => a.OrderId == orderId && a.Type == AlertType.Deviation))
-            .Detail.Should().Contain("Moving away");
+            .Facts!.Reason.Should().Be(AlertReason.MovingAway);
     }
 
     [Fact]
@@ -197,7 +200,9 @@ public sealed class AlertTests : IDisposable
         (await upload.ReadJsonAsync())["accepted"]!.GetValue<int>().Should().Be(28);
         var stall = await _host.Notifications.WaitFor<AlertRaised>(a => a.OrderId == orderId && a.Type == AlertType.Stall);
         stall.Retroactive.Should().BeTrue();
-        stall.Detail.Should().Contain("uploaded late");
+        stall.Facts!.Reason.Should().Be(AlertReason.Stalled);
+        stall.Facts.At.Should().NotBeNull();
+        stall.Detail.Should().EndWith($"(at {stall.Facts.At:HH:mm:ss} UTC, found in positions uploaded late).");
         // Moving again now: both the stall found in the past and the offline alert are resolved.
         await _host.Notifications.WaitFor<AlertResolved>(a => a.OrderId == orderId && a.Type == AlertType.Stall);
         await _host.Notifications.WaitFor<AlertResolved>(a => a.OrderId == orderId && a.Type == AlertType.Offline);

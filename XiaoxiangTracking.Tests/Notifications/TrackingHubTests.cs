@@ -112,7 +112,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         {
             // One the rules leave alone until the promised time (a stall, say, would be resolved by the next scan).
             await scope.ServiceProvider.GetRequiredService<Modules.Tracking.Features.Alerts.AlertBook>()
-                .RaiseAsync(id, AlertType.TimeoutWarning, rider, "Promised soon.", null, false, CancellationToken.None);
+                .RaiseAsync(id, AlertType.TimeoutWarning, rider, new AlertFacts(AlertReason.DueSoon, Minutes: 5, PromisedAt: DateTimeOffset.UtcNow.AddMinutes(5)), null, false, CancellationToken.None);
         }
 
         var opsState = await ops.WaitForVersion(id, 5);

@@ -30,7 +30,7 @@ public partial class MetricsTests
         await using (var scope = host.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AlertBook>()
-                .RaiseAsync(id, AlertType.TimeoutWarning, rider, "Promised soon.", null, false, CancellationToken.None);
+                .RaiseAsync(id, AlertType.TimeoutWarning, rider, new AlertFacts(AlertReason.DueSoon, Minutes: 5, PromisedAt: DateTimeOffset.UtcNow.AddMinutes(5)), null, false, CancellationToken.None);
         }
 
         host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue(() => FailingJob.Run());

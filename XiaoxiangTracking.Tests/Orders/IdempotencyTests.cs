@@ -27,7 +27,7 @@ public class IdempotencyTests(TrackingHostFactory host) : IClassFixture<Tracking
         retry.Headers.GetValues(IdempotencyOptions.ReplayedHeaderName).Should().Equal("true");
         (await retry.Content.ReadAsStringAsync()).Should().Be(await first.Content.ReadAsStringAsync());
         var mine = await _client.GetFromJsonAsync<JsonObject>($"/api/orders?customerId={customer}");
-        mine!["totalCount"]!.GetValue<int>().Should().Be(1);
+        mine!["items"]!.AsArray().Should().ContainSingle();
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class IdempotencyTests(TrackingHostFactory host) : IClassFixture<Tracking
         responses.Count(r => r.Headers.Contains(IdempotencyOptions.ReplayedHeaderName)).Should().Be(7);
         (await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()))).Distinct().Should().ContainSingle();
         var mine = await _client.GetFromJsonAsync<JsonObject>($"/api/orders?customerId={customer}");
-        mine!["totalCount"]!.GetValue<int>().Should().Be(1);
+        mine!["items"]!.AsArray().Should().ContainSingle();
     }
 
     [Fact]

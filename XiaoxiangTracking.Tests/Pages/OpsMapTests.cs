@@ -42,7 +42,7 @@ public class OpsMapTests(Browser browser)
         await using (var scope = host.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AlertBook>()
-                .RaiseAsync(deliveringId, AlertType.TimeoutWarning, rider, "Promised in 5 minutes.", null, false, CancellationToken.None);
+                .RaiseAsync(deliveringId, AlertType.TimeoutWarning, rider, new AlertFacts(AlertReason.DueSoon, Minutes: 5, PromisedAt: DateTimeOffset.UtcNow.AddMinutes(5)), null, false, CancellationToken.None);
         }
 
         var alert = page.Locator("#alerts li[data-type=TimeoutWarning]");
@@ -133,5 +133,69 @@ public class OpsMapTests(Browser browser)
         await Assertions.Expect(page.Locator("#connection")).ToBeEmptyAsync();
         await Assertions.Expect(page.Locator("#connection")).ToBeHiddenAsync();
         await page.UnrouteAllAsync(new() { Behavior = UnrouteBehavior.IgnoreErrors });
+    }
+
+    /// <summary>
+    /// Every reason an alert can have, as the ops page words it in each language, times in the viewer's zone (the
+    /// browser is in Asia/Shanghai, UTC+8): no alert text stays in the server's English inside the Chinese page.
+    /// </summary>
+    [Fact]
+    public async Task Alerts_read_in_the_viewers_language_and_local_time_for_every_reason()
+    {
+        var port = PageHost.FreePort();
+        using var host = new TrackingHostFactory().OnKestrel(port);
+        var promised = new DateTimeOffset(2026, 12, 5, 7, 14, 0, TimeSpan.Zero);
+        var lastFix = new DateTimeOffset(2026, 12, 5, 6, 58, 30, TimeSpan.Zero);
+        (AlertType Type, AlertFacts Facts, bool Retroactive, string Zh, string En)[] cases =
+        [
+            (AlertType.Stall, new AlertFacts(AlertReason.Stalled, Meters: 50, Minutes: 5), false, "5 分钟内移动不到 50 米", "Moved less than 50 m in 5 min"),
+            (AlertType.Offline, new AlertFacts(AlertReason.NoPosition, At: lastFix), false, "14:58 起没有收到定位", "No position since 14:58"),
+            (AlertType.Deviation, new AlertFacts(AlertReason.OffRoute, Meters: 420, Fixes: 3, At: lastFix), true,
+                "偏离配送路线 420 米（连续 3 个定位点）（发生于 14:58，由补传的定位发现）", "420 m off the route for 3 fixes (at 14:58, found in positions uploaded late)"),
+            (AlertType.Deviation, new AlertFacts(AlertReason.MovingAway, Meters: 260, Fixes: 3), false,
+                "正在远离客户：3 个定位点内远离了 260 米", "Moving away from the customer: 260 m farther over 3 fixes"),
+            (AlertType.TimeoutWarning, new AlertFacts(AlertReason.DueSoon, Minutes: 5, PromisedAt: promised), false,
+                "承诺 15:14 送达（告警时还剩 5 分钟）", "Promised for 15:14, 5 min left when raised"),
+            (AlertType.Timeout, new AlertFacts(AlertReason.Late, PromisedAt: promised), false, "未在承诺的 15:14 前送达", "Not delivered by the promised 15:14"),
+        ];
+        var orders = new List<string>();
+        foreach (var (type, facts, retroactive, _, _) in cases)
+        {
+            var rider = RiderApp.NewRider();
+            var orderId = await host.DeliveringOrderAsync(rider);
+            orders.Add(orderId);
+            await using var scope = host.Services.CreateAsyncScope();
+            (await scope.ServiceProvider.GetRequiredService<AlertBook>()
+                .RaiseAsync(orderId, type, rider, facts, null, retroactive, CancellationToken.None)).Should().BeTrue();
+        }
+
+        await using var session = await browser.OpenAsync();
+        var page = session.Page;
+        await page.GotoAsync(PageHost.Url(port, "/ops", host.TokenFor(TestCaller.DefaultOps)));
+        await Assertions.Expect(page.Locator("#alerts li")).ToHaveCountAsync(cases.Length);
+
+        await ExpectReasons(page, orders, cases.Select(c => c.Zh).ToList());
+        foreach (var text in await page.Locator("#alerts li .what, #alerts li .reason, #alerts li button").AllTextContentsAsync())
+        {
+            text.Should().NotMatchRegex("[A-Za-z]", "the Chinese page words every alert in Chinese");
+        }
+
+        await page.Locator("#language").ClickAsync();
+        await ExpectReasons(page, orders, cases.Select(c => c.En).ToList());
+        foreach (var text in await page.Locator("#alerts li .what, #alerts li .reason, #alerts li button").AllTextContentsAsync())
+        {
+            text.Should().NotMatchRegex("\\p{IsCJKUnifiedIdeographs}", "the English page words every alert in English");
+        }
+
+        session.Errors.Should().BeEmpty();
+    }
+
+    private static async Task ExpectReasons(IPage page, List<string> orders, List<string> expected)
+    {
+        for (var i = 0; i < orders.Count; i++)
+        {
+            var alert = page.Locator($"#alerts li:has-text('{orders[i][^8..]}') .reason");
+            await Assertions.Expect(alert).ToHaveTextAsync(expected[i]);
+        }
     }
 }

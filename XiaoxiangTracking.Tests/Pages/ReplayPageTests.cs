@@ -31,7 +31,7 @@ public class ReplayPageTests(Browser browser)
         await using (var scope = host.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AlertBook>()
-                .RaiseAsync(id, AlertType.Deviation, rider, "Off the way to the customer.", new Modules.Shared.Domain.GeoCoordinate(path[5].Latitude, path[5].Longitude), false, CancellationToken.None);
+                .RaiseAsync(id, AlertType.Deviation, rider, new AlertFacts(AlertReason.OffRoute, Meters: 420, Fixes: 3), new Modules.Shared.Domain.GeoCoordinate(path[5].Latitude, path[5].Longitude), false, CancellationToken.None);
         }
 
         host.Clock!.Advance(TimeSpan.FromSeconds(10));
@@ -49,6 +49,13 @@ public class ReplayPageTests(Browser browser)
         await Assertions.Expect(page.Locator(".alert-marker")).Not.ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".stage-marker[data-event=OrderDelivered]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#timeline li[data-event=DeviationAlertRaised]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#timeline li[data-event=DeviationAlertRaised]")).ToContainTextAsync("偏离路线");
+        await Assertions.Expect(page.Locator(".alert-marker[data-event=Deviation]")).ToHaveAttributeAsync("title", "偏离路线 · 偏离配送路线 420 米（连续 3 个定位点）");
+        await page.Locator("#language").ClickAsync();
+        await Assertions.Expect(page.Locator("#summary")).ToHaveTextAsync("8 fixes");
+        await Assertions.Expect(page.Locator("#timeline li[data-event=DeviationAlertRaised]")).ToContainTextAsync("Off route");
+        await Assertions.Expect(page.Locator(".alert-marker[data-event=Deviation]")).ToHaveAttributeAsync("title", "Off route · 420 m off the route for 3 fixes");
+        await page.Locator("#language").ClickAsync();
 
         await page.Locator("#scrubber").FillAsync("500");
         var middle = await Coordinate(marker, "data-lat");

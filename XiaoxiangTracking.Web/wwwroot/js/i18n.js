@@ -24,6 +24,13 @@ const labels = {
     "order": "订单", "statusLabel": "状态", "language": "English",
     "findOrder": "查找订单", "anyStatus": "全部状态", "customer": "客户", "placedFrom": "下单时间从", "placedTo": "下单时间到",
     "search": "查找", "noOrdersFound": "没有符合条件的订单", "more": "更多",
+    "reason.Stalled": "{minutes} 分钟内移动不到 {meters} 米", "reason.NoPosition": "{at} 起没有收到定位",
+    "reason.OffRoute": "偏离配送路线 {meters} 米（连续 {fixes} 个定位点）", "reason.MovingAway": "正在远离客户：{fixes} 个定位点内远离了 {meters} 米",
+    "reason.DueSoon": "承诺 {promised} 送达（告警时还剩 {minutes} 分钟）", "reason.Late": "未在承诺的 {promised} 前送达",
+    "retroactive": "（发生于 {at}，由补传的定位发现）",
+    "error.invalid": "请求的内容有误。", "error.forbidden": "没有权限执行这个操作。", "error.notFound": "找不到，可能已被删除。",
+    "error.conflict": "状态已经变化，请刷新后重试。", "error.tooMany": "操作太频繁，请稍后再试。", "error.server": "服务器暂时无法处理，请稍后再试。",
+    "error.network": "网络连接失败，请稍后再试。",
   },
   en: {
     "status.1": "Awaiting payment", "status.2": "Preparing at the warehouse", "status.3": "Out for delivery",
@@ -48,6 +55,13 @@ const labels = {
     "order": "Order", "statusLabel": "Status", "language": "中文",
     "findOrder": "Find an order", "anyStatus": "Any status", "customer": "Customer", "placedFrom": "Placed from", "placedTo": "Placed before",
     "search": "Search", "noOrdersFound": "No orders match", "more": "More",
+    "reason.Stalled": "Moved less than {meters} m in {minutes} min", "reason.NoPosition": "No position since {at}",
+    "reason.OffRoute": "{meters} m off the route for {fixes} fixes", "reason.MovingAway": "Moving away from the customer: {meters} m farther over {fixes} fixes",
+    "reason.DueSoon": "Promised for {promised}, {minutes} min left when raised", "reason.Late": "Not delivered by the promised {promised}",
+    "retroactive": " (at {at}, found in positions uploaded late)",
+    "error.invalid": "The request was not valid.", "error.forbidden": "You are not allowed to do this.", "error.notFound": "Not found; it may have been removed.",
+    "error.conflict": "It has changed meanwhile; reload and try again.", "error.tooMany": "Too many requests; try again shortly.", "error.server": "The server could not handle it; try again shortly.",
+    "error.network": "The network failed; try again shortly.",
   },
 };
 
@@ -89,6 +103,32 @@ export const dayAndClock = (iso) =>
 
 export const clockWithSeconds = (iso) =>
   new Date(iso).toLocaleTimeString(language === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+/**
+ * An alert's facts in the viewer's language and time zone; an alert without facts (stored before alerts carried them,
+ * or with a reason this page does not know) shows the server's English sentence.
+ */
+export function alertText(alert) {
+  const facts = alert.facts;
+  if (!facts || !labels[language]["reason." + facts.reason]) return alert.detail;
+  const text = t("reason." + facts.reason, {
+    meters: facts.meters, minutes: facts.minutes, fixes: facts.fixes,
+    at: facts.at ? clock(facts.at) : "", promised: facts.promisedAt ? clock(facts.promisedAt) : "",
+  });
+  return alert.retroactive && facts.at ? text + t("retroactive", { at: clock(facts.at) }) : text;
+}
+
+/** What went wrong with a request, in the viewer's language (the server's problem details are for developers). */
+export function errorText(error) {
+  const status = error?.status;
+  if (status === 400) return t("error.invalid");
+  if (status === 403) return t("error.forbidden");
+  if (status === 404) return t("error.notFound");
+  if (status === 409) return t("error.conflict");
+  if (status === 429) return t("error.tooMany");
+  if (status >= 500) return t("error.server");
+  return t("error.network");
+}
 
 /** A timeline event's label: order events, warehouse stages, and alerts ("StallAlertRaised"). */
 export function eventLabel(event) {

@@ -1,6 +1,6 @@
 // The ops map: every active order and rider, coloured by status; open alerts live with acknowledge and resolve; an
 // order's detail and timeline on click; counts of active orders, riders online and open alerts.
-import { t, clock, dayAndClock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
+import { t, clock, dayAndClock, alertText, errorText, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
 import { api, settings, requireToken, shortId } from "./session.js";
 import { connectLive, showConnection } from "./live.js";
 import { createMap, dot, glide, fit, lines, placeMarker } from "./map.js";
@@ -155,7 +155,8 @@ function drawAlerts() {
     facts.className = "muted";
     facts.textContent = `${clock(alert.raisedAt)} · ${t("order")} ${shortId(alert.orderId)}${alert.riderId ? ` · ${alert.riderId}` : ""}`;
     const detail = document.createElement("div");
-    detail.textContent = alert.detail;
+    detail.className = "reason";
+    detail.textContent = alertText(alert);
     const actions = document.createElement("div");
     actions.className = "actions";
     if (alert.status === "Open") actions.append(button("acknowledge", () => attempt(() => act(alert, "acknowledge"))));
@@ -176,13 +177,13 @@ function button(label, onClick) {
   return element;
 }
 
-/** Runs what a click asked for; if the server refuses, says why (the problem's detail) until the next success. */
+/** Runs what a click asked for; if it fails, says why in the viewer's language until the next success. */
 async function attempt(work) {
   try {
     await work();
     $("ops-message").hidden = true;
   } catch (error) {
-    $("ops-message").textContent = error.message;
+    $("ops-message").textContent = errorText(error);
     $("ops-message").hidden = false;
   }
 }

@@ -1,6 +1,6 @@
 // Replay of a delivery: the stored trajectory with a time slider and play/pause, warehouse stages, rider events and
 // alerts as markers on the path at the time they happened.
-import { t, clockWithSeconds, eventLabel, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
+import { t, clockWithSeconds, eventLabel, alertText, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
 import { api, settings, requireToken, shortId, ApiError } from "./session.js";
 import { createMap, dot, fit, placeMarker, lines } from "./map.js";
 import { renderTimeline } from "./timeline.js";
@@ -39,6 +39,7 @@ const coordinates = !trajectory?.geometry ? []
   : trajectory.geometry.type === "Point" ? [trajectory.geometry.coordinates] : trajectory.geometry.coordinates;
 const points = coordinates.map(([lng, lat], i) => ({ at: [lat, lng], time: Date.parse(trajectory.properties.times[i]) }));
 renderTimeline($("timeline"), timeline);
+onLanguageChange(() => renderTimeline($("timeline"), timeline));
 
 if (trajectory && points.length === 0) show("noTrajectory");
 
@@ -67,17 +68,25 @@ if (points.length > 0) {
 
   // Stages, assignments, arrivals and alerts where they happened (their own place, or the path's at that time).
   const events = [
-    ...timeline.map((e) => ({ time: Date.parse(e.at), label: eventLabel(e.event), at: e.latitude != null ? [e.latitude, e.longitude] : null, kind: /Alert/.test(e.event) ? "alert" : "stage", event: e.event })),
-    ...alerts.map((a) => ({ time: Date.parse(a.raisedAt), label: t("alert." + a.type), at: a.latitude != null ? [a.latitude, a.longitude] : null, kind: "alert", event: a.type })),
+    ...timeline.map((e) => ({ time: Date.parse(e.at), label: () => eventLabel(e.event), at: e.latitude != null ? [e.latitude, e.longitude] : null, kind: /Alert/.test(e.event) ? "alert" : "stage", event: e.event })),
+    ...alerts.map((a) => ({ time: Date.parse(a.raisedAt), label: () => `${t("alert." + a.type)} · ${alertText(a)}`, at: a.latitude != null ? [a.latitude, a.longitude] : null, kind: "alert", event: a.type })),
   ].filter((e) => e.kind === "alert" ? true : e.time >= start - 60_000);
-  for (const event of events) {
+  const tooltip = (event) => `${clockWithSeconds(new Date(event.time).toISOString())} ${event.label()}`;
+  const labelled = events.map((event) => {
     const at = event.at ?? positionAt(event.time).at;
-    const marker = placeMarker(map, at, dot(`small ${event.kind === "alert" ? "has-alert" : "status-2"}`), event.label);
-    marker.bindTooltip(`${clockWithSeconds(new Date(event.time).toISOString())} ${event.label}`);
+    const marker = placeMarker(map, at, dot(`small ${event.kind === "alert" ? "has-alert" : "status-2"}`), event.label());
+    marker.bindTooltip(tooltip(event));
     const element = marker.getElement();
     element.classList.add(`${event.kind}-marker`);
     element.dataset.event = event.event;
-  }
+    return { marker, event };
+  });
+  onLanguageChange(() => {
+    for (const { marker, event } of labelled) {
+      marker.getElement().title = event.label();
+      marker.setTooltipContent(tooltip(event));
+    }
+  });
 
   let time = start;
   let playing = false;
@@ -113,6 +122,7 @@ if (points.length > 0) {
     if (!playing && time >= end) time = start;
     setPlaying(!playing);
   });
+  onLanguageChange(draw);
   $("scrubber").addEventListener("input", () => {
     time = start + (Number($("scrubber").value) / STEPS) * span;
     draw();

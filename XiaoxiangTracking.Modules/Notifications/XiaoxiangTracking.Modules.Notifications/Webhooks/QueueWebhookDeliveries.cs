@@ -62,6 +62,7 @@ internal sealed class QueueWebhookDeliveries(NotificationsDbContext db, IBackgro
                 notification.OrderId,
                 Type = notification.Type.ToString(),
                 notification.RiderId,
+                notification.Facts,
                 notification.Detail,
                 notification.Retroactive,
             },

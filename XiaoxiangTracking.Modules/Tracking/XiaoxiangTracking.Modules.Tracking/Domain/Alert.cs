@@ -32,6 +32,10 @@ internal sealed class Alert : AggregateRoot
 
     public string? RiderId { get; private set; }
 
+    /// <summary>Why, with its figures; null only on alerts stored before alerts carried them.</summary>
+    public AlertFacts? Facts { get; private set; }
+
+    /// <summary>The facts in an English sentence (<see cref="AlertFacts.Describe"/>).</summary>
     public string Detail { get; private set; } = string.Empty;
 
     public bool Retroactive { get; private set; }
@@ -52,7 +56,7 @@ internal sealed class Alert : AggregateRoot
     public string? ResolvedBy { get; private set; }
 
     public static Alert Raise(
-        string orderId, AlertType type, string? riderId, string detail, GeoCoordinate? location, bool retroactive, DateTimeOffset now)
+        string orderId, AlertType type, string? riderId, AlertFacts facts, GeoCoordinate? location, bool retroactive, DateTimeOffset now)
     {
         var alert = new Alert
         {
@@ -61,13 +65,14 @@ internal sealed class Alert : AggregateRoot
             Type = type,
             Status = AlertStatus.Open,
             RiderId = riderId,
-            Detail = detail,
+            Facts = facts,
+            Detail = facts.Describe(riderId, retroactive),
             Retroactive = retroactive,
             Latitude = location?.Latitude,
             Longitude = location?.Longitude,
             RaisedAt = now,
         };
-        alert.Raise(new AlertRaised(alert.Id, orderId, type, riderId, detail, retroactive, now));
+        alert.Raise(new AlertRaised(alert.Id, orderId, type, riderId, facts, alert.Detail, retroactive, now));
         return alert;
     }
 

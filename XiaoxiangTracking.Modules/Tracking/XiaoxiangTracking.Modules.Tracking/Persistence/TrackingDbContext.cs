@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Shared.Outbox;
 using XiaoxiangTracking.Modules.Shared.Persistence;
@@ -14,6 +16,11 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence;
 internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(options)
 {
     public const string Schema = "tracking";
+
+    private static readonly JsonSerializerOptions FactsJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public DbSet<RiderPosition> RiderPositions => Set<RiderPosition>();
 
@@ -125,6 +132,10 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             alert.Property(a => a.Status).HasConversion<byte>();
             alert.Property(a => a.RiderId).HasMaxLength(32);
             alert.Property(a => a.Detail).HasMaxLength(500).IsRequired();
+            // The facts as JSON: read back whole with the alert, never queried by their fields.
+            alert.Property(a => a.Facts).HasMaxLength(400).IsUnicode(false).HasConversion(
+                facts => JsonSerializer.Serialize(facts, FactsJson),
+                json => JsonSerializer.Deserialize<AlertFacts>(json, FactsJson));
             alert.Property(a => a.AcknowledgedBy).HasMaxLength(32);
             alert.Property(a => a.ResolvedBy).HasMaxLength(32);
             alert.Ignore(a => a.PendingNotifications);

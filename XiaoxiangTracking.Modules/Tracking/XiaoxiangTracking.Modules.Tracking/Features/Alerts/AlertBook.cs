@@ -16,7 +16,7 @@ internal sealed class AlertBook(TrackingDbContext db, TimeProvider clock)
 {
     /// <summary>Raises the alert unless one of its type is open on the order; true when this call raised it.</summary>
     public async Task<bool> RaiseAsync(
-        string orderId, AlertType type, string? riderId, string detail, GeoCoordinate? location, bool retroactive, CancellationToken cancellationToken)
+        string orderId, AlertType type, string? riderId, AlertFacts facts, GeoCoordinate? location, bool retroactive, CancellationToken cancellationToken)
     {
         if (await IsOpenAsync(orderId, type, cancellationToken))
         {
@@ -33,7 +33,7 @@ internal sealed class AlertBook(TrackingDbContext db, TimeProvider clock)
                     return false;
                 }
 
-                var alert = Alert.Raise(orderId, type, riderId, detail, location, retroactive, now);
+                var alert = Alert.Raise(orderId, type, riderId, facts, location, retroactive, now);
                 db.Alerts.Add(alert);
                 db.OrderTracking.Add(OrderTrackingEntry.ForAlert(alert, (byte)live.Status, raised: true, now));
                 live.SetAlert(type, open: true, now);

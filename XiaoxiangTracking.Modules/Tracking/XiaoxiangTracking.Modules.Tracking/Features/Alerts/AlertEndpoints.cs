@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Shared.Validation;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using System.Security.Claims;
@@ -19,7 +20,9 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 /// <param name="Type">Stall, Offline, Deviation, TimeoutWarning or Timeout.</param>
 /// <param name="Status">Open, Acknowledged or Resolved.</param>
 /// <param name="RiderId">The rider concerned.</param>
-/// <param name="Detail">What happened.</param>
+/// <param name="Facts">Why, with its figures (instants in UTC), for a client to word in its viewer's language and time
+/// zone; null only on alerts stored before alerts carried them.</param>
+/// <param name="Detail">The facts in an English sentence, times in UTC.</param>
 /// <param name="Retroactive">Raised over positions that arrived late.</param>
 /// <param name="Latitude">Where (when known).</param>
 /// <param name="Longitude">Where (when known).</param>
@@ -34,6 +37,7 @@ internal sealed record AlertResponse(
     string Type,
     string Status,
     string? RiderId,
+    AlertFacts? Facts,
     string Detail,
     bool Retroactive,
     double? Latitude,
@@ -44,7 +48,7 @@ internal sealed record AlertResponse(
     DateTimeOffset? ResolvedAt,
     string? ResolvedBy)
 {
-    public static AlertResponse Of(Alert a) => new(a.Id, a.OrderId, a.Type.ToString(), a.Status.ToString(), a.RiderId, a.Detail,
+    public static AlertResponse Of(Alert a) => new(a.Id, a.OrderId, a.Type.ToString(), a.Status.ToString(), a.RiderId, a.Facts, a.Detail,
         a.Retroactive, a.Latitude, a.Longitude, a.RaisedAt, a.AcknowledgedAt, a.AcknowledgedBy, a.ResolvedAt, a.ResolvedBy);
 }
 

@@ -1,4 +1,5 @@
 using XiaoxiangTracking.Modules.Shared.Domain;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
@@ -64,7 +65,7 @@ internal static class AlertRules
     /// customer than the one before and together they took the rider <see cref="AlertOptions.MovingAwayMeters"/> away.
     /// Returns why, or null when the rider is on route.
     /// </summary>
-    public static string? Deviation(IReadOnlyList<Fix> fixesSincePickUpOldestFirst, GeoCoordinate warehouse, GeoCoordinate customer, AlertOptions options)
+    public static AlertFacts? Deviation(IReadOnlyList<Fix> fixesSincePickUpOldestFirst, GeoCoordinate warehouse, GeoCoordinate customer, AlertOptions options)
     {
         if (fixesSincePickUpOldestFirst.Count < options.DeviationFixes)
         {
@@ -75,14 +76,14 @@ internal static class AlertRules
         var offRoute = last.Select(f => GeoDistance.ToSegmentMeters(f.Location, warehouse, customer)).ToList();
         if (offRoute.All(d => d > options.DeviationMeters))
         {
-            return $"{offRoute[^1]:0} m off the route to the customer for {last.Count} fixes.";
+            return new AlertFacts(AlertReason.OffRoute, Meters: (int)Math.Round(offRoute[^1]), Fixes: last.Count);
         }
 
         var toCustomer = last.Select(f => GeoDistance.Meters(f.Location, customer)).ToList();
         var fartherEachTime = toCustomer.Zip(toCustomer.Skip(1)).All(pair => pair.Second > pair.First);
         if (fartherEachTime && toCustomer[^1] - toCustomer[0] >= options.MovingAwayMeters)
         {
-            return $"Moving away from the customer: {toCustomer[^1] - toCustomer[0]:0} m farther over {last.Count} fixes.";
+            return new AlertFacts(AlertReason.MovingAway, Meters: (int)Math.Round(toCustomer[^1] - toCustomer[0]), Fixes: last.Count);
         }
 
         return null;

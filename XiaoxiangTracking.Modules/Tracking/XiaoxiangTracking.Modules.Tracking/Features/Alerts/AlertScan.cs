@@ -39,13 +39,13 @@ internal sealed class AlertScan(TrackingDbContext db, AlertBook alerts, Delivery
         if (now >= order.PromisedDeliveryAt)
         {
             await alerts.RaiseAsync(order.OrderId, AlertType.Timeout, order.RiderId,
-                $"Not delivered by the promised {order.PromisedDeliveryAt:HH:mm} UTC.", null, false, cancellationToken);
+                new AlertFacts(AlertReason.Late, PromisedAt: order.PromisedDeliveryAt), null, false, cancellationToken);
             await alerts.ResolveAsync(order.OrderId, AlertType.TimeoutWarning, null, cancellationToken);
         }
         else if (now >= order.PromisedDeliveryAt - settings.TimeoutWarningBefore)
         {
             await alerts.RaiseAsync(order.OrderId, AlertType.TimeoutWarning, order.RiderId,
-                $"Promised for {order.PromisedDeliveryAt:HH:mm} UTC, {(order.PromisedDeliveryAt - now).TotalMinutes:0} min from now.",
+                new AlertFacts(AlertReason.DueSoon, Minutes: (int)Math.Round((order.PromisedDeliveryAt - now).TotalMinutes), PromisedAt: order.PromisedDeliveryAt),
                 null, false, cancellationToken);
         }
     }

@@ -24,7 +24,7 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
         var settings = options.Value;
         var latest = await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == riderId, cancellationToken);
         var offline = AlertRules.IsOffline(now, latest?.FixTime, assignedAt, settings);
-        await ApplyAsync(order, AlertType.Offline, offline ? $"No position from rider {riderId} since {(latest?.FixTime ?? assignedAt):HH:mm:ss} UTC." : null,
+        await ApplyAsync(order, AlertType.Offline, offline ? new AlertFacts(AlertReason.NoPosition, At: latest?.FixTime ?? assignedAt) : null,
             latest?.Location, cancellationToken);
         if (latest is not null && latest.FixTime >= assignedAt)
         {
@@ -36,7 +36,7 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
         var recent = await Fixes(riderId, from, now, newestFirst: false, int.MaxValue, cancellationToken);
         var stalled = !offline && AlertRules.IsStalled(now, recent, assignedAt, order.WarehouseLocation, order.DeliveryLocation, settings);
         await ApplyAsync(order, AlertType.Stall,
-            stalled ? $"Rider {riderId} has moved less than {settings.StallRadiusMeters:0} m in {settings.StallAfter.TotalMinutes:0} min." : null,
+            stalled ? Stall(settings) : null,
             recent.Count > 0 ? recent[^1].Location : null, cancellationToken);
 
         if (order.ArrivedAtWarehouseAt is { } pickedUp && order.ArrivedAtCustomerAt is null)
@@ -44,7 +44,7 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
             var sincePickUp = (await Fixes(riderId, pickedUp, now, newestFirst: true, settings.DeviationFixes, cancellationToken))
                 .AsEnumerable().Reverse().ToList();
             var deviation = AlertRules.Deviation(sincePickUp, order.WarehouseLocation, order.DeliveryLocation, settings);
-            await ApplyAsync(order, AlertType.Deviation, deviation is null ? null : $"Rider {riderId}: {deviation}",
+            await ApplyAsync(order, AlertType.Deviation, deviation,
                 sincePickUp.Count > 0 ? sincePickUp[^1].Location : null, cancellationToken);
         }
         else if (order.Alerts.Contains(AlertType.Deviation))
@@ -73,8 +73,7 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
             AlertRules.IsStalled(f.FixTime, [.. fixes.TakeWhile(p => p.FixTime <= f.FixTime)], assignedAt, order.WarehouseLocation, order.DeliveryLocation, settings));
         if (stalled is not null)
         {
-            await alerts.RaiseAsync(order.OrderId, AlertType.Stall, riderId,
-                $"Rider {riderId} had stopped (within {settings.StallRadiusMeters:0} m for {settings.StallAfter.TotalMinutes:0} min) by {stalled.FixTime:HH:mm:ss} UTC, found in positions uploaded late.",
+            await alerts.RaiseAsync(order.OrderId, AlertType.Stall, riderId, Stall(settings) with { At = stalled.FixTime },
                 stalled.Location, retroactive: true, cancellationToken);
         }
 
@@ -86,8 +85,7 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
                 var upTo = sincePickUp.TakeWhile(f => f.FixTime <= fix.FixTime).ToList();
                 if (AlertRules.Deviation(upTo, order.WarehouseLocation, order.DeliveryLocation, settings) is { } why)
                 {
-                    await alerts.RaiseAsync(order.OrderId, AlertType.Deviation, riderId,
-                        $"Rider {riderId} at {fix.FixTime:HH:mm:ss} UTC, found in positions uploaded late: {why}", fix.Location,
+                    await alerts.RaiseAsync(order.OrderId, AlertType.Deviation, riderId, why with { At = fix.FixTime }, fix.Location,
                         retroactive: true, cancellationToken);
                     break;
                 }
@@ -140,12 +138,15 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
         }, cancellationToken);
     }
 
-    /// <summary>Raises the alert when <paramref name="detail"/> says the rule holds; resolves an open one when it does not.</summary>
-    private async Task ApplyAsync(LiveOrder order, AlertType type, string? detail, GeoCoordinate? at, CancellationToken cancellationToken)
+    private static AlertFacts Stall(AlertOptions settings) =>
+        new(AlertReason.Stalled, Meters: (int)Math.Round(settings.StallRadiusMeters), Minutes: (int)Math.Round(settings.StallAfter.TotalMinutes));
+
+    /// <summary>Raises the alert when <paramref name="facts"/> say the rule holds; resolves an open one when they do not.</summary>
+    private async Task ApplyAsync(LiveOrder order, AlertType type, AlertFacts? facts, GeoCoordinate? at, CancellationToken cancellationToken)
     {
-        if (detail is not null)
+        if (facts is not null)
         {
-            await alerts.RaiseAsync(order.OrderId, type, order.RiderId, detail, at, false, cancellationToken);
+            await alerts.RaiseAsync(order.OrderId, type, order.RiderId, facts, at, false, cancellationToken);
         }
         else if (order.Alerts.Contains(type))
         {

@@ -92,6 +92,12 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(500)")
                         .HasColumnName("detail");
 
+                    b.Property<string>("Facts")
+                        .HasMaxLength(400)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(400)")
+                        .HasColumnName("facts");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("float")
                         .HasColumnName("latitude");
