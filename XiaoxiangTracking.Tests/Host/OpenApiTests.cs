@@ -44,4 +44,36 @@ public class OpenApiTests
         problems.Should().BeEmpty();
         document.Statuses("POST", "/api/tracking/positions").Should().BeEquivalentTo([200, 400, 401, 403, 422, 429, 503]);
     }
+
+    /// <summary>The routes rider and warehouse apps and integrators call.</summary>
+    public static readonly TheoryData<string> AppAndIntegratorOperations =
+    [
+        "PlaceOrder", "PayOrder", "CancelOrder", "GetOrder", "ListOrders", "MarkOrderPicked", "MarkOrderDelivered",
+        "GetLiveOrder", "GetOrderTimeline", "AssignRider", "ReportPosition", "ReportPositionBatch", "ReportWarehouseStage",
+        "RegisterWebhook",
+    ];
+
+    [Theory]
+    [MemberData(nameof(AppAndIntegratorOperations))]
+    public async Task App_and_integrator_routes_show_a_whole_request_and_response_example_that_fits_their_schema(string operationId)
+    {
+        using var host = new TrackingHostFactory();
+        var document = await OpenApiDocument.ReadAsync(host.CreateClient());
+        var operation = document.Root["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(method => method.Value!))
+            .Single(o => o["operationId"]?.GetValue<string>() == operationId);
+        var departures = new List<string>();
+
+        if (operation["requestBody"]?["content"]?["application/json"] is { } request)
+        {
+            request["example"].Should().NotBeNull($"{operationId} shows a request example");
+            departures.AddRange(document.Departures(request["schema"]!, request["example"], "request"));
+        }
+
+        var success = operation["responses"]!.AsObject().Single(r => r.Key.StartsWith('2')).Value!["content"]!["application/json"]!;
+        success["example"].Should().NotBeNull($"{operationId} shows a response example");
+        departures.AddRange(document.Departures(success["schema"]!, success["example"], "response", everyField: true));
+
+        departures.Should().BeEmpty();
+    }
 }

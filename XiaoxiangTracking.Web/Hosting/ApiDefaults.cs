@@ -61,6 +61,7 @@ internal static class ApiDefaults
             options.CustomSchemaIds(type => type.Name);
             options.OperationFilter<IdempotencyKeyHeaderFilter>();
             options.OperationFilter<ProblemResponsesFilter>();
+            options.OperationFilter<OperationExamples>();
             options.MapGeoJson();
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
