@@ -18,6 +18,7 @@ public class DemoCityTests
             .With("Demo:HubTransport", "LongPolling")
             .With("Demo:Riders", "3")
             .With("Demo:OrderInterval", "00:01:00")
+            .With("Demo:ActiveOrdersPerRider", "5")
             .With("Demo:StageDuration", "00:00:15")
             .With("Demo:CustomerRadiusMeters", "600")
             .With("Demo:SpeedMetersPerSecond", "8")

@@ -21,7 +21,14 @@ internal sealed class DemoOptions
     [Range(1, 500)]
     public int Riders { get; set; } = 12;
 
-    /// <summary>A new order is placed and paid this often (default 20 s).</summary>
+    /// <summary>
+    /// Customers order no faster than the riders deliver: a new order is placed only while fewer than this many per
+    /// rider are being picked or delivered (default 1), so the city settles into a steady state instead of a backlog.
+    /// </summary>
+    [Range(0.1, 5)]
+    public double ActiveOrdersPerRider { get; set; } = 1;
+
+    /// <summary>A new order is placed and paid this often (default 20 s) while the riders have room for it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan OrderInterval { get; set; } = TimeSpan.FromSeconds(20);
 

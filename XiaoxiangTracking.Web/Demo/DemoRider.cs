@@ -7,7 +7,7 @@ namespace XiaoxiangTracking.Web.Demo;
 
 /// <summary>
 /// One simulated rider app: follows its assignments on the hub, rides an e-bike to the warehouse and on to the
-/// customer along streets (two legs at right angles), reports a noisy fix every report interval, buffers while out of
+/// customer along a street grid, reports a noisy fix every report interval, buffers while out of
 /// signal and uploads the buffer, and reports the delivery. Some rides stall or detour, so alerts happen.
 /// </summary>
 internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, DemoOptions options, TimeProvider clock, Random random, ILogger logger)
@@ -23,8 +23,74 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
     private GeoCoordinate _at = start;
     private Ride? _ride;
     private long _points;
+    private int _load;
+    private int _reserved;
+    private System.Runtime.CompilerServices.StrongBox<GeoCoordinate>? _summoned;
 
     public string Id { get; } = id;
+
+    /// <summary>Where the rider is now (read by the warehouse choosing whom to hand an order to).</summary>
+    public GeoCoordinate Position => _at;
+
+    /// <summary>Orders the rider has or is being handed, not yet delivered or taken away.</summary>
+    public int Load => Volatile.Read(ref _load);
+
+    /// <summary>
+    /// The warehouse hands the rider an order if the rider is free: counted at once, so two hand-overs at the same
+    /// moment do not both take the same rider; the assignment arriving on the hub takes the reservation's place.
+    /// </summary>
+    public bool TryReserve()
+    {
+        if (Interlocked.CompareExchange(ref _load, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _reserved);
+        return true;
+    }
+
+    /// <summary>A hand-over the API refused.</summary>
+    public void Unreserve()
+    {
+        Interlocked.Decrement(ref _reserved);
+        Interlocked.Decrement(ref _load);
+    }
+
+    private void Taken()
+    {
+        // An assignment the warehouse reserved, or one from before a restart (which nobody reserved).
+        if (Interlocked.Decrement(ref _reserved) < 0)
+        {
+            Interlocked.Increment(ref _reserved);
+            Interlocked.Increment(ref _load);
+        }
+    }
+
+    private void Dropped() => Interlocked.Decrement(ref _load);
+
+    /// <summary>The warehouse calls the reserved rider to its counter; the rider rides there at the next report.</summary>
+    public void Summon(GeoCoordinate warehouse) => Volatile.Write(ref _summoned, new(warehouse));
+
+    /// <summary>Whether the rider is at <paramref name="place"/> (within a few metres, GPS aside).</summary>
+    public bool IsAt(GeoCoordinate place) => GeoDistance.Meters(_at, place) < 20;
+
+    /// <summary>
+    /// Starts where the rider's last stored fix is, if it has one (a restart on the same data), so its first report
+    /// continues its track instead of jumping back to its starting point.
+    /// </summary>
+    public async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var last = await api.SendAsync(_caller, HttpMethod.Get, $"/api/tracking/riders/{Id}/position", null, cancellationToken);
+            _at = new GeoCoordinate(last!["latitude"]!.GetValue<double>(), last["longitude"]!.GetValue<double>());
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Never reported: start at home.
+        }
+    }
 
     public HubConnection? Hub { get; private set; }
 
@@ -93,6 +159,7 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
 
         _ride = null;
         _known.Remove(ride.OrderId);
+        Dropped();
     }
 
     private async Task TakeAssignmentsAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -102,7 +169,11 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
             if (!message.Assigned)
             {
                 // Reassigned away: forget it, wherever it was in the day's work.
-                _known.Remove(message.OrderId);
+                if (_known.Remove(message.OrderId))
+                {
+                    Dropped();
+                }
+
                 var remaining = _pending.Where(r => r.OrderId != message.OrderId).ToList();
                 _pending.Clear();
                 remaining.ForEach(_pending.Enqueue);
@@ -133,6 +204,7 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
             }
 
             _known.Add(message.OrderId);
+            Taken();
             _pending.Enqueue(new Ride(
                 message.OrderId,
                 new GeoCoordinate(order!["warehouse"]!["latitude"]!.GetValue<double>(), order["warehouse"]!["longitude"]!.GetValue<double>()),
@@ -143,7 +215,12 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
         _retry.Clear();
         if (_ride is null && _pending.TryDequeue(out var next))
         {
+            Volatile.Write(ref _summoned, null);
             Start(next, now);
+        }
+        else if (_ride is null && Volatile.Read(ref _summoned) is { Value: var counter } && _route.Count == 0 && !IsAt(counter))
+        {
+            Streets(_at, counter);
         }
     }
 
@@ -209,9 +286,14 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
 
     private void Move(double meters)
     {
+        if (_route.Count == 0 && Volatile.Read(ref _summoned) is not null)
+        {
+            return; // At the counter, waiting for the bag.
+        }
+
         if (_route.Count == 0)
         {
-            // Waiting for work: potter about near home, so dispatch always has a fresh position.
+            // Waiting for work: potter about near home, reporting as the app does.
             var drift = GeoDistance.Meters(_at, _home) > 300 ? _home : GeoDistance.Offset(_at, random.Next(-40, 41), random.Next(-40, 41));
             _at = Toward(_at, drift, Math.Min(meters, 60));
             return;
@@ -235,12 +317,23 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
         }
     }
 
-    /// <summary>Two legs at right angles, as streets run: first north–south, then east–west.</summary>
+    /// <summary>
+    /// Along a street grid: blocks of at most <see cref="BlockMeters"/>, a north–south street then an east–west one, so
+    /// the way stays within a block of the straight line (and inside the route corridor the alert rules allow).
+    /// </summary>
     private void Streets(GeoCoordinate from, GeoCoordinate to)
     {
-        _route.Enqueue(new GeoCoordinate(to.Latitude, from.Longitude));
-        _route.Enqueue(to);
+        var blocks = Math.Max(1, (int)Math.Ceiling(GeoDistance.Meters(from, to) / BlockMeters));
+        for (var i = 1; i <= blocks; i++)
+        {
+            var f = (double)i / blocks;
+            var corner = new GeoCoordinate(from.Latitude + ((to.Latitude - from.Latitude) * f), from.Longitude + ((to.Longitude - from.Longitude) * ((i - 1.0) / blocks)));
+            _route.Enqueue(corner);
+            _route.Enqueue(new GeoCoordinate(corner.Latitude, from.Longitude + ((to.Longitude - from.Longitude) * f)));
+        }
     }
+
+    private const double BlockMeters = 300;
 
     private static GeoCoordinate Toward(GeoCoordinate from, GeoCoordinate to, double meters)
     {

@@ -56,6 +56,9 @@ internal sealed class DemoSimulator(
 
     private readonly ILogger _logger = loggers.CreateLogger<DemoSimulator>();
 
+    // Orders being placed and paid: not yet among the active orders the API lists.
+    private int _ordering;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -84,6 +87,7 @@ internal sealed class DemoSimulator(
             var (_, warehouse) = Warehouses[i % Warehouses.Count];
             var home = GeoDistance.Offset(warehouse, random.Next(-250, 251), random.Next(-250, 251));
             var rider = new DemoRider($"rider-demo-{i + 1:D2}", home, api, settings, clock, new Random(random.Next()), _logger);
+            await rider.ResumeAsync(stoppingToken);
             await rider.ConnectAsync(() => httpClients.CreateClientHandler(), stoppingToken);
             riders.Add(rider);
         }
@@ -91,7 +95,7 @@ internal sealed class DemoSimulator(
         _logger.LogInformation("Demo city running: {Riders} riders, an order every {Interval} at {Address}", riders.Count, settings.OrderInterval, http.BaseAddress);
         try
         {
-            await Task.WhenAll(RideAsync(riders, settings, stoppingToken), OrderAsync(api, settings, random, stoppingToken));
+            await Task.WhenAll(RideAsync(riders, settings, stoppingToken), OrderAsync(api, riders, settings, random, stoppingToken));
         }
         finally
         {
@@ -116,21 +120,50 @@ internal sealed class DemoSimulator(
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
-    private async Task OrderAsync(DemoApi api, DemoOptions settings, Random random, CancellationToken cancellationToken)
+    private async Task OrderAsync(DemoApi api, List<DemoRider> riders, DemoOptions settings, Random random, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(settings.OrderInterval, clock);
         var handling = new List<Task>();
+        var room = (int)Math.Ceiling(riders.Count * settings.ActiveOrdersPerRider);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             handling.RemoveAll(t => t.IsCompleted);
-            handling.Add(Safely(() => OrderAndPickAsync(api, settings, random, cancellationToken), "an order"));
+            // Customers order no faster than the riders deliver: the orders being picked or delivered, as ops see them.
+            // Orders still being placed and paid are not among them yet.
+            var active = await ActiveOrdersAsync(api, room, cancellationToken) + Volatile.Read(ref _ordering);
+            if (active is not null && active < room)
+            {
+                Interlocked.Increment(ref _ordering);
+                handling.Add(Safely(() => OrderAndPickAsync(api, riders, settings, random, cancellationToken), "an order"));
+            }
         }
 
         await Task.WhenAll(handling);
     }
 
-    /// <summary>A customer orders and pays; the warehouse receives, picks, packs and hands it over to dispatch.</summary>
-    private async Task OrderAndPickAsync(DemoApi api, DemoOptions settings, Random random, CancellationToken cancellationToken)
+    /// <summary>How many orders are paid and not yet delivered (at most <paramref name="atMost"/>); null when the API did not answer.</summary>
+    private async Task<int?> ActiveOrdersAsync(DemoApi api, int atMost, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var page = await api.SendAsync(Ops, HttpMethod.Get, $"/api/orders?status=2&status=3&pageSize={atMost}", null, cancellationToken);
+            return page!["items"]!.AsArray().Count;
+        }
+        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Demo: counting the active orders failed: {Reason}", ex.Message);
+            return null;
+        }
+    }
+
+    private static readonly DemoCaller Ops = new("ops", "ops-demo");
+
+    /// <summary>
+    /// A customer orders and pays; the warehouse receives, picks and packs it, calls the nearest free rider of the
+    /// city's own and hands it over at the counter, as a dark store does with its riders.
+    /// </summary>
+    private async Task OrderAndPickAsync(
+        DemoApi api, List<DemoRider> riders, DemoOptions settings, Random random, CancellationToken cancellationToken)
     {
         var (warehouseId, warehouse) = Warehouses[random.Next(Warehouses.Count)];
         var customer = new DemoCaller("customer", $"c-demo-{random.Next(1, 201):D4}");
@@ -140,6 +173,59 @@ internal sealed class DemoSimulator(
         var home = GeoDistance.Offset(warehouse, distance * Math.Cos(angle), distance * Math.Sin(angle));
         var lines = Enumerable.Range(0, random.Next(1, 4)).Select(_ => Catalogue[random.Next(Catalogue.Length)]).DistinctBy(l => l.Sku)
             .Select(l => new { sku = l.Sku, name = l.Name, quantity = random.Next(1, 4), unitPrice = l.Price }).ToList();
+        string orderId;
+        try
+        {
+            orderId = await PlaceAndPayAsync(api, customer, warehouseId, warehouse, home, lines, random, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _ordering);
+        }
+
+        // The warehouse's screen shows the order once tracking has it as paid (the outbox delivers it; look again until then).
+        while (await LiveStatusAsync(api, staff, orderId, cancellationToken) != 2)
+        {
+            await Task.Delay(settings.StageDuration, clock, cancellationToken);
+        }
+
+        foreach (var stage in new[] { "Received", "Picking", "Packed" })
+        {
+            await Task.Delay(settings.StageDuration, clock, cancellationToken);
+            await api.SendAsync(staff, HttpMethod.Post, "/api/tracking/warehouse-stages", new { orderId, stage }, cancellationToken);
+        }
+
+        // The bag waits at the counter for the nearest free rider of this side of the city (a rider rides one order at
+        // a time), who is called there; the warehouse hands it over when the rider arrives.
+        DemoRider? rider;
+        do
+        {
+            await Task.Delay(settings.StageDuration, clock, cancellationToken);
+            rider = riders.Where(r => r.Load == 0 && GeoDistance.Meters(r.Position, warehouse) <= settings.CustomerRadiusMeters * 1.5)
+                .MinBy(r => GeoDistance.Meters(r.Position, warehouse));
+        }
+        while (rider is null || !rider.TryReserve());
+
+        rider.Summon(warehouse);
+        while (!rider.IsAt(warehouse))
+        {
+            await Task.Delay(settings.ReportInterval, clock, cancellationToken);
+        }
+
+        try
+        {
+            await api.SendAsync(staff, HttpMethod.Post, $"/api/orders/{orderId}/picked", new { riderId = rider.Id }, cancellationToken);
+        }
+        catch
+        {
+            rider.Unreserve();
+            throw;
+        }
+    }
+
+    private async Task<string> PlaceAndPayAsync(
+        DemoApi api, DemoCaller customer, string warehouseId, GeoCoordinate warehouse, GeoCoordinate home, object lines, Random random, CancellationToken cancellationToken)
+    {
         var placed = await api.SendAsync(customer, HttpMethod.Post, "/api/orders", new
         {
             lines,
@@ -157,21 +243,7 @@ internal sealed class DemoSimulator(
         progress.OrderPlaced();
         await api.SendAsync(customer, HttpMethod.Post, $"/api/orders/{orderId}/pay",
             new { paymentReference = $"demo-pay-{orderId[..12]}", amount = placed["totalAmount"]!.GetValue<decimal>() }, cancellationToken);
-        // The warehouse's screen shows the order once tracking has it as paid (the outbox delivers it; look again until then).
-        while (await LiveStatusAsync(api, staff, orderId, cancellationToken) != 2)
-        {
-            await Task.Delay(settings.StageDuration, clock, cancellationToken);
-        }
-
-        foreach (var stage in new[] { "Received", "Picking", "Packed" })
-        {
-            await Task.Delay(settings.StageDuration, clock, cancellationToken);
-            await api.SendAsync(staff, HttpMethod.Post, "/api/tracking/warehouse-stages", new { orderId, stage }, cancellationToken);
-        }
-
-        // Packed and at the door: handed over without naming a rider, so dispatch picks the nearest free one.
-        await Task.Delay(settings.StageDuration, clock, cancellationToken);
-        await api.SendAsync(staff, HttpMethod.Post, $"/api/orders/{orderId}/picked", new { }, cancellationToken);
+        return orderId;
     }
 
     /// <summary>The order's status as tracking has it; null until tracking has heard of the order.</summary>
@@ -197,9 +269,13 @@ internal sealed class DemoSimulator(
         {
             // Stopping: what was in flight when the host began to stop does not matter.
         }
+        catch (HttpRequestException ex)
+        {
+            // The demo goes on; the API's answer (in the message) says what was wrong, and there is no more to it.
+            _logger.LogWarning("Demo: {What} failed: {Reason}", what, ex.Message);
+        }
         catch (Exception ex)
         {
-            // The demo goes on; the API's answer says what was wrong.
             _logger.LogWarning(ex, "Demo: {What} failed", what);
         }
     }

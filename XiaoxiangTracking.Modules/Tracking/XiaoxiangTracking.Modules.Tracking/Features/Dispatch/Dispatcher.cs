@@ -81,7 +81,9 @@ internal sealed class Dispatcher(
 
             if (choice is null)
             {
-                logger.LogInformation("No rider available for order {OrderId} (attempt {Attempt}); retrying in {RetryInterval}",
+                // Said once per order; the retries that follow are routine until one finds a rider.
+                logger.Log(saved?.DispatchAttempts > 1 ? LogLevel.Debug : LogLevel.Information,
+                    "No rider available for order {OrderId} (attempt {Attempt}); retrying every {RetryInterval}",
                     orderId, saved?.DispatchAttempts, settings.RetryInterval);
                 return null;
             }
