@@ -105,6 +105,26 @@ public class DispatchTests
     }
 
     [Fact]
+    public async Task An_order_waiting_for_a_rider_is_logged_once_however_often_dispatch_retries()
+    {
+        using var host = new TrackingHostFactory().WithClock().With("Tracking:Dispatch:RetryInterval", "00:00:15").CaptureLogs();
+        var client = host.CreateClient();
+        var orderId = await PaidOrder(client, host);
+        (await client.HandOverForDispatchAsync(orderId)).EnsureSuccessStatusCode();
+        await Eventually.Until(() => DispatchAttempted(host, orderId));
+
+        for (var retry = 1; retry <= 5; retry++)
+        {
+            host.Clock!.Advance(TimeSpan.FromSeconds(15));
+            await Eventually.Until(() => host.Logs!.Messages.Any(m => m.Contains($"(attempt {retry + 1})", StringComparison.Ordinal)));
+        }
+
+        var noRider = host.Logs!.Messages.Where(m => m.Contains("No rider available", StringComparison.Ordinal)).ToList();
+        noRider.Should().HaveCount(6);
+        noRider.Where(m => m.StartsWith("Information", StringComparison.Ordinal)).Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task An_operator_reassigns_the_rider_and_only_the_new_rider_can_deliver()
     {
         using var host = new TrackingHostFactory();
