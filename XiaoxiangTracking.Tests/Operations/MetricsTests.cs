@@ -51,6 +51,7 @@ public partial class MetricsTests
         metrics.Should().ContainKey(Sample(ServiceMetrics.OutboxLagName, "module", "orders"));
         metrics[Sample(ServiceMetrics.LiveCacheLookupsName, "result", "hit")].Should().BeGreaterThanOrEqualTo(1);
         metrics[Sample(ServiceMetrics.JobFailuresName, "job", "FailingJob.Run")].Should().BeGreaterThanOrEqualTo(1);
+        metrics[Sample(ServiceMetrics.JobFailuresName, "job", "WebhookSweep.SweepAsync")].Should().Be(0, "a job that ran and never failed has its series at 0");
 
         DashboardMetrics().Should().BeSubsetOf(metrics.Keys.Select(sample => sample.Split('{')[0]), "every dashboard panel reads what /metrics has after real traffic");
 

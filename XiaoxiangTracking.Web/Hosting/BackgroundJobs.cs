@@ -6,6 +6,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;
 using Hangfire.Common;
+using Hangfire.Server;
 using Hangfire.SqlServer;
 using Hangfire.States;
 using XiaoxiangTracking.Modules.Shared.Observability;
@@ -147,17 +148,32 @@ internal sealed class HostJobFilters(ServiceMetrics metrics) : IJobFilterProvide
 
     /// <summary>
     /// Sees the Failed state before automatic retry turns it into a retry (it comes first among the filters, which run
-    /// in the provider's order), so each failed attempt counts.
+    /// in the provider's order), so each failed attempt counts. A job's series exists, at 0, from its first run, so a
+    /// rate or an alert on it has a sample before the first failure.
     /// </summary>
-    private sealed class JobFailureCounter(ServiceMetrics metrics) : JobFilterAttribute, IElectStateFilter
+    private sealed class JobFailureCounter(ServiceMetrics metrics) : JobFilterAttribute, IElectStateFilter, IServerFilter
     {
         public void OnStateElection(ElectStateContext context)
         {
             if (context.CandidateState is FailedState && context.BackgroundJob?.Job is { } job)
             {
-                metrics.JobFailures.WithLabels($"{job.Type.Name}.{job.Method.Name}").Inc();
+                Failures(job).Inc();
             }
         }
+
+        public void OnPerforming(PerformingContext context)
+        {
+            if (context.BackgroundJob?.Job is { } job)
+            {
+                Failures(job).Publish();
+            }
+        }
+
+        public void OnPerformed(PerformedContext context)
+        {
+        }
+
+        private Prometheus.Counter.Child Failures(Job job) => metrics.JobFailures.WithLabels($"{job.Type.Name}.{job.Method.Name}");
     }
 }
 
