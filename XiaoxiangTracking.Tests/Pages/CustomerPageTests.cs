@@ -114,7 +114,7 @@ public class CustomerPageTests(Browser browser)
         return inside == true;
     }
 
-    /// <summary>Once the rider's marker has come to rest (its glide and any re-framing over, null until then): whether its centre lies inside the map's box.</summary> (its glide and any re-framing over) with its centre inside the map's box.</summary>
+    /// <summary>Once the rider's marker has come to rest (its glide and any re-framing over; null until then): whether its centre lies inside the map's box.</summary>
     private const string RiderInsideMap = """
         async () => {
           const place = () => document.getElementById("rider-marker")?.getBoundingClientRect();
