@@ -95,7 +95,7 @@ public class DemoSteadyStateTests(ITestOutputHelper output)
         var opsAgain = second.CreateClient();
         var again = second.Services.GetRequiredService<DemoProgress>();
         await Eventually.Until(() => again.Rounds >= 1);
-        for (var round = 2; round <= 100; round++)
+        for (var round = 2; round <= 140; round++)
         {
             await NextRoundAsync(second, again, round);
         }

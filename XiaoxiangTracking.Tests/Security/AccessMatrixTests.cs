@@ -30,28 +30,33 @@ public class AccessMatrixTests(AccessMatrixTests.DeliveringOrder order) : IClass
         ("warehouse W", TestCaller.Warehouse("w-staff-1", OrderRequests.WarehouseId)),
         ("warehouse W2", TestCaller.Warehouse("w-staff-2", OtherWarehouse)),
         ("ops", TestCaller.Ops("ops-matrix")),
+        ("share link", DeliveringOrder.ShareLink),
     ];
 
     /// <summary>Each route with the status every caller gets, in <see cref="Callers"/> order.</summary>
     private static readonly Dictionary<string, (Func<string, HttpRequestMessage> Request, int[] Expected)> Routes = new()
     {
-        //                                                                                           anon cA   cB   R1   R2   W    W2   ops
-        ["GET order"] = (id => Get($"/api/orders/{id}"), [401, 200, 404, 200, 404, 200, 404, 200]),
-        ["GET live"] = (id => Get($"/api/orders/{id}/live"), [401, 200, 404, 200, 404, 200, 404, 200]),
-        ["GET timeline"] = (id => Get($"/api/orders/{id}/timeline"), [401, 200, 404, 200, 404, 200, 404, 200]),
-        ["GET trajectory"] = (id => Get($"/api/orders/{id}/trajectory"), [401, 403, 403, 403, 403, 403, 403, 200]),
-        ["GET tracking-quality"] = (id => Get($"/api/orders/{id}/tracking-quality"), [401, 403, 403, 403, 403, 403, 403, 200]),
-        ["POST pay"] = (id => Post($"/api/orders/{id}/pay", new { paymentReference = "wx-1", amount = 25.9m }), [401, 409, 404, 403, 403, 403, 403, 409]),
-        ["POST cancel"] = (id => Post($"/api/orders/{id}/cancel", new { reason = "changed my mind" }), [401, 409, 404, 403, 403, 403, 403, 409]),
-        ["POST picked"] = (id => Post($"/api/orders/{id}/picked", new { warehouseId = OrderRequests.WarehouseId }), [401, 403, 403, 403, 403, 409, 404, 409]),
-        ["POST warehouse-stages"] = (id => Post("/api/tracking/warehouse-stages", new { orderId = id, stage = "NoSuchStage" }), [401, 403, 403, 403, 403, 400, 404, 400]),
-        ["PUT rider"] = (id => Put($"/api/tracking/orders/{id}/rider", new { riderId = "" }), [401, 403, 403, 403, 403, 403, 403, 400]),
-        ["GET orders of customer A"] = (_ => Get($"/api/orders?customerId={CustomerA}"), [401, 200, 403, 403, 403, 403, 403, 200]),
-        ["GET position of R1"] = (_ => Get($"/api/tracking/riders/{RiderOne}/position"), [401, 403, 403, 200, 403, 403, 403, 200]),
-        ["POST position as R1"] = (_ => Post("/api/tracking/positions", Fix(RiderOne)), [401, 403, 403, 200, 403, 403, 403, 200]),
-        ["POST batch as R1"] = (_ => Post("/api/tracking/positions/batch", new { riderId = RiderOne, positions = new[] { Fix(null) } }), [401, 403, 403, 200, 403, 403, 403, 200]),
-        ["GET alerts"] = (_ => Get("/api/tracking/alerts"), [401, 403, 403, 403, 403, 403, 403, 200]),
-        ["GET webhooks"] = (_ => Get("/api/webhooks"), [401, 403, 403, 403, 403, 403, 403, 200]),
+        //                                                                                           anon cA   cB   R1   R2   W    W2   ops  share
+        ["GET order"] = (id => Get($"/api/orders/{id}"), [401, 200, 404, 200, 404, 200, 404, 200, 403]),
+        ["GET live"] = (id => Get($"/api/orders/{id}/live"), [401, 200, 404, 200, 404, 200, 404, 200, 200]),
+        ["GET timeline"] = (id => Get($"/api/orders/{id}/timeline"), [401, 200, 404, 200, 404, 200, 404, 200, 200]),
+        ["GET trajectory"] = (id => Get($"/api/orders/{id}/trajectory"), [401, 403, 403, 403, 403, 403, 403, 200, 403]),
+        ["GET tracking-quality"] = (id => Get($"/api/orders/{id}/tracking-quality"), [401, 403, 403, 403, 403, 403, 403, 200, 403]),
+        ["POST pay"] = (id => Post($"/api/orders/{id}/pay", new { paymentReference = "wx-1", amount = 25.9m }), [401, 409, 404, 403, 403, 403, 403, 409, 403]),
+        ["POST cancel"] = (id => Post($"/api/orders/{id}/cancel", new { reason = "changed my mind" }), [401, 409, 404, 403, 403, 403, 403, 409, 403]),
+        ["POST picked"] = (id => Post($"/api/orders/{id}/picked", new { warehouseId = OrderRequests.WarehouseId }), [401, 403, 403, 403, 403, 409, 404, 409, 403]),
+        ["POST warehouse-stages"] = (id => Post("/api/tracking/warehouse-stages", new { orderId = id, stage = "NoSuchStage" }), [401, 403, 403, 403, 403, 400, 404, 400, 403]),
+        ["PUT rider"] = (id => Put($"/api/tracking/orders/{id}/rider", new { riderId = "" }), [401, 403, 403, 403, 403, 403, 403, 400, 403]),
+        ["GET orders of customer A"] = (_ => Get($"/api/orders?customerId={CustomerA}"), [401, 200, 403, 403, 403, 403, 403, 200, 403]),
+        ["GET position of R1"] = (_ => Get($"/api/tracking/riders/{RiderOne}/position"), [401, 403, 403, 200, 403, 403, 403, 200, 403]),
+        ["POST position as R1"] = (_ => Post("/api/tracking/positions", Fix(RiderOne)), [401, 403, 403, 200, 403, 403, 403, 200, 403]),
+        ["POST batch as R1"] = (_ => Post("/api/tracking/positions/batch", new { riderId = RiderOne, positions = new[] { Fix(null) } }), [401, 403, 403, 200, 403, 403, 403, 200, 403]),
+        ["GET alerts"] = (_ => Get("/api/tracking/alerts"), [401, 403, 403, 403, 403, 403, 403, 200, 403]),
+        ["GET webhooks"] = (_ => Get("/api/webhooks"), [401, 403, 403, 403, 403, 403, 403, 200, 403]),
+        ["GET share"] = (_ => Get("/api/share"), [401, 403, 403, 403, 403, 403, 403, 403, 200]),
+        ["POST share-links"] = (id => Post($"/api/orders/{id}/share-links", new { }), [401, 201, 404, 403, 403, 403, 403, 201, 403]),
+        ["GET share-links"] = (id => Get($"/api/orders/{id}/share-links"), [401, 200, 404, 403, 403, 403, 403, 200, 403]),
+        ["DELETE share-link"] = (id => new HttpRequestMessage(HttpMethod.Delete, $"/api/orders/{id}/share-links/{new string('0', 32)}"), [401, 404, 404, 403, 403, 403, 403, 404, 403]),
     };
 
     public static TheoryData<string, string> Cells()
@@ -111,6 +116,7 @@ public class AccessMatrixTests(AccessMatrixTests.DeliveringOrder order) : IClass
         { "warehouse W", true },
         { "warehouse W2", false },
         { "ops", true },
+        { "share link", true },
     };
 
     [Theory]
@@ -118,7 +124,7 @@ public class AccessMatrixTests(AccessMatrixTests.DeliveringOrder order) : IClass
     public async Task Only_those_who_may_see_the_order_can_follow_it_on_the_hub(string caller, bool allowed)
     {
         var id = await order.IdAsync();
-        await using var client = await HubClient.ConnectAsync(order, caller: Callers.Single(c => c.Name == caller).Caller);
+        await using var client = await order.HubClientOf(Callers.Single(c => c.Name == caller).Caller);
 
         var subscribe = () => client.SubscribeOrderAsync(id);
 
@@ -145,6 +151,9 @@ public class AccessMatrixTests(AccessMatrixTests.DeliveringOrder order) : IClass
         { "warehouse W2", "SubscribeFleet", OrderRequests.WarehouseId, false },
         { "customer A", "SubscribeFleet", null, false },
         { "rider R1", "SubscribeFleet", null, false },
+        { "share link", "SubscribeFleet", null, false },
+        { "share link", "SubscribeAssignments", RiderOne, false },
+        { "share link", "UnsubscribeOrder", "x", false },
     };
 
     [Theory]
@@ -152,7 +161,7 @@ public class AccessMatrixTests(AccessMatrixTests.DeliveringOrder order) : IClass
     public async Task Rider_and_fleet_subscriptions_are_for_that_rider_that_warehouse_and_ops(string caller, string method, object? argument, bool allowed)
     {
         var id = await order.IdAsync();
-        await using var client = await HubClient.ConnectAsync(order, caller: Callers.Single(c => c.Name == caller).Caller);
+        await using var client = await order.HubClientOf(Callers.Single(c => c.Name == caller).Caller);
 
         var subscribe = () => client.Connection.InvokeAsync(method, argument);
 
@@ -210,12 +219,39 @@ public class AccessMatrixTests(AccessMatrixTests.DeliveringOrder order) : IClass
     {
         private readonly Lazy<Task<string>> _id;
 
-        public DeliveringOrder() => _id = new Lazy<Task<string>>(CreateAsync);
+        public DeliveringOrder()
+        {
+            _id = new Lazy<Task<string>>(CreateAsync);
+            _shareToken = new Lazy<Task<string>>(ShareAsync);
+        }
+
+        public async Task<HubClient> HubClientOf(TestCaller? caller) =>
+            ReferenceEquals(caller, ShareLink)
+                ? await HubClient.ConnectAsync(this, token: await _shareToken.Value)
+                : await HubClient.ConnectAsync(this, caller: caller);
+
+        private async Task<string> ShareAsync()
+        {
+            var created = await (await ClientFor(TestCaller.Customer(CustomerA)).PostAsync($"/api/orders/{await IdAsync()}/share-links", null)).ReadJsonAsync();
+            return created["url"]!.GetValue<string>()["/t/".Length..];
+        }
 
         public Task<string> IdAsync() => _id.Value;
 
+        /// <summary>Stands for whoever holds a share link of the order (made by customer A).</summary>
+        public static readonly TestCaller ShareLink = new("share-link", "share-link");
+
+        private readonly Lazy<Task<string>> _shareToken;
+
         public HttpClient ClientOf(TestCaller? caller)
         {
+            if (ReferenceEquals(caller, ShareLink))
+            {
+                var shared = CreateDefaultClient();
+                shared.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _shareToken.Value.GetAwaiter().GetResult());
+                return shared;
+            }
+
             if (caller is not null)
             {
                 return ClientFor(caller);

@@ -72,14 +72,15 @@ public sealed class HubClient : IAsyncDisposable
     /// <summary>How often the client connected again and followed its orders from the versions it held.</summary>
     public int Reconnections => _reconnections;
 
-    /// <summary>Connects as <paramref name="caller"/> (ops unless told otherwise).</summary>
+    /// <summary>Connects as <paramref name="caller"/> (ops unless told otherwise), or with <paramref name="token"/>.</summary>
     public static async Task<HubClient> ConnectAsync(
         TrackingHostFactory host,
         HttpTransportType transports = HttpTransportType.WebSockets,
         bool messagePack = false,
-        TestCaller? caller = null)
+        TestCaller? caller = null,
+        string? token = null)
     {
-        var builder = Builder(host, transports, caller);
+        var builder = Builder(host, transports, caller, token);
         if (messagePack)
         {
             builder.AddMessagePackProtocol();
@@ -90,11 +91,14 @@ public sealed class HubClient : IAsyncDisposable
         return client;
     }
 
-    /// <summary>A hub connection to the test host as <paramref name="caller"/> (ops unless told otherwise), not yet built.</summary>
+    /// <summary>
+    /// A hub connection to the test host as <paramref name="caller"/> (ops unless told otherwise), or with a token of its
+    /// own (a share link's), not yet built.
+    /// </summary>
     public static IHubConnectionBuilder Builder(
-        TrackingHostFactory host, HttpTransportType transports = HttpTransportType.WebSockets, TestCaller? caller = null)
+        TrackingHostFactory host, HttpTransportType transports = HttpTransportType.WebSockets, TestCaller? caller = null, string? token = null)
     {
-        var token = host.TokenFor(caller ?? TestCaller.DefaultOps);
+        token ??= host.TokenFor(caller ?? TestCaller.DefaultOps);
         return new HubConnectionBuilder().WithUrl(new Uri(host.Server.BaseAddress, "/hubs/tracking"), options =>
         {
             options.Transports = transports;

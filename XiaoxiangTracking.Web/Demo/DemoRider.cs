@@ -6,8 +6,8 @@ using XiaoxiangTracking.Modules.Shared.Domain;
 namespace XiaoxiangTracking.Web.Demo;
 
 /// <summary>
-/// One simulated rider app: follows its assignments on the hub, rides an e-bike to the warehouse and on to the
-/// customer along a street grid, reports a noisy fix every report interval, buffers while out of
+/// One simulated rider app: rides to a warehouse's counter when called there, follows its assignments on the hub,
+/// rides the bag to the customer along a street grid, reports a noisy fix every report interval, buffers while out of
 /// signal and uploads the buffer, and reports the delivery. Some rides stall or detour, so alerts happen.
 /// </summary>
 internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, DemoOptions options, TimeProvider clock, Random random, ILogger logger)
@@ -207,8 +207,7 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
             Taken();
             _pending.Enqueue(new Ride(
                 message.OrderId,
-                new GeoCoordinate(order!["warehouse"]!["latitude"]!.GetValue<double>(), order["warehouse"]!["longitude"]!.GetValue<double>()),
-                new GeoCoordinate(order["deliveryAddress"]!["latitude"]!.GetValue<double>(), order["deliveryAddress"]!["longitude"]!.GetValue<double>())));
+                new GeoCoordinate(order!["deliveryAddress"]!["latitude"]!.GetValue<double>(), order["deliveryAddress"]!["longitude"]!.GetValue<double>())));
         }
 
         _retry.ForEach(_inbox.Enqueue);
@@ -224,21 +223,23 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
         }
     }
 
-    /// <summary>Plans the ride: to the warehouse, then to the customer (sometimes by way of a detour); maybe a stall or a signal loss on the way.</summary>
+    /// <summary>
+    /// Plans the ride to the customer (sometimes by way of a detour) from where the rider is — the bag was handed over at
+    /// the counter, or, after a restart, the rider already had it; maybe a stall or a signal loss on the way.
+    /// </summary>
     private void Start(Ride ride, DateTimeOffset now)
     {
         _route.Clear();
-        Streets(_at, ride.Warehouse);
         if (random.NextDouble() < options.DetourShare)
         {
             // Well off the way: a kilometre to the side, then on to the customer.
-            var aside = GeoDistance.Offset(Midpoint(ride.Warehouse, ride.Customer), 1000 * ((random.Next(2) * 2) - 1), 1000);
-            Streets(ride.Warehouse, aside);
+            var aside = GeoDistance.Offset(Midpoint(_at, ride.Customer), 1000 * ((random.Next(2) * 2) - 1), 1000);
+            Streets(_at, aside);
             Streets(aside, ride.Customer);
         }
         else
         {
-            Streets(ride.Warehouse, ride.Customer);
+            Streets(_at, ride.Customer);
         }
 
         _ride = ride with
@@ -359,5 +360,5 @@ internal sealed class DemoRider(string id, GeoCoordinate start, DemoApi api, Dem
     private double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private sealed record Ride(
-        string OrderId, GeoCoordinate Warehouse, GeoCoordinate Customer, DateTimeOffset? OfflineFrom = null, DateTimeOffset? StalledFrom = null);
+        string OrderId, GeoCoordinate Customer, DateTimeOffset? OfflineFrom = null, DateTimeOffset? StalledFrom = null);
 }

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared;
+using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Web.Pages;
 
@@ -34,8 +36,8 @@ internal sealed class PagesOptions
 internal sealed record PageSettings(string TileUrl, string TileAttribution, int MaxZoom, bool DevelopmentTokens);
 
 /// <summary>
-/// The live pages: the customer's tracking page (<c>/track/{orderId}</c>), the ops map (<c>/ops</c>) and the replay of
-/// a delivery (<c>/replay/{orderId}</c>). They are static files (wwwroot) that call the API and the hub with the
+/// The live pages: the customer's tracking page (<c>/track/{orderId}</c>, and read-only by a share link at
+/// <c>/t/{token}</c>), the ops map (<c>/ops</c>) and the replay of a delivery (<c>/replay/{orderId}</c>). They are static files (wwwroot) that call the API and the hub with the
 /// user's token, so the pages themselves are public and carry no data; a strict Content-Security-Policy allows only
 /// this host's scripts and the configured tile server's images.
 /// </summary>
@@ -68,24 +70,37 @@ internal static class LivePages
     {
         foreach (var (route, file) in Pages)
         {
-            app.MapGet(route, (HttpContext context, IWebHostEnvironment environment, IOptions<PagesOptions> options) =>
-                {
-                    var headers = context.Response.Headers;
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy(options.Value);
-                    headers.XContentTypeOptions = "nosniff";
-                    headers["Referrer-Policy"] = "no-referrer";
-                    headers.CacheControl = "no-cache";
-                    return Results.File(environment.WebRootFileProvider.GetFileInfo(file).CreateReadStream(), "text/html; charset=utf-8");
-                })
+            app.MapGet(route, (HttpContext context, IWebHostEnvironment environment, IOptions<PagesOptions> options) => Page(context, environment, options.Value, file))
                 .AllowAnonymous()
                 .ExcludeFromDescription();
         }
+
+        // A share link opens the customer's page read-only; a token that is unknown, expired or revoked gets one and
+        // the same "not found" page, and guessing is limited per address.
+        app.MapGet("/t/{token}", async (string token, HttpContext context, IWebHostEnvironment environment, IOptions<PagesOptions> options, IShareLinks links) =>
+                await links.FindAsync(token, context.RequestAborted) is null
+                    ? Page(context, environment, options.Value, "link-not-found.html", StatusCodes.Status404NotFound)
+                    : Page(context, environment, options.Value, "track.html"))
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.ShareLinkOpens)
+            .ExcludeFromDescription();
 
         app.MapGet("/pages/settings", (IOptions<PagesOptions> options, IWebHostEnvironment environment) =>
                 TypedResults.Ok(new PageSettings(options.Value.TileUrl, options.Value.TileAttribution, options.Value.MaxZoom, environment.IsDevelopment())))
             .AllowAnonymous()
             .ExcludeFromDescription();
         return app;
+    }
+
+    private static IResult Page(HttpContext context, IWebHostEnvironment environment, PagesOptions options, string file, int status = StatusCodes.Status200OK)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy(options);
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-cache";
+        context.Response.StatusCode = status;
+        return Results.File(environment.WebRootFileProvider.GetFileInfo(file).CreateReadStream(), "text/html; charset=utf-8");
     }
 
     private static string ContentSecurityPolicy(PagesOptions options) =>

@@ -42,6 +42,8 @@ internal static class AbuseLimits
                 ? RateLimitPartition.GetFixedWindowLimiter(
                     $"address:{http.Connection.RemoteIpAddress}", _ => FixedWindow(Limits(http).HubConnectsPerAddressPerMinute))
                 : RateLimitPartition.GetNoLimiter("connection-traffic"));
+            options.AddPolicy(RateLimits.ShareLinkOpens, http => RateLimitPartition.GetFixedWindowLimiter(
+                $"share-links:{http.Connection.RemoteIpAddress}", _ => FixedWindow(Limits(http).ShareLinkOpensPerAddressPerMinute)));
         });
         return builder;
     }

@@ -46,4 +46,8 @@ internal sealed class RateLimitOptions
     /// </summary>
     [Range(1, 100000)]
     public int AnonymousRequestsPerAddressPerMinute { get; set; } = 120;
+
+    /// <summary>Share links opened (<c>/t/{token}</c>) per client address per minute (default 30).</summary>
+    [Range(1, 100000)]
+    public int ShareLinkOpensPerAddressPerMinute { get; set; } = 30;
 }

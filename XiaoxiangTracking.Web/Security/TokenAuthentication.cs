@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpLogging;
@@ -18,6 +19,9 @@ namespace XiaoxiangTracking.Web.Security;
 internal static class TokenAuthentication
 {
     public const string HubPathPrefix = "/hubs";
+
+    /// <summary>The default scheme: forwards to the JWT handler or the share-link handler by the token's shape.</summary>
+    public const string BearerTokens = "BearerTokens";
     public const string DevelopmentKeyFileName = "dev-signing-key";
 
     public static WebApplicationBuilder AddTokenAuthentication(this WebApplicationBuilder builder)
@@ -37,7 +41,12 @@ internal static class TokenAuthentication
         services.AddHttpLogging(logging => logging.LoggingFields =
             HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration);
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // A bearer token is a JWT, or a share link's token (xts_…): each goes to its own handler.
+        services.AddAuthentication(BearerTokens)
+            .AddPolicyScheme(BearerTokens, "JWT or share link", scheme => scheme.ForwardDefaultSelector = context =>
+                ShareLinkAuthenticationHandler.ShareTokenOf(context.Request) is null ? JwtBearerDefaults.AuthenticationScheme : ShareLinkAuthenticationHandler.SchemeName)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, ShareLinkAuthenticationHandler>(ShareLinkAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TimeProvider>((options, clock) =>
             {

@@ -61,6 +61,8 @@ public static class NotificationsModule
         services.AddSingleton<Subscribers>();
         services.AddScoped<SubscriptionAccess>();
         services.AddHostedService<FanoutMaintenance>();
+        services.AddSingleton<ShareLinkConnections>();
+        services.AddHostedService<ShareLinkWatch>();
 
         services.AddValidatedOptions<WebhookOptions>(builder.Configuration, WebhookOptions.SectionName);
         services.AddModuleDbContext<NotificationsDbContext, SqliteNotificationsDbContext, SqlServerNotificationsDbContext>(

@@ -26,6 +26,12 @@ public enum OrderViewer
 
     /// <summary>Operations staff: every order.</summary>
     Ops = 4,
+
+    /// <summary>
+    /// Someone the customer (or ops) shared a tracking link with: what the customer sees of the delivery, without
+    /// anything personal — and only by the link, only that order.
+    /// </summary>
+    Shared = 5,
 }
 
 /// <summary>An order and the capacity in which the caller sees it.</summary>

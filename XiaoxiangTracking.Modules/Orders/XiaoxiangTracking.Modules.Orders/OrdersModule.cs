@@ -13,6 +13,7 @@ using XiaoxiangTracking.Modules.Orders.Features.MarkOrderDelivered;
 using XiaoxiangTracking.Modules.Orders.Features.MarkOrderPicked;
 using XiaoxiangTracking.Modules.Orders.Features.PayOrder;
 using XiaoxiangTracking.Modules.Orders.Features.PlaceOrder;
+using XiaoxiangTracking.Modules.Orders.Features.ShareLinks;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Orders.Settings;
 using XiaoxiangTracking.Modules.Shared;
@@ -41,6 +42,7 @@ public static class OrdersModule
         services.AddHealthChecks().AddModuleDatabaseCheck<OrdersDbContext>("orders-database");
         services.AddScoped<ExpireUnpaidOrders>();
         services.AddScoped<IOrderQueries, OrderQueries>();
+        services.AddScoped<IShareLinks, ShareLinkStore>();
         services.AddHostedService<ExpireUnpaidOrdersSchedule>();
         return builder;
     }
@@ -56,6 +58,8 @@ public static class OrdersModule
         orders.MapCancelOrder();
         orders.MapMarkOrderPicked();
         orders.MapMarkOrderDelivered();
+        orders.MapShareLinks();
+        endpoints.MapSharedOrder();
         return endpoints;
     }
 }

@@ -11,4 +11,7 @@ public static class RateLimits
 
     /// <summary>Hub negotiations and connections, per client IP address.</summary>
     public const string HubConnect = "hub-connect";
+
+    /// <summary>Opening share links (<c>/t/{token}</c>), per client IP address: guessing tokens is slow.</summary>
+    public const string ShareLinkOpens = "share-link-opens";
 }

@@ -8,7 +8,14 @@ public static class Roles
     public const string Warehouse = "warehouse";
     public const string Ops = "ops";
 
+    /// <summary>The roles a token of the identity provider (or a development token) may carry.</summary>
     public static IReadOnlyList<string> All { get; } = [Customer, Rider, Warehouse, Ops];
+
+    /// <summary>
+    /// Whoever opens a share link: not a role of any token, but of the principal a share link's token stands for, which
+    /// may follow its one order and nothing else.
+    /// </summary>
+    public const string ShareViewer = "share-viewer";
 }
 
 /// <summary>The claims the API reads from a caller's token.</summary>
@@ -22,6 +29,15 @@ public static class ClaimNames
 
     /// <summary>For the warehouse role: the warehouse the caller works at.</summary>
     public const string WarehouseId = "warehouse_id";
+
+    /// <summary>For a share link's viewer: the one order the link shows.</summary>
+    public const string OrderId = "order_id";
+
+    /// <summary>For a share link's viewer: the link (its id, not its token).</summary>
+    public const string ShareLinkId = "share_link_id";
+
+    /// <summary>For a share link's viewer: when the link stops working (round-trip format), as it stood at authentication.</summary>
+    public const string ShareLinkExpiresAt = "share_expires_at";
 }
 
 /// <summary>
@@ -45,6 +61,12 @@ public static class Policies
     /// <summary>Any role; each order is then checked against the caller.</summary>
     public const string Participants = "participants";
 
+    /// <summary>Any role and a share link's viewer (for its one order): reading an order's live state and timeline and following it on the hub.</summary>
+    public const string Watchers = "watchers";
+
+    /// <summary>A share link's viewer only.</summary>
+    public const string ShareViewers = "share-viewers";
+
     /// <summary>The roles each policy admits.</summary>
     public static IReadOnlyDictionary<string, string[]> RolesOf { get; } = new Dictionary<string, string[]>
     {
@@ -53,5 +75,7 @@ public static class Policies
         [Warehouses] = [Roles.Warehouse, Roles.Ops],
         [Customers] = [Roles.Customer, Roles.Ops],
         [Participants] = [Roles.Customer, Roles.Rider, Roles.Warehouse, Roles.Ops],
+        [Watchers] = [Roles.Customer, Roles.Rider, Roles.Warehouse, Roles.Ops, Roles.ShareViewer],
+        [ShareViewers] = [Roles.ShareViewer],
     };
 }

@@ -7,8 +7,9 @@ import { accessToken } from "./session.js";
  * @param onChange   (state, update) => void: an order's state after a snapshot or delta was applied.
  * @param onRemoved  (orderId) => void: the order is no longer visible to this caller.
  * @param onConnection (state) => void: "online", "reconnecting" or "offline".
+ * @param onRefused  () => void, optional: the server refuses the token (401); given, the page stops reconnecting.
  */
-export function connectLive({ subscribe, onChange, onRemoved = () => {}, onConnection = () => {} }) {
+export function connectLive({ subscribe, onChange, onRemoved = () => {}, onConnection = () => {}, onRefused = null }) {
   const held = new Map();
   const hub = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/tracking", { accessTokenFactory: () => accessToken() })
@@ -57,10 +58,18 @@ export function connectLive({ subscribe, onChange, onRemoved = () => {}, onConne
   hub.onreconnected(() => ready().catch(() => {}));
   hub.onclose(() => { connected = false; onConnection("offline"); setTimeout(start, 2000); });
 
+  let refused = false;
   async function start() {
+    if (refused) return;
     try {
       await hub.start();
-    } catch {
+    } catch (error) {
+      // The client wraps the negotiation's answer in its own error, keeping the status only in the message.
+      if (onRefused && (error?.statusCode === 401 || /Status code '401'/.test(String(error?.message)))) {
+        refused = true;
+        onRefused();
+        return;
+      }
       onConnection("offline");
       setTimeout(start, 2000);
       return;

@@ -16,7 +16,13 @@ function takeTokenFromUrl() {
 
 takeTokenFromUrl();
 
-export const accessToken = () => sessionStorage.getItem(TOKEN_KEY);
+// A share link (/t/{token}) carries its own token in its path: this page uses it for its calls and keeps nothing.
+const shareToken = location.pathname.startsWith("/t/") ? decodeURIComponent(location.pathname.split("/")[2] ?? "") : null;
+
+/** Whether the page was opened by a share link (read-only, one order, nothing personal). */
+export const isSharedView = () => shareToken !== null;
+
+export const accessToken = () => shareToken ?? sessionStorage.getItem(TOKEN_KEY);
 
 export const settings = fetch("/pages/settings").then((response) => response.json());
 
@@ -33,7 +39,7 @@ export async function api(path, { method = "GET", body } = {}) {
   const headers = { Accept: "application/json", Authorization: `Bearer ${accessToken()}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (response.status === 401) {
+  if (response.status === 401 && !shareToken) {
     sessionStorage.removeItem(TOKEN_KEY);
     await signIn();
   }
@@ -93,7 +99,7 @@ export async function signIn(defaultRole = "ops") {
 
 /** The page's caller must have a token; otherwise it signs in first. */
 export async function requireToken(defaultRole) {
-  if (!accessToken()) await signIn(defaultRole);
+  if (!accessToken() && !shareToken) await signIn(defaultRole);
 }
 
 export const shortId = (id) => id.slice(-8);

@@ -1,32 +1,46 @@
-// The customer's page: status, the rider on the map while delivering, the ETA and its range, the timeline.
+// The customer's page: status, the rider on the map while delivering, the ETA and its range, the timeline. Opened by a
+// share link (/t/{token}) it is the same page read-only, with nothing personal: the destination is only a marker.
 import { t, clock, translatePage, onLanguageChange, languageToggle } from "./i18n.js";
-import { api, settings, requireToken, ApiError } from "./session.js";
+import { api, settings, requireToken, isSharedView, ApiError } from "./session.js";
 import { connectLive, showConnection } from "./live.js";
 import { createMap, dot, glide, smooth, fit, placeMarker, lines } from "./map.js";
 import { renderTimeline } from "./timeline.js";
 
-const orderId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 const $ = (id) => document.getElementById(id);
+const shared = isSharedView();
 
 languageToggle($("language"));
 await requireToken("customer");
 const map = createMap($("map"), await settings);
 
-let order;
-try {
-  order = await api(`/api/orders/${encodeURIComponent(orderId)}`);
-} catch (error) {
-  if (!(error instanceof ApiError) || error.status !== 404) throw error;
+const say = (key) => {
   $("message").hidden = false;
-  $("message").dataset.i18n = "notFound";
+  $("message").dataset.i18n = key;
   translatePage();
+};
+
+// What the page shows the order by: the customer's own order, or the share link's view of it.
+let order = null;
+try {
+  if (shared) {
+    const view = await api("/api/share");
+    order = { id: view.orderId, home: view.destination, warehouse: view.warehouse, homeTitle: t("destination"), warehouseTitle: t("warehouse") };
+  } else {
+    const id = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+    const own = await api(`/api/orders/${encodeURIComponent(id)}`);
+    order = { id: own.id, home: own.deliveryAddress, warehouse: own.warehouse, homeTitle: own.deliveryAddress.text, warehouseTitle: own.warehouse.id };
+  }
+} catch (error) {
+  if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 401)) throw error;
+  say(shared ? "linkExpired" : "notFound");
 }
 
 if (order) {
-  const home = [order.deliveryAddress.latitude, order.deliveryAddress.longitude];
+  const orderId = order.id;
+  const home = [order.home.latitude, order.home.longitude];
   const warehouse = [order.warehouse.latitude, order.warehouse.longitude];
-  placeMarker(map, home, dot("destination", "家"), order.deliveryAddress.text);
-  placeMarker(map, warehouse, dot("warehouse", "仓"), order.warehouse.id);
+  placeMarker(map, home, dot("destination", "家"), order.homeTitle);
+  placeMarker(map, warehouse, dot("warehouse", "仓"), order.warehouseTitle);
   fit(map, [home, warehouse]);
 
   let state = null;
@@ -128,6 +142,12 @@ if (order) {
       document.body.classList.toggle("is-offline", connection !== "online");
       if (connection === "online") refreshTimeline();
     },
+    // A share link revoked or expired: the page says so and stops trying.
+    onRefused: shared ? () => {
+      say("linkExpired");
+      $("connection").textContent = "";
+      document.body.classList.add("is-offline");
+    } : null,
   });
   onLanguageChange(() => {
     render();

@@ -73,7 +73,7 @@ internal static class OrderViews
 
     private static OrderUpdate SnapshotOf(LiveOrderSnapshot state, OrderViewer viewer) => viewer switch
     {
-        OrderViewer.Customer => new(state.OrderId, state.Version, true, (int)state.Status, null,
+        OrderViewer.Customer or OrderViewer.Shared => new(state.OrderId, state.Version, true, (int)state.Status, null,
             state.Status == OrderStatus.Delivering ? View(CustomerView.Position(state.Position)) : null,
             state.Active, null, null, null, null, state.Eta),
         OrderViewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
@@ -88,7 +88,7 @@ internal static class OrderViews
     /// </summary>
     public static OrderUpdate Delta(OrderTrackingChanged change, OrderViewer viewer) => viewer switch
     {
-        OrderViewer.Customer => new(change.OrderId, change.Version, false, (int?)change.Status, null,
+        OrderViewer.Customer or OrderViewer.Shared => new(change.OrderId, change.Version, false, (int?)change.Status, null,
             View(CustomerView.Position(change.Position)), change.Active, null, null, null, null, change.Eta),
         OrderViewer.Rider => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
             change.Active, null, null, null, null, change.Eta),

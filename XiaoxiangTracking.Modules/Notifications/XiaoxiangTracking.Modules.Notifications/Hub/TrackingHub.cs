@@ -8,11 +8,12 @@ namespace XiaoxiangTracking.Modules.Notifications.Hub;
 /// <summary>
 /// <c>/hubs/tracking</c>: clients follow orders and receive <c>OrderUpdated</c> (snapshots and versioned deltas),
 /// <c>OrderRemoved</c> and the periodic <c>Versions</c> heartbeat. The resync protocol is in docs/api.md. Connecting
-/// needs a token of any role; each method names the roles it admits, and <see cref="SubscriptionAccess"/> decides which
+/// needs a token of any role or a share link's token; each method names the roles it admits, and <see cref="SubscriptionAccess"/> decides which
 /// orders, riders and warehouses the caller may follow.
 /// </summary>
-[Authorize(Policy = Policies.Participants)]
-internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess access, Shared.Observability.ServiceMetrics metrics)
+[Authorize(Policy = Policies.Watchers)]
+internal sealed class TrackingHub(
+    Subscribers subscribers, SubscriptionAccess access, ShareLinkConnections shareLinks, Shared.Observability.ServiceMetrics metrics)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     private const string TransportKey = "transport";
@@ -22,6 +23,7 @@ internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess ac
     public override Task OnConnectedAsync()
     {
         subscribers.Connect(Context.ConnectionId, Context.User?.Id());
+        shareLinks.Opened(Context);
         var transport = Context.Features.Get<Microsoft.AspNetCore.Http.Connections.Features.IHttpTransportFeature>()?.TransportType.ToString() ?? "unknown";
         Context.Items[TransportKey] = transport;
         metrics.HubConnections.WithLabels(transport).Inc();
@@ -31,6 +33,7 @@ internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess ac
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         await subscribers.DisconnectAsync(Context.ConnectionId);
+        shareLinks.Closed(Context.ConnectionId);
         if (Context.Items.TryGetValue(TransportKey, out var transport))
         {
             metrics.HubConnections.WithLabels((string)transport!).Dec();
@@ -42,9 +45,9 @@ internal sealed class TrackingHub(Subscribers subscribers, SubscriptionAccess ac
     /// <summary>
     /// Follows one order. Without <paramref name="lastVersion"/> the client first gets a snapshot; with it, exactly the
     /// changes after that version (or a snapshot when they are too old), then every new change in version order.
-    /// Call it again with the version you hold whenever you see a gap.
+    /// Call it again with the version you hold whenever you see a gap. A share link's viewer follows its one order.
     /// </summary>
-    [Authorize(Policy = Policies.Participants)]
+    [Authorize(Policy = Policies.Watchers)]
     public async Task SubscribeOrder(string orderId, long? lastVersion)
     {
         RequireId(orderId, nameof(orderId));

@@ -29,6 +29,10 @@ internal sealed class NotificationsOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan VersionCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the share links behind live connections are checked; a revoked or expired link's connections close within it (default 1 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ShareLinkCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>SignalR keep-alive ping interval (default 15 s); clients should time out after twice this.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);

@@ -81,3 +81,21 @@ internal sealed class PickingTaskConfiguration(string tablePrefix) : IEntityType
         task.HasIndex(t => new { t.WarehouseId, t.Status, t.CreatedAt });
     }
 }
+
+internal sealed class ShareLinkConfiguration(string tablePrefix) : IEntityTypeConfiguration<ShareLink>
+{
+    public void Configure(EntityTypeBuilder<ShareLink> link)
+    {
+        link.ToTable($"{tablePrefix}share_links");
+        link.HasKey(l => l.Id);
+        link.Property(l => l.Id).HasMaxLength(32).IsFixedLength().IsUnicode(false);
+        link.Property(l => l.OrderId).HasMaxLength(32).IsFixedLength().IsUnicode(false);
+        link.Property(l => l.TokenHash).HasMaxLength(64).IsFixedLength().IsUnicode(false);
+        link.Property(l => l.CreatedBy).HasMaxLength(32).IsRequired();
+        link.Property(l => l.RevokedBy).HasMaxLength(32);
+        link.HasOne<Order>().WithMany().HasForeignKey(l => l.OrderId);
+        // Opening a link looks it up by its token's hash.
+        link.HasIndex(l => l.TokenHash).IsUnique();
+        link.HasIndex(l => l.OrderId);
+    }
+}

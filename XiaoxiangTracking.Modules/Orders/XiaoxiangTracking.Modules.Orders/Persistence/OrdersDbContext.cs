@@ -19,6 +19,8 @@ internal abstract class OrdersDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<PickingTask> PickingTasks => Set<PickingTask>();
 
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
+
     /// <summary>Prefix of every table name of this module.</summary>
     protected abstract string TablePrefix { get; }
 
@@ -27,6 +29,7 @@ internal abstract class OrdersDbContext(DbContextOptions options) : DbContext(op
         var protection = ColumnProtection.Of(this);
         modelBuilder.ApplyConfiguration(new OrderConfiguration(TablePrefix, protection));
         modelBuilder.ApplyConfiguration(new PickingTaskConfiguration(TablePrefix));
+        modelBuilder.ApplyConfiguration(new ShareLinkConfiguration(TablePrefix));
         modelBuilder.AddOutbox(TablePrefix, protection);
         modelBuilder.AddIdempotencyKeys(TablePrefix, protection);
         modelBuilder.UseSnakeCaseColumns();

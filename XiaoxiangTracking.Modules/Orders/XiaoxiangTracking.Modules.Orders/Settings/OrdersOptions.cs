@@ -34,4 +34,16 @@ internal sealed class OrdersOptions
     /// <summary>Larger page sizes are capped to this (default 100).</summary>
     [Range(1, 1_000)]
     public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>A share link works at most this long after it was made (default 24 h).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan ShareLinkLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A share link stops working this long after its order was delivered or cancelled (default 2 h).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ShareLinkAfterEnd { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Most links one order may have that have not been revoked (default 20).</summary>
+    [Range(1, 1_000)]
+    public int MaxShareLinksPerOrder { get; set; } = 20;
 }

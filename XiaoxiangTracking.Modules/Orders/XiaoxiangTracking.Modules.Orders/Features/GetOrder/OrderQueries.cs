@@ -20,6 +20,12 @@ internal sealed class OrderQueries(OrdersDbContext db) : IOrderQueries
     /// <summary>The one rule of who sees which order, in the capacity that sees the most.</summary>
     internal static OrderViewer? ViewerOf(ClaimsPrincipal caller, OrderSummary order)
     {
+        if (caller.IsInRole(Roles.ShareViewer))
+        {
+            // A share link's viewer sees its one order, and in no other capacity.
+            return caller.FindFirstValue(ClaimNames.OrderId) == order.OrderId ? OrderViewer.Shared : null;
+        }
+
         if (caller.IsInRole(Roles.Ops))
         {
             return OrderViewer.Ops;

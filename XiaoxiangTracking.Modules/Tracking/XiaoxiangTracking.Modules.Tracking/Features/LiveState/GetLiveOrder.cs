@@ -36,10 +36,10 @@ internal sealed record LiveOrderResponse(
     public static LiveOrderResponse Of(LiveOrderState state) => new(state.OrderId, (int)state.Status, state.Status.ToString(),
         state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt, [.. state.Alerts.Select(a => a.ToString())], state.Eta);
 
-    /// <summary>The state as the viewer may see it; customers get <see cref="CustomerView"/>, as on the hub.</summary>
+    /// <summary>The state as the viewer may see it; customers and share links get <see cref="CustomerView"/>, as on the hub.</summary>
     public LiveOrderResponse For(OrderViewer viewer) => viewer switch
     {
-        OrderViewer.Customer => this with
+        OrderViewer.Customer or OrderViewer.Shared => this with
         {
             RiderId = null,
             Position = Status == (int)OrderStatus.Delivering ? CustomerView.Position(Position) : null,
@@ -67,7 +67,7 @@ internal static class GetLiveOrderEndpoint
                 var viewer = (await orders.RequireAsync(user, id, cancellationToken)).Viewer;
                 return TypedResults.Ok(await sender.Send(new GetLiveOrder(id, viewer), cancellationToken));
             })
-            .RequireAuthorization(Policies.Participants)
+            .RequireAuthorization(Policies.Watchers)
             .WithTags("Tracking")
             .WithName("GetLiveOrder")
             .WithSummary("An order's live tracking state (status, rider, rider's position, version)")

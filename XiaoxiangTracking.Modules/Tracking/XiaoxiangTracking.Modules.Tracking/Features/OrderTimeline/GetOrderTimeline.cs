@@ -44,7 +44,7 @@ internal sealed record TimelineEntry(
     /// </summary>
     public static IReadOnlyList<TimelineEntry> For(IReadOnlyList<TimelineEntry> entries, OrderViewer viewer) => viewer switch
     {
-        OrderViewer.Customer => [.. entries.Where(e => !OrderTrackingEntry.IsAlertEvent(e.Event))
+        OrderViewer.Customer or OrderViewer.Shared => [.. entries.Where(e => !OrderTrackingEntry.IsAlertEvent(e.Event))
             .Select(e => e with { Latitude = null, Longitude = null, Address = null, OperatorId = null, OperatorType = null })],
         OrderViewer.Rider => [.. entries.Where(e => !OrderTrackingEntry.IsAlertEvent(e.Event))],
         _ => entries,
@@ -77,7 +77,7 @@ internal static class GetOrderTimelineEndpoint
                 var viewer = (await orders.RequireAsync(user, id, cancellationToken)).Viewer;
                 return TypedResults.Ok(await sender.Send(new GetOrderTimeline(id, viewer), cancellationToken));
             })
-            .RequireAuthorization(Policies.Participants)
+            .RequireAuthorization(Policies.Watchers)
             .WithTags("Tracking")
             .WithName("GetOrderTimeline")
             .WithSummary("An order's timeline")

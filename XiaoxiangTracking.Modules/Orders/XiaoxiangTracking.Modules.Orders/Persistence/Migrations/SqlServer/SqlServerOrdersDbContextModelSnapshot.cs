@@ -211,6 +211,64 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.SqlServer
                     b.ToTable("picking_tasks", "orders");
                 });
 
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Orders.Domain.ShareLink", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("char(32)")
+                        .HasColumnName("id")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("char(32)")
+                        .HasColumnName("order_id")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .HasColumnName("token_hash")
+                        .IsFixedLength();
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("share_links", "orders");
+                });
+
             modelBuilder.Entity("XiaoxiangTracking.Modules.Shared.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
@@ -350,6 +408,15 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.SqlServer
                     b.HasOne("XiaoxiangTracking.Modules.Orders.Domain.Order", null)
                         .WithOne("PickingTask")
                         .HasForeignKey("XiaoxiangTracking.Modules.Orders.Domain.PickingTask", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Orders.Domain.ShareLink", b =>
+                {
+                    b.HasOne("XiaoxiangTracking.Modules.Orders.Domain.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -204,6 +204,64 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                     b.ToTable("orders_picking_tasks", (string)null);
                 });
 
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Orders.Domain.ShareLink", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id")
+                        .IsFixedLength();
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id")
+                        .IsFixedLength();
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash")
+                        .IsFixedLength();
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("orders_share_links", (string)null);
+                });
+
             modelBuilder.Entity("XiaoxiangTracking.Modules.Shared.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
@@ -341,6 +399,15 @@ namespace XiaoxiangTracking.Modules.Orders.Persistence.Migrations.Sqlite
                     b.HasOne("XiaoxiangTracking.Modules.Orders.Domain.Order", null)
                         .WithOne("PickingTask")
                         .HasForeignKey("XiaoxiangTracking.Modules.Orders.Domain.PickingTask", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Orders.Domain.ShareLink", b =>
+                {
+                    b.HasOne("XiaoxiangTracking.Modules.Orders.Domain.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
