@@ -174,5 +174,5 @@ public class CustomerPageTests(Browser browser)
     }
 
     /// <summary>Customers see positions rounded to four decimals (about 11 m).</summary>
-    private static string Rounded(double degrees) => Math.Round(degrees, 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Rounded(double degrees) => Math.Round(degrees, 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
