@@ -43,7 +43,10 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         // The customer view: never the rider's id; the position rounded to 4 decimals, only while delivering.
         updates.Should().OnlyContain(u => u.RiderId == null && u.CustomerId == null && u.DeliveryAddress == null && u.Destination == null);
         updates[3].Position.Should().BeEquivalentTo(new { Latitude = Math.Round(at.Latitude, 4), Longitude = Math.Round(at.Longitude, 4), FixTime = fixTime });
-        final.Should().BeEquivalentTo(new { Version = 5L, Status = 4, Active = false });
+        updates[2].Eta.Should().NotBeNull("the first estimate comes with the rider");
+        updates[4].Cleared.Should().Equal("position", "eta");
+        final.Should().BeEquivalentTo(new { Version = 5L, Status = 4, Active = false, Position = (PositionMessage?)null, Eta = (EtaMessage?)null },
+            "a delivered order has no rider on the way and nothing to expect");
         var live = await _client.LiveWhen(id, l => l["version"]!.GetValue<long>() == 5);
         live["status"]!.GetValue<int>().Should().Be(final.Status);
     }
@@ -93,6 +96,29 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         var state = await returning.WaitForVersion(id, 3);
         returning.For(id).Should().ContainSingle().Which.Should().Match<OrderUpdateMessage>(u => u.Snapshot && u.Version >= 3);
         state.Status.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task A_version_the_order_never_reached_gets_a_snapshot_and_the_heartbeat_tells_the_orders_own_version()
+    {
+        using var beating = new TrackingHostFactory().With("Notifications:VersionCheckInterval", "00:00:01");
+        var client = beating.CreateClient();
+        var order = await client.PlaceAsync();
+        var id = order.Id();
+        (await client.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
+        await beating.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Version == 2);
+        await using var claiming = await HubClient.ConnectAsync(beating);
+        var heartbeats = new ConcurrentQueue<long>();
+        claiming.Connection.On<Dictionary<string, long>>("Versions", versions => heartbeats.Enqueue(versions.GetValueOrDefault(id, -1)));
+
+        await claiming.SubscribeOrderAsync(id, lastVersion: 99);
+
+        await Eventually.Until(() => claiming.For(id).Count > 0 && heartbeats.Count >= 2);
+        claiming.For(id)[0].Should().Match<OrderUpdateMessage>(u => u.Snapshot && u.Version == 2 && u.Status == 2,
+            "a version above the order's own is treated as unknown");
+        heartbeats.Should().OnlyContain(v => v == 2, "the heartbeat tells the server's version, not the client's claim");
+        (await client.PickedAsync(id, RiderApp.NewRider())).EnsureSuccessStatusCode();
+        (await claiming.WaitForVersion(id, 3)).Status.Should().Be(3, "the next change reaches it");
     }
 
     [Fact]

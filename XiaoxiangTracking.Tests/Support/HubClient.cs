@@ -25,7 +25,8 @@ public sealed record OrderUpdateMessage(
     string? WarehouseId,
     IReadOnlyList<string>? Alerts,
     EtaMessage? Eta,
-    PlaceMessage? Destination = null);
+    PlaceMessage? Destination = null,
+    IReadOnlyList<string>? Cleared = null);
 
 /// <summary>A place on the map as the hub sends it.</summary>
 public sealed record PlaceMessage(double Latitude, double Longitude);
@@ -213,8 +214,10 @@ public sealed class HubClient : IAsyncDisposable
             }
             else if (held is not null && update.Version == held.Version + 1)
             {
+                var cleared = update.Cleared ?? [];
                 _orders[update.OrderId] = new(update.Version, update.Status ?? held.Status, update.RiderId ?? held.RiderId,
-                    update.Position ?? held.Position, update.Active ?? held.Active, update.Alerts ?? held.Alerts, update.Eta ?? held.Eta);
+                    cleared.Contains("position") ? null : update.Position ?? held.Position, update.Active ?? held.Active,
+                    update.Alerts ?? held.Alerts, cleared.Contains("eta") ? null : update.Eta ?? held.Eta);
             }
             else if (held is null || update.Version > held.Version + 1)
             {

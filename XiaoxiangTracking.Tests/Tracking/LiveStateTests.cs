@@ -37,11 +37,14 @@ public class LiveStateTests(SteadyEtaHostFactory host) : IClassFixture<SteadyEta
             (null, null, true, null),
             (OrderStatus.Completed, null, false, false));
         deltas[3].Position.Should().BeEquivalentTo(new { FixTime = fixTime, RiderApp.NearWarehouse(100).Latitude });
+        deltas.Select(d => d.Cleared).Should().Equal(
+            LiveFields.None, LiveFields.None, LiveFields.Position, LiveFields.None, LiveFields.Position | LiveFields.Eta);
         var live = await _client.LiveWhen(id, l => l["version"]!.GetValue<long>() == 5);
         live["status"]!.GetValue<int>().Should().Be(4);
         live["active"]!.GetValue<bool>().Should().BeFalse();
-        live["riderId"]!.GetValue<string>().Should().Be(rider);
-        live["position"]!["fixTime"]!.GetValue<DateTimeOffset>().Should().Be(fixTime);
+        live["riderId"]!.GetValue<string>().Should().Be(rider, "who delivered it stays known");
+        live["position"].Should().BeNull("a delivered order has no rider on the way");
+        live["eta"].Should().BeNull("nor anything to expect");
     }
 
     [Fact]

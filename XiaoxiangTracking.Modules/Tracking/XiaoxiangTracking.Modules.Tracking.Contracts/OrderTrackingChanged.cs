@@ -79,8 +79,23 @@ public sealed record LiveEta(DateTimeOffset EstimatedAt, DateTimeOffset Earliest
     public string? Confidence { get; init => field = Names.Shared(value); } = Names.Shared(Confidence);
 }
 
+/// <summary>Fields of an order's live state a change can take away (<see cref="OrderTrackingChanged.Cleared"/>).</summary>
+[Flags]
+public enum LiveFields
+{
+    /// <summary>Nothing cleared.</summary>
+    None = 0,
+
+    /// <summary>The rider's position: the order ended, or its new rider has not reported yet.</summary>
+    Position = 1,
+
+    /// <summary>The arrival estimate: the order ended.</summary>
+    Eta = 2,
+}
+
 /// <summary>
-/// A change of an order's live tracking state, as a delta: only the fields that changed are set, the rest are null.
+/// A change of an order's live tracking state, as a delta: only the fields that changed are set, the rest are null, and
+/// a field that no longer has a value is named in <see cref="Cleared"/>.
 /// <see cref="Version"/> is the order's tracking version after the change; it increases by exactly one per change, so a
 /// receiver that holds version <c>v</c> applies <c>v + 1</c> and, on seeing a gap, fetches the whole state again.
 /// Status and rider changes are published at least once (outbox); position changes are published once after their
@@ -96,6 +111,7 @@ public sealed record LiveEta(DateTimeOffset EstimatedAt, DateTimeOffset Earliest
 /// <param name="Alerts">The alert types now open on the order, when that set changed (empty: none open).</param>
 /// <param name="Eta">The new arrival estimate, when it changed by at least a minute.</param>
 /// <param name="ReportedAt">For a move: when the server received the report that moved the rider.</param>
+/// <param name="Cleared">The fields that no longer have a value after this change (a finished order has no position and no estimate).</param>
 public sealed record OrderTrackingChanged(
     string OrderId,
     long Version,
@@ -106,7 +122,8 @@ public sealed record OrderTrackingChanged(
     DateTimeOffset OccurredAt,
     IReadOnlyList<AlertType>? Alerts = null,
     LiveEta? Eta = null,
-    DateTimeOffset? ReportedAt = null) : INotification
+    DateTimeOffset? ReportedAt = null,
+    LiveFields Cleared = LiveFields.None) : INotification
 {
     /// <summary>The new rider, when one was assigned (the shared copy of the id: <see cref="Names"/>).</summary>
     public string? RiderId { get; init; } = Names.Shared(RiderId);

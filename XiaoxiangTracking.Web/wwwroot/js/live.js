@@ -28,7 +28,10 @@ export function connectLive({ subscribe, onChange, onRemoved = () => {}, onConne
       held.set(update.orderId, { ...update });
     } else if (state && update.version === state.version + 1) {
       const next = { ...state, version: update.version };
-      for (const [key, value] of Object.entries(update)) if (value !== null && key !== "snapshot") next[key] = value;
+      for (const [key, value] of Object.entries(update)) {
+        if (value !== null && key !== "snapshot" && key !== "cleared") next[key] = value;
+      }
+      for (const key of update.cleared ?? []) delete next[key];
       held.set(update.orderId, next);
     } else if (!state || update.version > state.version + 1) {
       resync(update.orderId);

@@ -128,9 +128,9 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
 
         private object Compact(OrderTrackingChanged change) => change switch
         {
-            { Status: null, RiderId: null, Active: null, Alerts: null, Eta: null, Position: { } position } => position,
-            { Status: null, RiderId: null, Active: null, Position: null, Eta: null, Alerts: { } alerts } => alerts,
-            { Status: null, RiderId: null, Active: null, Position: null, Alerts: null, Eta: { } eta } => eta,
+            { Status: null, RiderId: null, Active: null, Alerts: null, Eta: null, Position: { } position, Cleared: LiveFields.None } => position,
+            { Status: null, RiderId: null, Active: null, Position: null, Eta: null, Alerts: { } alerts, Cleared: LiveFields.None } => alerts,
+            { Status: null, RiderId: null, Active: null, Position: null, Alerts: null, Eta: { } eta, Cleared: LiveFields.None } => eta,
             _ => ReferenceEquals(change.OrderId, orderId) ? change : change with { OrderId = orderId },
         };
 

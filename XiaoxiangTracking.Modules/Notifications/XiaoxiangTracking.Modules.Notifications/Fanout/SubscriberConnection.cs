@@ -313,12 +313,13 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
     /// <summary>
     /// Brings one order from <paramref name="have"/> to the newest version known: the missed deltas when the history
-    /// holds them all, otherwise a snapshot (unless the client is already ahead of it) and any newer deltas.
+    /// holds them all, otherwise a snapshot (unless the client already holds it) and any newer deltas. A version the
+    /// order never reached is not believed: the client gets a snapshot, as one that holds nothing.
     /// </summary>
     private async Task CatchUpAsync(string orderId, OrderViewer viewer, long? have, CancellationToken cancellationToken)
     {
         // A client that holds nothing (or was never sent anything) starts from a snapshot.
-        if (have is >= 0 and var known && _log.After(orderId, known) is { } missed)
+        if (have is >= 0 and var known && known <= (_log.Latest(orderId) ?? -1) && _log.After(orderId, known) is { } missed)
         {
             foreach (var change in missed)
             {
@@ -337,7 +338,15 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         if (snapshot is null)
         {
             // Placed a moment ago: its live state is on its way, and its first delta will bring the snapshot.
+            Forget(orderId);
             return;
+        }
+
+        if (have > Math.Max(snapshot.Version, _log.Latest(orderId) ?? -1))
+        {
+            // Ahead of the order itself (a client's stale or made-up claim): start it over from the snapshot.
+            Forget(orderId);
+            have = null;
         }
 
         await SendSnapshotAsync(snapshot, viewer, have, cancellationToken);
@@ -388,6 +397,8 @@ internal sealed class SubscriberConnection : IAsyncDisposable
             return;
         }
 
+        // The order's own version: the newest this process has seen, or what the client was sent (a version it was
+        // given, never one it claimed).
         var versions = _followed.ToDictionary(f => f.Key, f => Math.Max(_log.Latest(f.Key) ?? 0, f.Value.LastSent), StringComparer.Ordinal);
         await SendAsync(ClientMethods.Versions, versions, cancellationToken);
     }
@@ -453,6 +464,9 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
     /// <summary>The newest version the client was sent of a followed order; -1 when none (nor when not followed).</summary>
     private long LastSent(string orderId) => _followed.TryGetValue(orderId, out var followed) ? followed.LastSent : -1;
+
+    /// <summary>The client holds nothing of the order that the server vouches for.</summary>
+    private void Forget(string orderId) => Sent(orderId, -1);
 
     private void Sent(string orderId, long version)
     {

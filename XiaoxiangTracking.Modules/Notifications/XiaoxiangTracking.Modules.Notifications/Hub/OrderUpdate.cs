@@ -19,7 +19,8 @@ internal sealed record PlaceView(double Latitude, double Longitude);
 /// <summary>
 /// One push about one order (hub method <c>OrderUpdated</c>). A snapshot (<see cref="Snapshot"/> true) is the whole
 /// state the viewer may see at <see cref="Version"/>: it replaces what the client holds. A delta carries only the
-/// fields that changed (null: unchanged) and is applied only on top of version <c>Version - 1</c>.
+/// fields that changed (null: unchanged), names in <see cref="Cleared"/> the fields that no longer have a value, and is
+/// applied only on top of version <c>Version - 1</c>.
 /// </summary>
 /// <param name="OrderId">The order.</param>
 /// <param name="Version">The order's tracking version after this update.</param>
@@ -34,6 +35,7 @@ internal sealed record PlaceView(double Latitude, double Longitude);
 /// <param name="Alerts">The alert types open on the order (ops only; in a delta, when the set changed).</param>
 /// <param name="Eta">The arrival estimate and its likely range (in a delta, when it moved by a minute or more).</param>
 /// <param name="Destination">Where the order goes (riders and ops; snapshots only).</param>
+/// <param name="Cleared">In a delta: the fields that no longer have a value (<c>position</c>, <c>eta</c>); null when none.</param>
 internal sealed record OrderUpdate(
     string OrderId,
     long Version,
@@ -47,7 +49,8 @@ internal sealed record OrderUpdate(
     string? WarehouseId,
     IReadOnlyList<string>? Alerts,
     LiveEta? Eta,
-    PlaceView? Destination = null);
+    PlaceView? Destination = null,
+    IReadOnlyList<string>? Cleared = null);
 
 /// <summary>The hub's client methods, by name.</summary>
 internal static class ClientMethods
@@ -89,12 +92,20 @@ internal static class OrderViews
     public static OrderUpdate Delta(OrderTrackingChanged change, OrderViewer viewer) => viewer switch
     {
         OrderViewer.Customer or OrderViewer.Shared => new(change.OrderId, change.Version, false, (int?)change.Status, null,
-            View(CustomerView.Position(change.Position)), change.Active, null, null, null, null, change.Eta),
+            View(CustomerView.Position(change.Position)), change.Active, null, null, null, null, change.Eta, null, Names(change.Cleared)),
         OrderViewer.Rider => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
-            change.Active, null, null, null, null, change.Eta),
+            change.Active, null, null, null, null, change.Eta, null, Names(change.Cleared)),
         _ => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
-            change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts), change.Eta),
+            change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts), change.Eta, null, Names(change.Cleared)),
     };
+
+    private static readonly IReadOnlyList<string>[] ClearedNames =
+        [.. Enumerable.Range(0, 4).Select(flags => (IReadOnlyList<string>)[
+            .. ((LiveFields)flags).HasFlag(LiveFields.Position) ? ["position"] : Array.Empty<string>(),
+            .. ((LiveFields)flags).HasFlag(LiveFields.Eta) ? ["eta"] : Array.Empty<string>()])];
+
+    /// <summary>The names of the cleared fields as the client's messages spell them; null when none.</summary>
+    private static IReadOnlyList<string>? Names(LiveFields cleared) => cleared == LiveFields.None ? null : ClearedNames[(int)cleared];
 
     private static IReadOnlyList<string> Names(IReadOnlyList<AlertType> alerts) => [.. alerts.Select(a => a.ToString())];
 

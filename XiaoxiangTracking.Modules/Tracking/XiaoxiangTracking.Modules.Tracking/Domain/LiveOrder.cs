@@ -155,22 +155,25 @@ internal sealed class LiveOrder : AggregateRoot
         }
 
         Status = change.Status;
-        bool? active = null;
         if (Status is OrderStatus.Completed or OrderStatus.Cancelled)
         {
+            // Ended: no rider on the way and nothing to expect, on every view.
             IsActive = false;
             AwaitingRider = false;
             NextDispatchAt = null;
-            active = false;
+            (Latitude, Longitude, FixTime, Speed, Heading) = (null, null, null, null, null);
+            (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (null, null, null, false, null);
+            Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, false, now, Cleared: LiveFields.Position | LiveFields.Eta));
+            return true;
         }
 
-        var eta = IsActive ? estimate?.Invoke(this) : null;
+        var eta = estimate?.Invoke(this);
         if (eta is not null)
         {
             SetEta(eta);
         }
 
-        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, active, now, null, eta));
+        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, null, now, null, eta));
         return true;
     }
 
@@ -310,7 +313,8 @@ internal sealed class LiveOrder : AggregateRoot
         var eta = estimate(this);
         SetEta(eta);
         Raise(new RiderAssigned(OrderId, riderId, previous, Assignment, source, operatorId, distanceMeters, now));
-        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, riderId, position, null, now, null, eta));
+        Changed(now, new OrderTrackingChanged(OrderId, 0, Status, riderId, position, null, now, null, eta,
+            Cleared: position is null ? LiveFields.Position : LiveFields.None));
     }
 
     private void SetEta(LiveEta eta) =>

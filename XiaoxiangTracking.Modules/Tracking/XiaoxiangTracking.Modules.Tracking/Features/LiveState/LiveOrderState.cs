@@ -54,17 +54,17 @@ internal sealed record LiveOrderState(
         new(OrderId, Version, Status, RiderId, Position, Active, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt, Alerts, Eta);
 
     /// <summary>
-    /// The state after <paramref name="delta"/>, which must be the next version. A new rider brings their own position
-    /// (or none yet), so the previous rider's is not carried over.
+    /// The state after <paramref name="delta"/>, which must be the next version: what it carries replaces what was, what
+    /// it clears is gone, the rest stays (docs/api.md, "Applying updates").
     /// </summary>
     public LiveOrderState Apply(OrderTrackingChanged delta) => this with
     {
         Status = delta.Status ?? Status,
         RiderId = delta.RiderId ?? RiderId,
-        Position = delta.RiderId is not null ? delta.Position : delta.Position ?? Position,
+        Position = delta.Cleared.HasFlag(LiveFields.Position) ? null : delta.Position ?? Position,
         Active = delta.Active ?? Active,
         Alerts = delta.Alerts ?? Alerts,
-        Eta = delta.Eta ?? Eta,
+        Eta = delta.Cleared.HasFlag(LiveFields.Eta) ? null : delta.Eta ?? Eta,
         Version = delta.Version,
         UpdatedAt = delta.OccurredAt,
     };
