@@ -9,7 +9,7 @@ namespace XiaoxiangTracking.Tests.Support;
 public sealed record PositionMessage(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading);
 
 /// <summary>An arrival estimate as a hub client receives it.</summary>
-public sealed record EtaMessage(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned);
+public sealed record EtaMessage(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned, string? Confidence = null);
 
 /// <summary>The hub's <c>OrderUpdated</c> message as a client reads it.</summary>
 public sealed record OrderUpdateMessage(
@@ -145,6 +145,14 @@ public sealed class HubClient : IAsyncDisposable
         }
 
         return Connection.InvokeAsync("SubscribeOrder", orderId, lastVersion);
+    }
+
+    /// <summary>Follows an order again from the whole state a client kept of it (after a reconnect or an app restart).</summary>
+    public Task SubscribeOrderAsync(string orderId, ClientOrderState held)
+    {
+        _subscribed[orderId] = 0;
+        _orders[orderId] = held;
+        return Connection.InvokeAsync("SubscribeOrder", orderId, held.Version);
     }
 
     public ClientOrderState? State(string orderId) => _orders.GetValueOrDefault(orderId);

@@ -36,17 +36,22 @@ internal sealed class LiveOrderCache(
     public async ValueTask<LiveOrderState?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         var lookup = new Lookup(this, orderId);
-        var state = await cache.GetOrCreateAsync(orderId, lookup,
-            static (lookup, token) => lookup.LoadAsync(token), Entry, cancellationToken: cancellationToken);
-        metrics.LiveCacheLookups.WithLabels(lookup.Missed ? "miss" : "hit").Inc();
-        if (state is null)
+        try
         {
-            // Never remember an absence: an order read a moment before its state is opened (a client subscribing
-            // right after placing it) is found as soon as it exists, not when its next change reaches the cache.
-            await cache.RemoveAsync(orderId, cancellationToken);
+            return await cache.GetOrCreateAsync(orderId, lookup,
+                static (lookup, token) => lookup.LoadAsync(token), Entry, cancellationToken: cancellationToken);
         }
-
-        return state;
+        catch (NotOpenYet)
+        {
+            // Never remember an absence (the cache keeps what a load returns, but not what it throws): an order read a
+            // moment before its state is opened (a client subscribing right after placing it) is found by the next
+            // read after the opening, not only when its next change reaches the cache.
+            return null;
+        }
+        finally
+        {
+            metrics.LiveCacheLookups.WithLabels(lookup.Missed ? "miss" : "hit").Inc();
+        }
     }
 
     /// <summary>One read: remembers whether the cache had to load the state from the database.</summary>
@@ -54,12 +59,15 @@ internal sealed class LiveOrderCache(
     {
         public bool Missed { get; private set; }
 
-        public ValueTask<LiveOrderState?> LoadAsync(CancellationToken cancellationToken)
+        public async ValueTask<LiveOrderState> LoadAsync(CancellationToken cancellationToken)
         {
             Missed = true;
-            return cache.LoadAsync(orderId, cancellationToken);
+            return await cache.LoadAsync(orderId, cancellationToken) ?? throw new NotOpenYet();
         }
     }
+
+    /// <summary>The order has no live state (yet): thrown out of a load so that the cache stores nothing.</summary>
+    private sealed class NotOpenYet : Exception;
 
     public async ValueTask ApplyAsync(OrderTrackingChanged delta, CancellationToken cancellationToken)
     {
