@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using XiaoxiangTracking.Modules.Shared.Domain;
@@ -14,12 +16,15 @@ public class EtaTests(ITestOutputHelper output)
     /// <summary>10:00 in Shanghai, so a morning of deliveries falls within one local hour.</summary>
     private static readonly DateTimeOffset Morning = new DateTimeOffset(DateTimeOffset.UtcNow.Date, TimeSpan.Zero).AddHours(2);
 
+    /// <summary>Estimates kept to the second, for tests of what the model computes (customers are shown whole minutes).</summary>
+    private const string Precise = "00:00:01";
+
     private static readonly double RouteMeters = GeoDistance.Meters(new GeoCoordinate(31.22, 121.54), new GeoCoordinate(31.2304, 121.4737));
 
     [Fact]
     public async Task The_estimate_comes_earlier_as_a_fast_rider_closes_in_and_always_lies_within_its_range()
     {
-        using var host = new TrackingHostFactory().WithClock(Morning);
+        using var host = new TrackingHostFactory().WithClock(Morning).With("Tracking:Eta:Resolution", Precise);
         var client = host.CreateClient();
         var (orderId, rider) = await DeliveringOrder(host, client);
         var estimates = new List<(DateTimeOffset At, LiveEtaView Eta)>();
@@ -74,7 +79,7 @@ public class EtaTests(ITestOutputHelper output)
     {
         // Five rides picked up at 10:00 and delivered pastRideMinutes later: faster (10) or slower (40) than the
         // default speed's 26.7 minutes for the 6.4 km.
-        using var host = new TrackingHostFactory().WithClock(Morning);
+        using var host = new TrackingHostFactory().WithClock(Morning).With("Tracking:Eta:Resolution", Precise);
         var client = host.CreateClient();
         var past = new List<(string OrderId, string RiderId)>();
         for (var i = 0; i < 5; i++)
@@ -103,7 +108,7 @@ public class EtaTests(ITestOutputHelper output)
     public async Task A_delivery_filed_this_instant_is_learned_from_by_the_next_estimate()
     {
         // Learned speeds are kept for a minute per area and hour; a delivery's speed filed here must not wait for that.
-        using var host = new TrackingHostFactory().WithClock(Morning);
+        using var host = new TrackingHostFactory().WithClock(Morning).With("Tracking:Eta:Resolution", Precise);
         var client = host.CreateClient();
         var past = new List<(string OrderId, string RiderId)>();
         for (var i = 0; i < 5; i++)
@@ -126,6 +131,43 @@ public class EtaTests(ITestOutputHelper output)
         var eta = await Eta(client, after);
         eta.Learned.Should().BeTrue();
         (eta.EstimatedAt - host.Clock.GetUtcNow()).TotalMinutes.Should().BeApproximately(10, 0.1);
+    }
+
+    [Fact]
+    public async Task Deliveries_faster_than_a_rider_can_ride_teach_the_estimate_nothing()
+    {
+        using var host = new TrackingHostFactory().WithClock(Morning).With("Tracking:Eta:Resolution", Precise);
+        var client = host.CreateClient();
+        var past = new List<(string OrderId, string RiderId)>();
+        for (var i = 0; i < 5; i++)
+        {
+            past.Add(await DeliveringOrder(host, client));
+        }
+
+        // 6.4 km in four minutes is 27 m/s: marked delivered at the warehouse door, not ridden.
+        host.Clock!.Advance(TimeSpan.FromMinutes(4));
+        foreach (var (pastOrder, pastRider) in past)
+        {
+            (await client.DeliveredAsync(pastOrder, pastRider)).EnsureSuccessStatusCode();
+            await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == pastOrder && d.Active == false);
+        }
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Modules.Tracking.Persistence.TrackingDbContext>();
+            (await db.DeliverySpeeds.CountAsync()).Should().Be(0, "none of them is filed");
+            // As rides filed before they were checked would be: the estimate does not learn from them either.
+            var area = Geohash.Encode(31.2304, 121.4737, 5);
+            db.DeliverySpeeds.AddRange(Enumerable.Range(0, 5).Select(i =>
+                new Modules.Tracking.Domain.DeliverySpeed($"too-fast-{i}", area, Morning.ToOffset(TimeSpan.FromHours(8)).Hour, RouteMeters, 60, Morning)));
+            await db.SaveChangesAsync();
+        }
+
+        host.Clock.Advance(TimeSpan.FromMinutes(2)); // past the minute learned speeds are kept
+        var (orderId, _) = await DeliveringOrder(host, client);
+        var eta = await Eta(client, orderId);
+        eta.Learned.Should().BeFalse();
+        (eta.EstimatedAt - host.Clock.GetUtcNow()).TotalSeconds.Should().BeApproximately(RouteMeters / 4, 1, "the default speed");
     }
 
     [Fact]
@@ -220,13 +262,16 @@ public class EtaBeforeRiderTests
 {
     // The ride here is estimated at the default speed: only the warehouse's pace is learned in these tests.
     private static readonly DateTimeOffset Morning = new(2026, 11, 25, 2, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Estimates kept to the second, for tests of what the model computes (customers are shown whole minutes).</summary>
+    private const string Precise = "00:00:01";
     private static readonly double RideSeconds =
         GeoDistance.Meters(new GeoCoordinate(31.22, 121.54), new GeoCoordinate(31.2304, 121.4737)) / 4;
 
     [Fact]
     public async Task While_the_warehouse_picks_the_ETA_is_picking_left_plus_the_wait_for_a_rider_plus_the_ride()
     {
-        using var host = new TrackingHostFactory().WithClock(Morning);
+        using var host = new TrackingHostFactory().WithClock(Morning).With("Tracking:Eta:Resolution", Precise);
         var client = host.CreateClient();
         var order = await client.PlaceAsync();
         var id = order.Id();
@@ -259,7 +304,7 @@ public class EtaBeforeRiderTests
     public async Task A_warehouse_that_picks_faster_than_the_default_shortens_the_ETA_of_its_next_orders()
     {
         // Five past orders picked in one minute each (3 items: 20 s per item) and their riders assigned at hand-over.
-        using var host = new TrackingHostFactory().WithClock(Morning);
+        using var host = new TrackingHostFactory().WithClock(Morning).With("Tracking:Eta:Resolution", Precise);
         var client = host.CreateClient();
         for (var i = 0; i < 5; i++)
         {

@@ -83,6 +83,7 @@ public static class TrackingModule
         services.AddSingleton<LearnedSpeeds>();
         services.AddSingleton<MoveEvaluationQueue>();
         services.AddHostedService<MoveEvaluator>();
+        services.AddHostedService<EtaRefresh>();
         services.AddHostedService<AlertScanSchedule>();
         services.AddValidatedOptions<RetentionOptions>(builder.Configuration, RetentionOptions.SectionName);
         services.AddScoped<PositionRetention>();

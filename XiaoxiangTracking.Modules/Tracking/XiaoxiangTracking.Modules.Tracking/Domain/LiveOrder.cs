@@ -243,17 +243,12 @@ internal sealed class LiveOrder : AggregateRoot
     }
 
     /// <summary>
-    /// A new arrival estimate; it replaces the current one (and is pushed) only when it moves it, or an end of its range,
-    /// by at least <paramref name="threshold"/>, so the customer's screen does not flicker with every fix.
+    /// A new arrival estimate (always the newest, as shown: see <c>EtaModel.Bound</c>); a change only when it differs
+    /// from the current one. Only an order on its way has one.
     /// </summary>
-    public bool UpdateEta(LiveEta eta, TimeSpan threshold, DateTimeOffset now)
+    public bool UpdateEta(LiveEta eta, DateTimeOffset now)
     {
-        static bool Moved(DateTimeOffset? before, DateTimeOffset after, TimeSpan threshold) =>
-            before is not { } was || (after - was).Duration() >= threshold;
-
-        if (Status is not (OrderStatus.Paid or OrderStatus.Delivering) || !IsActive
-            || !(Moved(EtaAt, eta.EstimatedAt, threshold) || Moved(EtaEarliest, eta.Earliest, threshold) || Moved(EtaLatest, eta.Latest, threshold)
-                 || EtaLearned != eta.Learned || EtaConfidence != eta.Confidence))
+        if (Status is not (OrderStatus.Paid or OrderStatus.Delivering) || !IsActive || eta == Eta)
         {
             return false;
         }

@@ -30,9 +30,19 @@ internal sealed class EtaOptions
     [Range(typeof(TimeSpan), "-14:00:00", "14:00:00")]
     public TimeSpan LocalUtcOffset { get; set; } = TimeSpan.FromHours(8);
 
-    /// <summary>An estimate is pushed only when it, or an end of its range, moves by at least this much (default 1 min).</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
-    public TimeSpan ChangeThreshold { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The precision estimates are kept and shown in: times are rounded up to it, so an estimate changes (and is pushed)
+    /// only when what is shown changes (default 1 min).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan Resolution { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often estimates about to fall due are made again without a new position (a rider who stopped, a warehouse
+    /// still picking), so none is ever in the past (default 15 s; shorter than the minute an estimate is always ahead).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:00:59")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Picking time per item without enough history at the warehouse (default 45 s).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]

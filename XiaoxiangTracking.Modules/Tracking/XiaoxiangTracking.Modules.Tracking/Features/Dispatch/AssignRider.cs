@@ -58,7 +58,7 @@ internal sealed class AssignRiderHandler(TrackingDbContext db, EtaEstimator eta,
             var now = clock.GetUtcNow();
             var speed = await eta.SpeedForAsync(live, now, token);
             live.Assign(command.RiderId, riderFix, AssignmentSource.Operator, command.OperatorId, null,
-                l => EtaEstimator.Estimate(l, riderFix?.Location, speed, now), now);
+                l => eta.Estimate(l, riderFix?.Location, speed, now), now);
             db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(live, riderFix, now));
             return true;
         }, cancellationToken);

@@ -74,7 +74,7 @@ internal sealed class Dispatcher(
 
                 var speed = await eta.SpeedForAsync(live, now, token);
                 live.Assign(choice.RiderId, riderFix, AssignmentSource.Dispatch, null, Math.Round(choice.DistanceMeters, 1),
-                    l => EtaEstimator.Estimate(l, riderFix?.Location, speed, now), now);
+                    l => eta.Estimate(l, riderFix?.Location, speed, now), now);
                 db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(live, riderFix, now));
                 return true;
             }, cancellationToken);

@@ -19,9 +19,13 @@ internal sealed record PickingPace(TimeSpan PerItem, TimeSpan AssignmentWait, bo
 /// customer's area at this hour (falling back to the hour anywhere, then to the default speed). Files each completed
 /// delivery's speed for learning.
 /// </summary>
-internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, IOptions<EtaOptions> options)
+internal sealed class EtaEstimator(
+    TrackingDbContext db, LearnedSpeeds learned, IOptions<EtaOptions> options, IOptions<PositionFilterOptions> filters, IOptions<AlertOptions> alerts)
 {
-    /// <summary>Re-estimates a delivering order from its rider's latest fix; pushed only when it moved meaningfully.</summary>
+    /// <summary>What confidence an estimate has when what it is made from is thin (a ride not yet a minute old, no recent fix, no rider yet).</summary>
+    public const string ThinConfidence = "Low";
+
+    /// <summary>Re-estimates a delivering order from its rider's latest fix; it changes only when what is shown changes.</summary>
     public async Task UpdateAsync(LiveOrder order, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (order is not { IsActive: true, Status: OrderStatus.Delivering, RiderId: { } riderId })
@@ -32,22 +36,24 @@ internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, 
         var fix = await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == riderId, cancellationToken);
         var speed = await SpeedForAsync(order, now, cancellationToken);
         // How well the ride is tracked is how much to trust the estimate — once there is a minute of it to judge.
-        var confidence = order.AssignedAt is { } assigned && now - assigned >= TimeSpan.FromMinutes(1)
+        var quality = order.AssignedAt is { } assigned && now - assigned >= TimeSpan.FromMinutes(1)
             ? (await TrackingQuality.ReportAsync(db, order, now, cancellationToken))?.Confidence
             : null;
         await LiveOrderChanges.SaveAsync(db, order.OrderId,
-            live => live.UpdateEta(FromFix(live, fix, speed, now) with { Confidence = confidence }, options.Value.ChangeThreshold, now),
+            live => live.UpdateEta(FromFix(live, fix, speed, quality, now), now),
             cancellationToken);
     }
 
     /// <summary>
-    /// The estimate as of the fix: the rider was there at its fix time, however late it is evaluated; never earlier than
-    /// now (a stale fix cannot promise an arrival in the past).
+    /// The estimate as of the fix: the rider was there at its fix time, however late it is evaluated; when that is
+    /// already due, from where the rider last was as of now.
     /// </summary>
-    private static LiveEta FromFix(LiveOrder order, RiderFix? fix, RideSpeed speed, DateTimeOffset now)
+    private LiveEta FromFix(LiveOrder order, RiderFix? fix, RideSpeed speed, string? quality, DateTimeOffset now)
     {
-        var asOfFix = fix is { FixTime: var fixTime } && fixTime <= now ? Estimate(order, fix.Location, speed, fixTime) : null;
-        return asOfFix is not null && asOfFix.EstimatedAt >= now ? asOfFix : Estimate(order, fix?.Location, speed, now);
+        var asOfFix = fix is { FixTime: var fixTime } && fixTime <= now ? Ride(order, fix.Location, speed, fixTime) : null;
+        var estimate = asOfFix is not null && asOfFix.EstimatedAt >= now ? asOfFix : Ride(order, fix?.Location, speed, now);
+        var thin = quality is null || fix is null || now - fix.FixTime > alerts.Value.OfflineAfter;
+        return Shown(estimate with { Confidence = thin ? ThinConfidence : quality }, now);
     }
 
     /// <summary>The speed to expect for the order's area at this hour, learned from past deliveries when there are enough.</summary>
@@ -55,10 +61,13 @@ internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, 
         LearnAsync(Area(order.DeliveryLocation, options.Value), LocalHour(now, options.Value), cancellationToken);
 
     /// <summary>
-    /// The arrival range from where the rider is (the warehouse when unknown): to the warehouse first while the order has
-    /// not been picked up, then to the customer.
+    /// The estimate from where the rider is (the warehouse when unknown), as shown: to the warehouse first while the
+    /// order has not been picked up, then to the customer; its confidence is thin (a new ride).
     /// </summary>
-    public static LiveEta Estimate(LiveOrder order, GeoCoordinate? rider, RideSpeed speed, DateTimeOffset now)
+    public LiveEta Estimate(LiveOrder order, GeoCoordinate? rider, RideSpeed speed, DateTimeOffset now) =>
+        Shown(Ride(order, rider, speed, now) with { Confidence = ThinConfidence }, now);
+
+    private static LiveEta Ride(LiveOrder order, GeoCoordinate? rider, RideSpeed speed, DateTimeOffset now)
     {
         var from = rider ?? order.WarehouseLocation;
         var remaining = order.ArrivedAtCustomerAt is not null ? 0
@@ -67,12 +76,16 @@ internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, 
         return EtaModel.Estimate(remaining, speed, now);
     }
 
+    /// <summary>Every estimate passes here on its way to the order: bounded and rounded as customers are shown it.</summary>
+    private LiveEta Shown(LiveEta estimate, DateTimeOffset now) => EtaModel.Bound(estimate, now, options.Value.Resolution);
+
     /// <summary>
     /// Before a rider exists the ETA is composed: what is left of picking (the items at the warehouse's recent pace, less
     /// the time since payment; a tenth of it once packed; nothing once handed over), then the wait for a rider (the
-    /// warehouse's recent wait, less the time already waited), then the ride from the warehouse.
+    /// warehouse's recent wait, less the time already waited), then the ride from the warehouse. Its confidence is thin
+    /// unless both the pace and the speed are learned (then Medium: no ride to judge yet).
     /// </summary>
-    public static LiveEta BeforeRider(LiveOrder order, PickingPace pace, RideSpeed speed, bool packed, DateTimeOffset now)
+    public LiveEta BeforeRider(LiveOrder order, PickingPace pace, RideSpeed speed, bool packed, DateTimeOffset now)
     {
         var picking = order.Status == OrderStatus.Paid
             ? pace.PerItem * Math.Max(1, order.ItemCount)
@@ -83,7 +96,9 @@ internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, 
         var waitLeft = order.HandedOverAt is { } handedOver ? Max(TimeSpan.Zero, pace.AssignmentWait - (now - handedOver)) : pace.AssignmentWait;
         var before = pickingLeft + waitLeft;
         var ride = EtaModel.Estimate(GeoDistance.Meters(order.WarehouseLocation, order.DeliveryLocation), speed, now);
-        return new LiveEta(ride.EstimatedAt + before, ride.Earliest + (before * 0.75), ride.Latest + (before * 1.25), speed.Learned || pace.Learned);
+        var learnedBoth = speed.Learned && pace.Learned;
+        return Shown(new LiveEta(ride.EstimatedAt + before, ride.Earliest + (before * 0.75), ride.Latest + (before * 1.25),
+            speed.Learned || pace.Learned, learnedBoth ? "Medium" : ThinConfidence), now);
     }
 
     /// <summary>The warehouse's recent pace: picking time per item (payment to hand-over) and wait for a rider after hand-over.</summary>
@@ -107,7 +122,7 @@ internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, 
         return new PickingPace(perItem, waits.Count == 0 ? settings.DefaultAssignmentWait : TimeSpan.FromSeconds(waits.Average()), true);
     }
 
-    /// <summary>Re-estimates an order that has no rider yet (after a warehouse stage); pushed only when it moved meaningfully.</summary>
+    /// <summary>Re-estimates an order that has no rider yet (after a warehouse stage, or as it falls due); it changes only when what is shown changes.</summary>
     public async Task UpdateBeforeRiderAsync(string orderId, bool packed, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var order = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
@@ -119,7 +134,7 @@ internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, 
         var pace = await PaceAsync(order.WarehouseId, cancellationToken);
         var speed = await SpeedForAsync(order, now, cancellationToken);
         await LiveOrderChanges.SaveAsync(db, orderId,
-            live => live.RiderId is null && live.UpdateEta(BeforeRider(live, pace, speed, packed, now), options.Value.ChangeThreshold, now),
+            live => live.RiderId is null && live.UpdateEta(BeforeRider(live, pace, speed, packed, now), now),
             cancellationToken);
     }
 
@@ -134,9 +149,18 @@ internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, 
         }
 
         var settings = options.Value;
-        return new DeliverySpeed(order.OrderId, Area(order.DeliveryLocation, settings), LocalHour(pickedUp, settings),
-            GeoDistance.Meters(order.WarehouseLocation, order.DeliveryLocation), (deliveredAt - pickedUp).TotalSeconds, deliveredAt);
+        var meters = GeoDistance.Meters(order.WarehouseLocation, order.DeliveryLocation);
+        var seconds = (deliveredAt - pickedUp).TotalSeconds;
+        return Plausible(meters, seconds)
+            ? new DeliverySpeed(order.OrderId, Area(order.DeliveryLocation, settings), LocalHour(pickedUp, settings), meters, seconds, deliveredAt)
+            : null;
     }
+
+    /// <summary>
+    /// Whether a ride's straight-line speed is one a rider can ride: no faster than the position filter lets a rider move
+    /// (a delivery marked done at the door of the warehouse, or recorded late, teaches nothing about riding).
+    /// </summary>
+    private bool Plausible(double meters, double seconds) => meters > 0 && seconds > 0 && meters / seconds <= filters.Value.MaxSpeedMetersPerSecond;
 
     /// <summary>A completed delivery's speed was filed: estimates learn from it from now on.</summary>
     public void SpeedFiled() => learned.Forget();
@@ -153,7 +177,8 @@ internal sealed class EtaEstimator(TrackingDbContext db, LearnedSpeeds learned, 
                      db.DeliverySpeeds.AsNoTracking().Where(s => s.Hour == hour),
                  })
         {
-            var samples = await rides.OrderByDescending(s => s.CompletedAt).Take(settings.MaxSamples)
+            var fastest = filters.Value.MaxSpeedMetersPerSecond;
+            var samples = await rides.Where(s => s.Meters <= s.Seconds * fastest).OrderByDescending(s => s.CompletedAt).Take(settings.MaxSamples)
                 .Select(s => new { s.Meters, s.Seconds }).ToListAsync(cancellationToken);
             if (samples.Count >= settings.MinSamples)
             {

@@ -30,11 +30,40 @@ internal static class EtaModel
         return new RideSpeed(typical, Math.Min(typical, Quantile(speeds, SlowQuantile)), Math.Max(typical, Quantile(speeds, FastQuantile)), true);
     }
 
+    /// <summary>How far ahead of now the expected arrival always is while the order is on its way ("within a minute").</summary>
+    public static readonly TimeSpan MinimumLead = TimeSpan.FromMinutes(1);
+
+    /// <summary>The arrival range for the distance left at the speed, as computed (<see cref="Bound"/> makes it what is shown).</summary>
     public static LiveEta Estimate(double remainingMeters, RideSpeed speed, DateTimeOffset now) => new(
         now + TimeSpan.FromSeconds(remainingMeters / speed.Typical),
         now + TimeSpan.FromSeconds(remainingMeters / speed.Fast),
         now + TimeSpan.FromSeconds(remainingMeters / speed.Slow),
         speed.Learned);
+
+    /// <summary>
+    /// An estimate as customers are shown it, whatever it was computed from: the expected arrival at least
+    /// <see cref="MinimumLead"/> after <paramref name="now"/> (an order not yet delivered is never due in the past),
+    /// the earliest not before now, the latest at least <paramref name="resolution"/> after the expected arrival (a range
+    /// never collapses to a point), each rounded up to <paramref name="resolution"/> — the precision it is shown in, so a
+    /// new estimate is a change only when what is shown changes.
+    /// </summary>
+    public static LiveEta Bound(LiveEta estimate, DateTimeOffset now, TimeSpan resolution)
+    {
+        var expected = Up(Max(estimate.EstimatedAt, now + MinimumLead), resolution);
+        var earliest = Min(Up(Max(estimate.Earliest, now), resolution), expected);
+        var latest = Up(Max(estimate.Latest, expected + resolution), resolution);
+        return estimate with { EstimatedAt = expected, Earliest = earliest, Latest = latest };
+    }
+
+    private static DateTimeOffset Up(DateTimeOffset at, TimeSpan resolution)
+    {
+        var ticks = at.UtcTicks + resolution.Ticks - 1;
+        return new DateTimeOffset(ticks - (ticks % resolution.Ticks), TimeSpan.Zero);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static double Quantile(List<double> sorted, double q)
     {

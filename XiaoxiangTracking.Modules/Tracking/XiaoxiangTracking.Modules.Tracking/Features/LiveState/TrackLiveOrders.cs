@@ -55,7 +55,7 @@ internal sealed class TrackLiveOrders(
             var now = clock.GetUtcNow();
             var pace = await eta.PaceAsync(l.WarehouseId, token);
             var speed = await eta.SpeedForAsync(l, now, token);
-            return l.ApplyOrderChange(notification, now, paid => EtaEstimator.BeforeRider(paid, pace, speed, packed: false, now));
+            return l.ApplyOrderChange(notification, now, paid => eta.BeforeRider(paid, pace, speed, packed: false, now));
         }, cancellationToken);
 
     public async ValueTask Handle(OrderPicked notification, CancellationToken cancellationToken)
@@ -69,8 +69,8 @@ internal sealed class TrackLiveOrders(
             var speed = await eta.SpeedForAsync(l, now, token);
             var pace = await eta.PaceAsync(l.WarehouseId, token);
             if (!l.StartDelivery(notification, riderFix, started => started.RiderId is null
-                    ? EtaEstimator.BeforeRider(started, pace, speed, packed: true, now)
-                    : EtaEstimator.Estimate(started, riderFix?.Location, speed, now), now))
+                    ? eta.BeforeRider(started, pace, speed, packed: true, now)
+                    : eta.Estimate(started, riderFix?.Location, speed, now), now))
             {
                 return false;
             }
