@@ -124,16 +124,17 @@ public sealed class LiveConvergenceTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     /// <summary>What a role's three views say of the order, in one shape.</summary>
-    private sealed record View(long Version, int? Status, string? RiderId, PositionMessage? Position, bool? Active, string Alerts, EtaMessage? Eta)
+    private sealed record View(
+        long Version, int? Status, string? RiderId, PositionMessage? Position, bool? Active, string Alerts, EtaMessage? Eta, bool? Collected)
     {
         public static View Of(ClientOrderState state) =>
-            new(state.Version, state.Status, state.RiderId, state.Position, state.Active, string.Join(',', state.Alerts ?? []), state.Eta);
+            new(state.Version, state.Status, state.RiderId, state.Position, state.Active, string.Join(',', state.Alerts ?? []), state.Eta, state.Collected);
 
         public static View Of(JsonObject live) =>
             new(live["version"]!.GetValue<long>(), live["status"]!.GetValue<int>(), live["riderId"]?.GetValue<string>(),
                 live["position"]?.Deserialize<PositionMessage>(JsonSerializerOptions.Web), live["active"]!.GetValue<bool>(),
                 string.Join(',', live["alerts"]!.AsArray().Select(a => a!.GetValue<string>())),
-                live["eta"]?.Deserialize<EtaMessage>(JsonSerializerOptions.Web));
+                live["eta"]?.Deserialize<EtaMessage>(JsonSerializerOptions.Web), live["collected"]!.GetValue<bool>());
     }
 
     /// <summary>One role watching the order: who, and the live connection that holds what it was sent.</summary>
@@ -269,12 +270,14 @@ public sealed class LiveConvergenceTests(ITestOutputHelper output) : IAsyncLifet
                     await ReportAsync(rider, [Ride(rider, 2)]);
                     break;
                 case Act.Reassign:
+                    // While dispatch is looking for a rider it may give the order to this one at any moment.
                     Expect(await Ops.PutAsJsonAsync($"/api/tracking/orders/{_id}/rider", new { riderId = rider }),
-                        _status != 3 ? false : rider == _rider ? null : true, then: () => (_rider, _dispatching) = (rider, false));
+                        _status != 3 ? false : rider == _rider || _dispatching ? null : true, then: () => (_rider, _dispatching) = (rider, false));
                     break;
                 case Act.Delivered:
                     var by = _rider ?? rider;
-                    Expect(await Ops.DeliveredAsync(_id, by), _status == 3 && _rider == by, then: () => _status = 4);
+                    Expect(await Ops.DeliveredAsync(_id, by), _status == 3 && _dispatching ? null : _status == 3 && _rider == by,
+                        then: () => (_status, _rider, _dispatching) = (4, by, false));
                     break;
                 case Act.Cancel:
                     Expect(await Ops.CancelAsync(_id), _status is 1 or 2, then: () => _status = 5);
@@ -315,8 +318,10 @@ public sealed class LiveConvergenceTests(ITestOutputHelper output) : IAsyncLifet
             if (_dispatching && _status == 3)
             {
                 // Dispatch chose the rider: the model learns whom from ops (any rider may be the nearest).
-                var chosen = (await Live(TestCaller.Ops("conv-ops")))["riderId"]?.GetValue<string>();
-                _rider = chosen ?? _rider;
+                if ((await Live(TestCaller.Ops("conv-ops")))["riderId"]?.GetValue<string>() is { } chosen)
+                {
+                    (_rider, _dispatching) = (chosen, false);
+                }
             }
 
             string? differences = null;
@@ -333,6 +338,13 @@ public sealed class LiveConvergenceTests(ITestOutputHelper output) : IAsyncLifet
         private async Task<string?> DifferencesAsync()
         {
             var problems = new List<string>();
+            // The Orders module has taken in every change too (a rider assigned in Tracking reaches it as a notification).
+            var order = await (await Ops.GetAsync($"/api/orders/{_id}")).ReadJsonAsync();
+            if (order["status"]!.GetValue<int>() != _status || (!_dispatching && _rider is not null && order["riderId"]?.GetValue<string>() != _rider))
+            {
+                problems.Add($"orders: status {order["status"]}, rider {order["riderId"]}; the accepted actions make them {_status}, {_rider}");
+            }
+
             foreach (var watcher in _watchers)
             {
                 if (watcher.Caller.Role == "rider" && !(_status == 3 && watcher.Caller.Subject == _rider))

@@ -122,6 +122,32 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
     }
 
     [Fact]
+    public async Task A_change_that_arrives_after_a_newer_one_brings_the_newer_one_with_it()
+    {
+        var id = await DeliveringOrder(RiderApp.NewRider());
+        await using var ops = await HubClient.ConnectAsync(host);
+        await ops.SubscribeOrderAsync(id);
+        await ops.WaitForVersion(id, 3);
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            // Version 5 (a move, straight from the position writer) overtakes version 4 (an alert, through the outbox):
+            // when 5 comes the client cannot be brought to it, and 4 must not leave it behind.
+            var publisher = scope.ServiceProvider.GetRequiredService<Mediator.IPublisher>();
+            var at = DateTimeOffset.UtcNow;
+            await publisher.Publish(new OrderTrackingChanged(id, 5, null, null, new LivePosition(31.221, 121.54, at, null, null), null, at));
+            // Real time for the connection's own pump to take version 5 alone, as it does when the outbox is a moment behind.
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            await publisher.Publish(new OrderTrackingChanged(id, 4, null, null, null, null, at, [AlertType.Stall]));
+        }
+
+        var state = await ops.WaitForVersion(id, 5);
+        state.Alerts.Should().Equal("Stall");
+        state.Position!.Latitude.Should().Be(31.221);
+        ops.For(id).Select(u => u.Version).Should().Equal(3, 4, 5);
+    }
+
+    [Fact]
     public async Task Alerts_reach_ops_and_not_customers_and_both_see_the_arrival_estimate()
     {
         var rider = RiderApp.NewRider();

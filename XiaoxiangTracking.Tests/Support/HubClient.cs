@@ -26,14 +26,16 @@ public sealed record OrderUpdateMessage(
     IReadOnlyList<string>? Alerts,
     EtaMessage? Eta,
     PlaceMessage? Destination = null,
-    IReadOnlyList<string>? Cleared = null);
+    IReadOnlyList<string>? Cleared = null,
+    bool? Collected = null);
 
 /// <summary>A place on the map as the hub sends it.</summary>
 public sealed record PlaceMessage(double Latitude, double Longitude);
 
 /// <summary>An order as a client holds it after applying the updates it received.</summary>
 public sealed record ClientOrderState(
-    long Version, int? Status, string? RiderId, PositionMessage? Position, bool? Active, IReadOnlyList<string>? Alerts = null, EtaMessage? Eta = null);
+    long Version, int? Status, string? RiderId, PositionMessage? Position, bool? Active, IReadOnlyList<string>? Alerts = null, EtaMessage? Eta = null,
+    bool? Collected = null);
 
 /// <summary>
 /// A real SignalR client of <c>/hubs/tracking</c> on the test host, behaving as docs/api.md tells client authors to:
@@ -218,14 +220,15 @@ public sealed class HubClient : IAsyncDisposable
             var held = State(update.OrderId);
             if (update.Snapshot)
             {
-                _orders[update.OrderId] = new(update.Version, update.Status, update.RiderId, update.Position, update.Active, update.Alerts, update.Eta);
+                _orders[update.OrderId] = new(update.Version, update.Status, update.RiderId, update.Position, update.Active, update.Alerts, update.Eta,
+                    update.Collected);
             }
             else if (held is not null && update.Version == held.Version + 1)
             {
                 var cleared = update.Cleared ?? [];
                 _orders[update.OrderId] = new(update.Version, update.Status ?? held.Status, update.RiderId ?? held.RiderId,
                     cleared.Contains("position") ? null : update.Position ?? held.Position, update.Active ?? held.Active,
-                    update.Alerts ?? held.Alerts, cleared.Contains("eta") ? null : update.Eta ?? held.Eta);
+                    update.Alerts ?? held.Alerts, cleared.Contains("eta") ? null : update.Eta ?? held.Eta, update.Collected ?? held.Collected);
             }
             else if (held is null || update.Version > held.Version + 1)
             {

@@ -28,7 +28,8 @@ internal sealed class OperationExamples : IOperationFilter
         {"orderId":"01a24893c8d1778cae9f2749f35c66cd","status":3,"statusName":"Delivering","riderId":"rider-0042",
          "position":{"latitude":31.222682,"longitude":121.531978,"fixTime":"2026-12-05T01:44:09+00:00","speed":4.8,"heading":265},
          "active":true,"version":9,"updatedAt":"2026-12-05T01:44:10+00:00","alerts":[],
-         "eta":{"learned":true,"estimatedAt":"2026-12-05T01:53:48+00:00","earliest":"2026-12-05T01:51:40+00:00","latest":"2026-12-05T01:56:56+00:00","confidence":"Medium"}}
+         "eta":{"learned":true,"estimatedAt":"2026-12-05T01:54:00+00:00","earliest":"2026-12-05T01:52:00+00:00","latest":"2026-12-05T01:57:00+00:00","confidence":"Medium"},
+         "collected":true}
         """;
 
     private static readonly Dictionary<string, (string? Request, string Response)> Examples = new(StringComparer.Ordinal)

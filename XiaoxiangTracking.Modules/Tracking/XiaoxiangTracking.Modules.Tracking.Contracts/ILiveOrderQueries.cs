@@ -17,6 +17,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Contracts;
 /// <param name="UpdatedAt">When the state last changed.</param>
 /// <param name="Alerts">The alert types open on the order.</param>
 /// <param name="Eta">The arrival estimate while delivering.</param>
+/// <param name="Collected">True once the rider has collected the order at the warehouse.</param>
 public sealed record LiveOrderSnapshot(
     string OrderId,
     long Version,
@@ -30,7 +31,8 @@ public sealed record LiveOrderSnapshot(
     string DeliveryAddress,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<AlertType> Alerts,
-    LiveEta? Eta);
+    LiveEta? Eta,
+    bool Collected);
 
 /// <summary>Reads of orders' live state for other modules (the Tracking module answers them from its cache and tables).</summary>
 public interface ILiveOrderQueries

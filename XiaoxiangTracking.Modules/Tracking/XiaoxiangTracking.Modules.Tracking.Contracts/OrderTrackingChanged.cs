@@ -112,6 +112,7 @@ public enum LiveFields
 /// <param name="Eta">The new arrival estimate, when it changed by at least a minute.</param>
 /// <param name="ReportedAt">For a move: when the server received the report that moved the rider.</param>
 /// <param name="Cleared">The fields that no longer have a value after this change (a finished order has no position and no estimate).</param>
+/// <param name="Collected">True when the rider has just collected the order at the warehouse; null while unchanged.</param>
 public sealed record OrderTrackingChanged(
     string OrderId,
     long Version,
@@ -123,7 +124,8 @@ public sealed record OrderTrackingChanged(
     IReadOnlyList<AlertType>? Alerts = null,
     LiveEta? Eta = null,
     DateTimeOffset? ReportedAt = null,
-    LiveFields Cleared = LiveFields.None) : INotification
+    LiveFields Cleared = LiveFields.None,
+    bool? Collected = null) : INotification
 {
     /// <summary>The new rider, when one was assigned (the shared copy of the id: <see cref="Names"/>).</summary>
     public string? RiderId { get; init; } = Names.Shared(RiderId);

@@ -63,7 +63,9 @@ if (order) {
     $("eta").textContent = eta
       ? t("eta", { at: clock(eta.estimatedAt) }) + t("etaRange", { from: clock(eta.earliest), to: clock(eta.latest) })
       : "";
-    $("eta-note").textContent = eta?.learned ? t("etaLearned") : "";
+    // A rider carrying several orders collects this one at the warehouse first: its estimate goes through there.
+    $("eta-note").textContent = state.status === 3 && state.collected === false ? t("toCollect")
+      : eta?.learned ? t("etaLearned") : "";
   };
 
   // The timeline is read again on each status change and reconnect; while the server is unreachable the last one stays.

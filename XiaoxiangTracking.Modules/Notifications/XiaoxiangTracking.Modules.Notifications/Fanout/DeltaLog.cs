@@ -17,9 +17,10 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
 
     /// <summary>
     /// Records a delta. Deltas may arrive out of order (status changes come through the outbox, moves straight from the
-    /// position writer); each has its version's place in the history, so a late one fills its hole.
+    /// position writer); each has its version's place in the history, so a late one fills its hole. Returns true when
+    /// the history already held a newer version: a receiver waiting on this one can now be sent those too.
     /// </summary>
-    public void Append(OrderTrackingChanged change)
+    public bool Append(OrderTrackingChanged change)
     {
         var history = _orders.TryGetValue(change.OrderId, out var known)
             ? known
@@ -28,6 +29,7 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
         {
             history.LastTouched = clock.GetUtcNow();
             history.Add(change);
+            return history.Newest > change.Version;
         }
     }
 
@@ -128,9 +130,9 @@ internal sealed class DeltaLog(IOptions<NotificationsOptions> options, OrderDire
 
         private object Compact(OrderTrackingChanged change) => change switch
         {
-            { Status: null, RiderId: null, Active: null, Alerts: null, Eta: null, Position: { } position, Cleared: LiveFields.None } => position,
-            { Status: null, RiderId: null, Active: null, Position: null, Eta: null, Alerts: { } alerts, Cleared: LiveFields.None } => alerts,
-            { Status: null, RiderId: null, Active: null, Position: null, Alerts: null, Eta: { } eta, Cleared: LiveFields.None } => eta,
+            { Status: null, RiderId: null, Active: null, Alerts: null, Eta: null, Position: { } position, Cleared: LiveFields.None, Collected: null } => position,
+            { Status: null, RiderId: null, Active: null, Position: null, Eta: null, Alerts: { } alerts, Cleared: LiveFields.None, Collected: null } => alerts,
+            { Status: null, RiderId: null, Active: null, Position: null, Alerts: null, Eta: { } eta, Cleared: LiveFields.None, Collected: null } => eta,
             _ => ReferenceEquals(change.OrderId, orderId) ? change : change with { OrderId = orderId },
         };
 

@@ -37,8 +37,8 @@ internal sealed class PushOrderChanges(DeltaLog log, OrderDirectory directory, S
 
     private void Push(OrderTrackingChanged change)
     {
-        log.Append(change);
+        var late = log.Append(change);
         var before = directory.Apply(change);
-        subscribers.Publish(new PushedChange(change), before);
+        subscribers.Publish(new PushedChange(change) { Late = late }, before);
     }
 }

@@ -22,6 +22,9 @@ internal sealed class PushedChange(OrderTrackingChanged change)
 
     public long Version => Change.Version;
 
+    /// <summary>True when newer changes of the order arrived before this one (it fills a hole in the history).</summary>
+    public bool Late { get; init; }
+
     /// <summary>The <c>OrderUpdated</c> delta as <paramref name="viewer"/> may see it.</summary>
     public SerializedHubMessage MessageFor(OrderViewer viewer)
     {

@@ -261,6 +261,15 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         }
 
         await SendDeltaAsync(change, followed.Viewer, cancellationToken);
+        if (change.Late)
+        {
+            // Newer changes came first and were held back for this one (their gap could not be filled then): send them now.
+            foreach (var later in _log.After(change.OrderId, change.Version) ?? [])
+            {
+                await SendDeltaAsync(new PushedChange(later), followed.Viewer, cancellationToken);
+            }
+        }
+
         if (change.Change.Active == false && followed.Source != Source.Order)
         {
             _followed.Remove(change.OrderId);

@@ -36,6 +36,7 @@ internal sealed record PlaceView(double Latitude, double Longitude);
 /// <param name="Eta">The arrival estimate and its likely range (in a delta, when it moved by a minute or more).</param>
 /// <param name="Destination">Where the order goes (riders and ops; snapshots only).</param>
 /// <param name="Cleared">In a delta: the fields that no longer have a value (<c>position</c>, <c>eta</c>); null when none.</param>
+/// <param name="Collected">Whether the rider has collected the order at the warehouse (in a delta: when it just did).</param>
 internal sealed record OrderUpdate(
     string OrderId,
     long Version,
@@ -50,7 +51,8 @@ internal sealed record OrderUpdate(
     IReadOnlyList<string>? Alerts,
     LiveEta? Eta,
     PlaceView? Destination = null,
-    IReadOnlyList<string>? Cleared = null);
+    IReadOnlyList<string>? Cleared = null,
+    bool? Collected = null);
 
 /// <summary>The hub's client methods, by name.</summary>
 internal static class ClientMethods
@@ -78,11 +80,12 @@ internal static class OrderViews
     {
         OrderViewer.Customer or OrderViewer.Shared => new(state.OrderId, state.Version, true, (int)state.Status, null,
             state.Status == OrderStatus.Delivering ? View(CustomerView.Position(state.Position)) : null,
-            state.Active, null, null, null, null, state.Eta),
+            state.Active, null, null, null, null, state.Eta, null, null, state.Collected),
         OrderViewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
-            state.Active, state.DeliveryAddress, null, state.WarehouseId, null, state.Eta, Place(state.DeliveryLocation)),
+            state.Active, state.DeliveryAddress, null, state.WarehouseId, null, state.Eta, Place(state.DeliveryLocation), null, state.Collected),
         _ => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
-            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts), state.Eta, Place(state.DeliveryLocation)),
+            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts), state.Eta, Place(state.DeliveryLocation), null,
+            state.Collected),
     };
 
     /// <summary>
@@ -92,11 +95,12 @@ internal static class OrderViews
     public static OrderUpdate Delta(OrderTrackingChanged change, OrderViewer viewer) => viewer switch
     {
         OrderViewer.Customer or OrderViewer.Shared => new(change.OrderId, change.Version, false, (int?)change.Status, null,
-            View(CustomerView.Position(change.Position)), change.Active, null, null, null, null, change.Eta, null, Names(change.Cleared)),
+            View(CustomerView.Position(change.Position)), change.Active, null, null, null, null, change.Eta, null, Names(change.Cleared), change.Collected),
         OrderViewer.Rider => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
-            change.Active, null, null, null, null, change.Eta, null, Names(change.Cleared)),
+            change.Active, null, null, null, null, change.Eta, null, Names(change.Cleared), change.Collected),
         _ => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
-            change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts), change.Eta, null, Names(change.Cleared)),
+            change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts), change.Eta, null, Names(change.Cleared),
+            change.Collected),
     };
 
     private static readonly IReadOnlyList<string>[] ClearedNames =

@@ -193,9 +193,9 @@ internal sealed class LiveOrder : AggregateRoot
         HandedOverAt = picked.OccurredAt;
         if (picked.RiderId is { } riderId)
         {
-            // Handed over at the warehouse: the rider is there.
+            // Handed over at the warehouse: the rider is there and has it.
             ArrivedAtWarehouseAt = picked.OccurredAt;
-            AssignTo(riderId, riderFix, AssignmentSource.Warehouse, null, null, estimate, now);
+            AssignTo(riderId, riderFix, AssignmentSource.Warehouse, null, null, estimate, now, collected: true);
         }
         else
         {
@@ -258,8 +258,8 @@ internal sealed class LiveOrder : AggregateRoot
         return true;
     }
 
-    /// <summary>The rider came within arrival distance of the warehouse; false when already recorded.</summary>
-    public bool ArriveAtWarehouse(DateTimeOffset at)
+    /// <summary>The rider came within arrival distance of the warehouse and collected the order; false when already recorded.</summary>
+    public bool ArriveAtWarehouse(DateTimeOffset at, DateTimeOffset now)
     {
         if (ArrivedAtWarehouseAt is not null)
         {
@@ -267,6 +267,7 @@ internal sealed class LiveOrder : AggregateRoot
         }
 
         ArrivedAtWarehouseAt = at;
+        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, Collected: true));
         return true;
     }
 
@@ -290,7 +291,8 @@ internal sealed class LiveOrder : AggregateRoot
     }
 
     private void AssignTo(
-        string riderId, RiderFix? riderFix, AssignmentSource source, string? operatorId, double? distanceMeters, Func<LiveOrder, LiveEta> estimate, DateTimeOffset now)
+        string riderId, RiderFix? riderFix, AssignmentSource source, string? operatorId, double? distanceMeters, Func<LiveOrder, LiveEta> estimate, DateTimeOffset now,
+        bool collected = false)
     {
         var previous = RiderId;
         RiderId = riderId;
@@ -309,7 +311,7 @@ internal sealed class LiveOrder : AggregateRoot
         SetEta(eta);
         Raise(new RiderAssigned(OrderId, riderId, previous, Assignment, source, operatorId, distanceMeters, now));
         Changed(now, new OrderTrackingChanged(OrderId, 0, Status, riderId, position, null, now, null, eta,
-            Cleared: position is null ? LiveFields.Position : LiveFields.None));
+            Cleared: position is null ? LiveFields.Position : LiveFields.None, Collected: collected ? true : null));
     }
 
     private void SetEta(LiveEta eta) =>

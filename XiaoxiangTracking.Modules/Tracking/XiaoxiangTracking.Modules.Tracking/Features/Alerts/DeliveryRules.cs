@@ -26,9 +26,10 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
         var offline = AlertRules.IsOffline(now, latest?.FixTime, assignedAt, settings);
         await ApplyAsync(order, AlertType.Offline, offline ? new AlertFacts(AlertReason.NoPosition, At: latest?.FixTime ?? assignedAt) : null,
             latest?.Location, cancellationToken);
+        var run = await Eta.EtaEstimator.RunAsync(db, riderId, cancellationToken);
         if (latest is not null && latest.FixTime >= assignedAt)
         {
-            order = await ArrivalsAsync(order, latest, cancellationToken) ?? order;
+            order = await ArrivalsAsync(order, run, latest, now, cancellationToken) ?? order;
         }
 
         // An anchor fix before the stall period is needed; older than the offline threshold before it, the rider was offline.
@@ -39,17 +40,18 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
             stalled ? Stall(settings) : null,
             recent.Count > 0 ? recent[^1].Location : null, cancellationToken);
 
-        if (order.ArrivedAtWarehouseAt is { } pickedUp && order.ArrivedAtCustomerAt is null)
+        if (order.ArrivedAtWarehouseAt is { } pickedUp && order.ArrivedAtCustomerAt is null && run.IsRidingTo(order))
         {
-            var sincePickUp = (await Fixes(riderId, pickedUp, now, newestFirst: true, settings.DeviationFixes, cancellationToken))
+            var (start, since) = await LegStartAsync(order, pickedUp, cancellationToken);
+            var onThisLeg = (await Fixes(riderId, since, now, newestFirst: true, settings.DeviationFixes, cancellationToken))
                 .AsEnumerable().Reverse().ToList();
-            var deviation = AlertRules.Deviation(sincePickUp, order.WarehouseLocation, order.DeliveryLocation, settings);
+            var deviation = AlertRules.Deviation(onThisLeg, start, order.DeliveryLocation, settings);
             await ApplyAsync(order, AlertType.Deviation, deviation,
-                sincePickUp.Count > 0 ? sincePickUp[^1].Location : null, cancellationToken);
+                onThisLeg.Count > 0 ? onThisLeg[^1].Location : null, cancellationToken);
         }
         else if (order.Alerts.Contains(AlertType.Deviation))
         {
-            // Arrived at the customer: whatever route it took, it is no longer off route.
+            // Arrived at the customer, or riding to someone else first: whatever route it took, it is not off this one.
             await alerts.ResolveAsync(order.OrderId, AlertType.Deviation, null, cancellationToken);
         }
     }
@@ -77,7 +79,7 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
                 stalled.Location, retroactive: true, cancellationToken);
         }
 
-        if (order.ArrivedAtWarehouseAt is { } pickedUp)
+        if (order.ArrivedAtWarehouseAt is { } pickedUp && (await Eta.EtaEstimator.RunAsync(db, riderId, cancellationToken)).IsRidingTo(order))
         {
             var sincePickUp = fixes.Where(f => f.FixTime >= pickedUp).ToList();
             foreach (var fix in stretch.Where(f => f.FixTime >= pickedUp))
@@ -101,12 +103,30 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
         return ordered.Take(take).Select(p => new Fix(p.FixTime, p.Latitude, p.Longitude)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>The geofences: entering the arrival radius of the warehouse, then of the customer, goes on the timeline once.</summary>
-    private async Task<LiveOrder?> ArrivalsAsync(LiveOrder order, RiderFix latest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where the ride to the order began, and when: the door of the rider's previous delivery after this order was
+    /// collected, else the warehouse at collection.
+    /// </summary>
+    private async Task<(GeoCoordinate Start, DateTimeOffset Since)> LegStartAsync(LiveOrder order, DateTimeOffset pickedUp, CancellationToken cancellationToken)
+    {
+        var previous = await db.LiveOrders.AsNoTracking()
+            .Where(l => l.RiderId == order.RiderId && l.OrderId != order.OrderId && l.ArrivedAtCustomerAt >= pickedUp)
+            .OrderByDescending(l => l.ArrivedAtCustomerAt)
+            .Select(l => new { l.DeliveryLocation, l.ArrivedAtCustomerAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        return previous is { ArrivedAtCustomerAt: { } at } ? (previous.DeliveryLocation, at) : (order.WarehouseLocation, pickedUp);
+    }
+
+    /// <summary>
+    /// The geofences: entering the arrival radius of the warehouse (collecting the order), then of the customer — only
+    /// the door the rider is riding to — goes on the timeline once.
+    /// </summary>
+    private async Task<LiveOrder?> ArrivalsAsync(LiveOrder order, RiderRun run, RiderFix latest, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var radius = options.Value.ArrivalRadiusMeters;
         var atWarehouse = order.ArrivedAtWarehouseAt is null && GeoDistance.Meters(latest.Location, order.WarehouseLocation) <= radius;
-        var atCustomer = order.ArrivedAtCustomerAt is null && GeoDistance.Meters(latest.Location, order.DeliveryLocation) <= radius;
+        var atCustomer = order.ArrivedAtCustomerAt is null && run.IsRidingTo(order)
+            && GeoDistance.Meters(latest.Location, order.DeliveryLocation) <= radius;
         if (!atWarehouse && !atCustomer)
         {
             return null;
@@ -117,12 +137,16 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
         var path = await Fixes(order.RiderId!, since, latest.FixTime, newestFirst: false, int.MaxValue, cancellationToken);
         Fix? Entered(GeoCoordinate place) => path.FirstOrDefault(f => GeoDistance.Meters(f.Location, place) <= radius);
         var warehouseEntry = atWarehouse ? Entered(order.WarehouseLocation) : null;
-        var customerEntry = atCustomer ? Entered(order.DeliveryLocation) : null;
+        // At the door only once collected: a pass by it on the way to the warehouse was not an arrival.
+        var collected = warehouseEntry?.FixTime ?? order.ArrivedAtWarehouseAt ?? since;
+        var customerEntry = atCustomer
+            ? path.FirstOrDefault(f => f.FixTime >= collected && GeoDistance.Meters(f.Location, order.DeliveryLocation) <= radius)
+            : null;
 
         return await LiveOrderChanges.SaveAsync(db, order.OrderId, live =>
         {
             var changed = false;
-            if (warehouseEntry is not null && live.ArriveAtWarehouse(warehouseEntry.FixTime))
+            if (warehouseEntry is not null && live.ArriveAtWarehouse(warehouseEntry.FixTime, now))
             {
                 db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtWarehouseEvent, warehouseEntry.Location, warehouseEntry.FixTime));
                 changed = true;

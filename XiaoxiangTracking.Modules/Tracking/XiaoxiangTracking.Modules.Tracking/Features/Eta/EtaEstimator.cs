@@ -34,13 +34,14 @@ internal sealed class EtaEstimator(
         }
 
         var fix = await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == riderId, cancellationToken);
+        var run = await RunAsync(db, riderId, cancellationToken);
         var speed = await SpeedForAsync(order, now, cancellationToken);
         // How well the ride is tracked is how much to trust the estimate — once there is a minute of it to judge.
         var quality = order.AssignedAt is { } assigned && now - assigned >= TimeSpan.FromMinutes(1)
             ? (await TrackingQuality.ReportAsync(db, order, now, cancellationToken))?.Confidence
             : null;
         await LiveOrderChanges.SaveAsync(db, order.OrderId,
-            live => live.UpdateEta(FromFix(live, fix, speed, quality, now), now),
+            live => live.UpdateEta(FromFix(live, run, fix, speed, quality, now), now),
             cancellationToken);
     }
 
@@ -48,12 +49,12 @@ internal sealed class EtaEstimator(
     /// The estimate as of the fix: the rider was there at its fix time, however late it is evaluated; when that is
     /// already due, from where the rider last was as of now.
     /// </summary>
-    private LiveEta FromFix(LiveOrder order, RiderFix? fix, RideSpeed speed, string? quality, DateTimeOffset now)
+    private LiveEta FromFix(LiveOrder order, RiderRun run, RiderFix? fix, RideSpeed speed, string? quality, DateTimeOffset now)
     {
-        var asOfFix = fix is { FixTime: var fixTime } && fixTime <= now ? Ride(order, fix.Location, speed, fixTime) : null;
-        var estimate = asOfFix is not null && asOfFix.EstimatedAt >= now ? asOfFix : Ride(order, fix?.Location, speed, now);
+        var asOfFix = fix is { FixTime: var fixTime } && fixTime <= now ? Ride(order, run, fix.Location, speed, fixTime) : null;
+        var estimate = asOfFix is not null && asOfFix.EstimatedAt >= now ? asOfFix : Ride(order, run, fix?.Location, speed, now);
         var thin = quality is null || fix is null || now - fix.FixTime > alerts.Value.OfflineAfter;
-        return Shown(estimate with { Confidence = thin ? ThinConfidence : quality }, now);
+        return Shown(estimate with { Confidence = thin ? ThinConfidence : quality }, order, now);
     }
 
     /// <summary>The speed to expect for the order's area at this hour, learned from past deliveries when there are enough.</summary>
@@ -61,23 +62,24 @@ internal sealed class EtaEstimator(
         LearnAsync(Area(order.DeliveryLocation, options.Value), LocalHour(now, options.Value), cancellationToken);
 
     /// <summary>
-    /// The estimate from where the rider is (the warehouse when unknown), as shown: to the warehouse first while the
-    /// order has not been picked up, then to the customer; its confidence is thin (a new ride).
+    /// The first estimate of a new assignment from where the rider is (the warehouse when unknown), as shown: to the
+    /// warehouse first while the order has not been picked up, then to the customer; its confidence is thin (a new
+    /// ride). The move evaluator, which the assignment wakes, makes it again through the rider's other orders.
     /// </summary>
     public LiveEta Estimate(LiveOrder order, GeoCoordinate? rider, RideSpeed speed, DateTimeOffset now) =>
-        Shown(Ride(order, rider, speed, now) with { Confidence = ThinConfidence }, now);
+        Shown(Ride(order, new RiderRun([order]), rider, speed, now) with { Confidence = ThinConfidence }, order, now);
 
-    private static LiveEta Ride(LiveOrder order, GeoCoordinate? rider, RideSpeed speed, DateTimeOffset now)
-    {
-        var from = rider ?? order.WarehouseLocation;
-        var remaining = order.ArrivedAtCustomerAt is not null ? 0
-            : order.ArrivedAtWarehouseAt is not null ? GeoDistance.Meters(from, order.DeliveryLocation)
-            : GeoDistance.Meters(from, order.WarehouseLocation) + GeoDistance.Meters(order.WarehouseLocation, order.DeliveryLocation);
-        return EtaModel.Estimate(remaining, speed, now);
-    }
+    /// <summary>The rider's run: every order the rider is delivering.</summary>
+    public static async Task<RiderRun> RunAsync(TrackingDbContext db, string riderId, CancellationToken cancellationToken) =>
+        new(await db.LiveOrders.AsNoTracking()
+            .Where(l => l.RiderId == riderId && l.IsActive && l.Status == OrderStatus.Delivering)
+            .ToListAsync(cancellationToken));
+
+    private static LiveEta Ride(LiveOrder order, RiderRun run, GeoCoordinate? rider, RideSpeed speed, DateTimeOffset now) =>
+        EtaModel.Estimate(run.RemainingMeters(order, rider ?? order.WarehouseLocation), speed, now);
 
     /// <summary>Every estimate passes here on its way to the order: bounded and rounded as customers are shown it.</summary>
-    private LiveEta Shown(LiveEta estimate, DateTimeOffset now) => EtaModel.Bound(estimate, now, options.Value.Resolution);
+    private LiveEta Shown(LiveEta estimate, LiveOrder order, DateTimeOffset now) => EtaModel.Bound(estimate, now, options.Value.Resolution, order.Eta);
 
     /// <summary>
     /// Before a rider exists the ETA is composed: what is left of picking (the items at the warehouse's recent pace, less
@@ -98,7 +100,7 @@ internal sealed class EtaEstimator(
         var ride = EtaModel.Estimate(GeoDistance.Meters(order.WarehouseLocation, order.DeliveryLocation), speed, now);
         var learnedBoth = speed.Learned && pace.Learned;
         return Shown(new LiveEta(ride.EstimatedAt + before, ride.Earliest + (before * 0.75), ride.Latest + (before * 1.25),
-            speed.Learned || pace.Learned, learnedBoth ? "Medium" : ThinConfidence), now);
+            speed.Learned || pace.Learned, learnedBoth ? "Medium" : ThinConfidence), order, now);
     }
 
     /// <summary>The warehouse's recent pace: picking time per item (payment to hand-over) and wait for a rider after hand-over.</summary>

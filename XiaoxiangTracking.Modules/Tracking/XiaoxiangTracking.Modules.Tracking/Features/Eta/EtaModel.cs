@@ -41,17 +41,22 @@ internal static class EtaModel
         speed.Learned);
 
     /// <summary>
-    /// An estimate as customers are shown it, whatever it was computed from: the expected arrival at least
-    /// <see cref="MinimumLead"/> after <paramref name="now"/> (an order not yet delivered is never due in the past),
-    /// the earliest not before now, the latest at least <paramref name="resolution"/> after the expected arrival (a range
-    /// never collapses to a point), each rounded up to <paramref name="resolution"/> — the precision it is shown in, so a
-    /// new estimate is a change only when what is shown changes.
+    /// An estimate as customers are shown it, whatever it was computed from: each time rounded up to
+    /// <paramref name="resolution"/>, the precision it is shown in — or, when the new time is within a quarter of that
+    /// of what <paramref name="shown"/> says, left as shown, so a rider riding on a rounding edge does not make the
+    /// screen flicker; then the expected arrival at least <see cref="MinimumLead"/> after <paramref name="now"/> (an
+    /// order not yet delivered is never due in the past), the earliest not before now, the latest at least a
+    /// resolution after the expected arrival (a range never collapses to a point).
     /// </summary>
-    public static LiveEta Bound(LiveEta estimate, DateTimeOffset now, TimeSpan resolution)
+    public static LiveEta Bound(LiveEta estimate, DateTimeOffset now, TimeSpan resolution, LiveEta? shown = null)
     {
-        var expected = Up(Max(estimate.EstimatedAt, now + MinimumLead), resolution);
-        var earliest = Min(Up(Max(estimate.Earliest, now), resolution), expected);
-        var latest = Up(Max(estimate.Latest, expected + resolution), resolution);
+        var slack = resolution / 4;
+        DateTimeOffset Round(DateTimeOffset computed, DateTimeOffset? before) =>
+            before is { } was && computed > was - resolution - slack && computed <= was + slack ? was : Up(computed, resolution);
+
+        var expected = Max(Round(estimate.EstimatedAt, shown?.EstimatedAt), Up(now + MinimumLead, resolution));
+        var earliest = Min(Max(Round(estimate.Earliest, shown?.Earliest), Up(now, resolution)), expected);
+        var latest = Max(Round(estimate.Latest, shown?.Latest), expected + resolution);
         return estimate with { EstimatedAt = expected, Earliest = earliest, Latest = latest };
     }
 

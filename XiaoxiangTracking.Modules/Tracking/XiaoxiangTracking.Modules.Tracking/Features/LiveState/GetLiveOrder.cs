@@ -21,6 +21,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <param name="UpdatedAt">When the state last changed.</param>
 /// <param name="Alerts">The alert types open on the order (Stall, Offline, Deviation, TimeoutWarning, Timeout).</param>
 /// <param name="Eta">The arrival estimate while delivering: expected time and likely range.</param>
+/// <param name="Collected">True once the rider has collected the order at the warehouse (until then the rider is on the way to collect it).</param>
 internal sealed record LiveOrderResponse(
     string OrderId,
     int Status,
@@ -31,10 +32,11 @@ internal sealed record LiveOrderResponse(
     long Version,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<string> Alerts,
-    LiveEta? Eta)
+    LiveEta? Eta,
+    bool Collected)
 {
     public static LiveOrderResponse Of(LiveOrderState state) => new(state.OrderId, (int)state.Status, state.Status.ToString(),
-        state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt, [.. state.Alerts.Select(a => a.ToString())], state.Eta);
+        state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt, [.. state.Alerts.Select(a => a.ToString())], state.Eta, state.Collected);
 
     /// <summary>The state as the viewer may see it; customers and share links get <see cref="CustomerView"/>, as on the hub.</summary>
     public LiveOrderResponse For(OrderViewer viewer) => viewer switch

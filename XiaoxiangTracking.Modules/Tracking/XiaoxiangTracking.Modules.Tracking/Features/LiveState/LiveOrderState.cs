@@ -21,6 +21,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <param name="DeliveryAddress">The delivery address as written by the customer.</param>
 /// <param name="Alerts">The alert types open on the order.</param>
 /// <param name="Eta">The arrival estimate while delivering.</param>
+/// <param name="Collected">True once the rider has collected the order at the warehouse.</param>
 [ImmutableObject(true)]
 internal sealed record LiveOrderState(
     string OrderId,
@@ -35,7 +36,8 @@ internal sealed record LiveOrderState(
     GeoCoordinate DeliveryLocation,
     string DeliveryAddress,
     IReadOnlyList<AlertType> Alerts,
-    LiveEta? Eta)
+    LiveEta? Eta,
+    bool Collected)
 {
     /// <summary>The rider delivering it; null before one is assigned (the shared copy of the id: <see cref="Names"/>).</summary>
     public string? RiderId { get; init; } = Names.Shared(RiderId);
@@ -48,10 +50,10 @@ internal sealed record LiveOrderState(
 
     public static LiveOrderState Of(LiveOrder live) =>
         new(live.OrderId, live.Status, live.RiderId, live.Position, live.IsActive, live.Version, live.UpdatedAt,
-            live.CustomerId, live.WarehouseId, live.DeliveryLocation, live.DeliveryAddress, live.Alerts, live.Eta);
+            live.CustomerId, live.WarehouseId, live.DeliveryLocation, live.DeliveryAddress, live.Alerts, live.Eta, live.ArrivedAtWarehouseAt is not null);
 
     public LiveOrderSnapshot ToSnapshot() =>
-        new(OrderId, Version, Status, RiderId, Position, Active, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt, Alerts, Eta);
+        new(OrderId, Version, Status, RiderId, Position, Active, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt, Alerts, Eta, Collected);
 
     /// <summary>
     /// The state after <paramref name="delta"/>, which must be the next version: what it carries replaces what was, what
@@ -65,6 +67,7 @@ internal sealed record LiveOrderState(
         Active = delta.Active ?? Active,
         Alerts = delta.Alerts ?? Alerts,
         Eta = delta.Cleared.HasFlag(LiveFields.Eta) ? null : delta.Eta ?? Eta,
+        Collected = delta.Collected ?? Collected,
         Version = delta.Version,
         UpdatedAt = delta.OccurredAt,
     };
