@@ -56,7 +56,10 @@ public sealed class ShareLinkTests : IDisposable
         JsonNode.Parse(view)!["orderId"]!.GetValue<string>().Should().Be(orderId);
         JsonNode.Parse(view)!["destination"]!["latitude"]!.GetValue<double>().Should().Be(31.2304);
         JsonNode.Parse(live)!["status"]!.GetValue<int>().Should().Be(3);
-        JsonNode.Parse(live)!["position"].Should().NotBeNull();
+        // What the customer sees of the rider: the same rounded position, no more.
+        var seenByCustomer = await customer.GetStringAsync($"/api/orders/{orderId}/live");
+        JsonNode.Parse(live)!["position"]!.ToJsonString().Should().Be(JsonNode.Parse(seenByCustomer)!["position"]!.ToJsonString());
+        JsonNode.Parse(live)!["position"]!["latitude"]!.GetValue<double>().Should().Be(Math.Round(RiderApp.AlongRoute(0.4).Latitude, 4));
         JsonNode.Parse(timeline)!.AsArray().Select(e => e!["event"]!.GetValue<string>()).Should().Contain("RiderAssigned");
         foreach (var body in new[] { view, live, timeline }.Concat(received))
         {
@@ -149,7 +152,8 @@ public sealed class ShareLinkTests : IDisposable
         }
 
         guesses.Should().Contain(g => g.StatusCode == HttpStatusCode.TooManyRequests, "30 opens a minute from one address, 5 already used");
-        guesses.Last().Headers.RetryAfter.Should().NotBeNull();
+        guesses.Last().StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        guesses.Last().Headers.RetryAfter!.Delta.Should().BePositive("the caller is told when to try again");
     }
 
     [Fact]

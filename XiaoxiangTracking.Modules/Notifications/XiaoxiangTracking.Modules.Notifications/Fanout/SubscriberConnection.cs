@@ -286,7 +286,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
     private async Task OnFollowAsync(string orderId, OrderViewer viewer, Source source, long? have, CancellationToken cancellationToken)
     {
-        if (_followed.TryGetValue(orderId, out var known) && known.Viewer >= viewer)
+        if (_followed.TryGetValue(orderId, out var known) && Detail(known.Viewer) >= Detail(viewer))
         {
             // A resync of an order this connection already follows with at least this view (ops through the fleet, a
             // rider through their assignments): bring it up to date from what the client holds, in the view it has.
@@ -463,6 +463,16 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
         return null;
     }
+
+    /// <summary>How much of an order a view shows, least first (the enum's values are names, not an order).</summary>
+    private static int Detail(OrderViewer viewer) => viewer switch
+    {
+        OrderViewer.Shared => 0,
+        OrderViewer.Customer => 1,
+        OrderViewer.Rider => 2,
+        OrderViewer.Warehouse => 3,
+        _ => 4,
+    };
 
     private enum Source
     {

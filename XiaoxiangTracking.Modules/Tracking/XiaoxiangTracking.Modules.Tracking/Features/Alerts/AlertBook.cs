@@ -28,7 +28,9 @@ internal sealed class AlertBook(TrackingDbContext db, TimeProvider clock)
         {
             var saved = await LiveOrderChanges.SaveAsync(db, orderId, live =>
             {
-                if (!live.IsActive)
+                // Read again on every try: a raise that lost the race to the order's version finds the alert open
+                // here and adds nothing (rather than meeting the unique index).
+                if (!live.IsActive || live.Alerts.Contains(type))
                 {
                     return false;
                 }
