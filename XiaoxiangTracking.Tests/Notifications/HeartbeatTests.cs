@@ -14,7 +14,7 @@ public class HeartbeatTests
         await using var customer = await HubClient.ConnectAsync(host);
         await customer.SubscribeOrderAsync(id);
         await customer.WaitForVersion(id, 1);
-        customer.Lose = u => u.OrderId == id && u.Version == 2;
+        customer.Lose = u => u.OrderId == id && u.TrackingVersion == 2;
 
         (await client.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
         await host.Notifications.WaitFor<Modules.Tracking.Contracts.OrderTrackingChanged>(d => d.OrderId == id && d.Version == 2);

@@ -131,7 +131,7 @@ public sealed class LiveConvergenceTests(ITestOutputHelper output) : IAsyncLifet
             new(state.Version, state.Status, state.RiderId, state.Position, state.Active, string.Join(',', state.Alerts ?? []), state.Eta, state.Collected);
 
         public static View Of(JsonObject live) =>
-            new(live["version"]!.GetValue<long>(), live["status"]!.GetValue<int>(), live["riderId"]?.GetValue<string>(),
+            new(live["trackingVersion"]!.GetValue<long>(), live["status"]!.GetValue<int>(), live["riderId"]?.GetValue<string>(),
                 live["position"]?.Deserialize<PositionMessage>(JsonSerializerOptions.Web), live["active"]!.GetValue<bool>(),
                 string.Join(',', live["alerts"]!.AsArray().Select(a => a!.GetValue<string>())),
                 live["eta"]?.Deserialize<EtaMessage>(JsonSerializerOptions.Web), live["collected"]!.GetValue<bool>());

@@ -95,7 +95,7 @@ public class SlowClientTests
                 {
                     lock (_sent)
                     {
-                        _sent.Add(invocation.RootElement.GetProperty("arguments")[0].GetProperty("version").GetInt64());
+                        _sent.Add(invocation.RootElement.GetProperty("arguments")[0].GetProperty("trackingVersion").GetInt64());
                     }
                 }
             }

@@ -38,7 +38,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
 
         var final = await customer.WaitForVersion(id, 5);
         var updates = customer.For(id);
-        updates.Select(u => (u.Version, u.Snapshot)).Should().Equal((1, true), (2, false), (3, false), (4, false), (5, false));
+        updates.Select(u => (u.TrackingVersion, u.Snapshot)).Should().Equal((1, true), (2, false), (3, false), (4, false), (5, false));
         updates.Select(u => u.Status).Should().Equal(1, 2, 3, null, 4);
         // The customer view: never the rider's id; the position rounded to 4 decimals, only while delivering.
         updates.Should().OnlyContain(u => u.RiderId == null && u.CustomerId == null && u.DeliveryAddress == null && u.Destination == null);
@@ -47,7 +47,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         updates[4].Cleared.Should().Equal("position", "eta");
         final.Should().BeEquivalentTo(new { Version = 5L, Status = 4, Active = false, Position = (PositionMessage?)null, Eta = (EtaMessage?)null },
             "a delivered order has no rider on the way and nothing to expect");
-        var live = await _client.LiveWhen(id, l => l["version"]!.GetValue<long>() == 5);
+        var live = await _client.LiveWhen(id, l => l["trackingVersion"]!.GetValue<long>() == 5);
         live["status"]!.GetValue<int>().Should().Be(final.Status);
     }
 
@@ -74,7 +74,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
 
         await after.WaitForVersion(id, 4);
         // Nothing it had, nothing twice, no snapshot: just versions 3 and 4 as deltas.
-        after.For(id).Select(u => (u.Version, u.Snapshot)).Should().Equal((3, false), (4, false));
+        after.For(id).Select(u => (u.TrackingVersion, u.Snapshot)).Should().Equal((3, false), (4, false));
     }
 
     [Fact]
@@ -88,13 +88,13 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         (await client.PayAsync(id, order.Total())).EnsureSuccessStatusCode();
         (await client.PickedAsync(id, rider)).EnsureSuccessStatusCode();
         await shortMemory.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Version == 3);
-        await client.LiveWhen(id, l => l["version"]!.GetValue<long>() >= 3);
+        await client.LiveWhen(id, l => l["trackingVersion"]!.GetValue<long>() >= 3);
 
         await using var returning = await HubClient.ConnectAsync(shortMemory);
         await returning.SubscribeOrderAsync(id, lastVersion: 1);
 
         var state = await returning.WaitForVersion(id, 3);
-        returning.For(id).Should().ContainSingle().Which.Should().Match<OrderUpdateMessage>(u => u.Snapshot && u.Version >= 3);
+        returning.For(id).Should().ContainSingle().Which.Should().Match<OrderUpdateMessage>(u => u.Snapshot && u.TrackingVersion >= 3);
         state.Status.Should().Be(3);
     }
 
@@ -114,7 +114,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         await claiming.SubscribeOrderAsync(id, lastVersion: 99);
 
         await Eventually.Until(() => claiming.For(id).Count > 0 && heartbeats.Count >= 2);
-        claiming.For(id)[0].Should().Match<OrderUpdateMessage>(u => u.Snapshot && u.Version == 2 && u.Status == 2,
+        claiming.For(id)[0].Should().Match<OrderUpdateMessage>(u => u.Snapshot && u.TrackingVersion == 2 && u.Status == 2,
             "a version above the order's own is treated as unknown");
         heartbeats.Should().OnlyContain(v => v == 2, "the heartbeat tells the server's version, not the client's claim");
         (await client.PickedAsync(id, RiderApp.NewRider())).EnsureSuccessStatusCode();
@@ -144,7 +144,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         var state = await ops.WaitForVersion(id, 5);
         state.Alerts.Should().Equal("Stall");
         state.Position!.Latitude.Should().Be(31.221);
-        ops.For(id).Select(u => u.Version).Should().Equal(3, 4, 5);
+        ops.For(id).Select(u => u.TrackingVersion).Should().Equal(3, 4, 5);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         var opsState = await ops.WaitForVersion(id, 5);
         var customerState = await customer.WaitForVersion(id, 5);
         opsState.Alerts.Should().Equal("TimeoutWarning");
-        ops.For(id).Should().Contain(u => u.Version == 5 && u.Alerts!.SequenceEqual(new[] { "TimeoutWarning" }));
+        ops.For(id).Should().Contain(u => u.TrackingVersion == 5 && u.Alerts!.SequenceEqual(new[] { "TimeoutWarning" }));
         customerState.Alerts.Should().BeNull();
         customer.For(id).Should().OnlyContain(u => u.Alerts == null);
         customerState.Eta.Should().NotBeNull();
@@ -186,7 +186,7 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         await using var customer = await HubClient.ConnectAsync(host, caller: OrderRequests.Customer);
         await customer.SubscribeOrderAsync(id);
         await customer.WaitForVersion(id, 3);
-        customer.Lose = u => u.OrderId == id && u.Version == 4;
+        customer.Lose = u => u.OrderId == id && u.TrackingVersion == 4;
 
         var now = DateTimeOffset.UtcNow;
         await _client.ReportAsync(rider, RiderApp.NearWarehouse(100), now);
@@ -245,10 +245,10 @@ public class TrackingHubTests(SteadyEtaHostFactory host) : IClassFixture<SteadyE
         await browser.InvokeAsync("SubscribeOrder", id, (long?)null);
         await _client.ReportAsync(rider, RiderApp.NearWarehouse(200, 100), DateTimeOffset.UtcNow);
 
-        await Eventually.Until(() => received.Any(u => u.GetProperty("version").GetInt64() == 4));
-        var delta = received.Single(u => u.GetProperty("version").GetInt64() == 4);
+        await Eventually.Until(() => received.Any(u => u.GetProperty("trackingVersion").GetInt64() == 4));
+        var delta = received.Single(u => u.GetProperty("trackingVersion").GetInt64() == 4);
         // A move: the order, its version and the position; what did not change is left out, not sent as null.
-        Names(delta).Should().BeEquivalentTo("orderId", "version", "snapshot", "position");
+        Names(delta).Should().BeEquivalentTo("orderId", "trackingVersion", "snapshot", "position");
         Names(delta.GetProperty("position")).Should().BeEquivalentTo("latitude", "longitude", "fixTime");
         var snapshot = received.First(u => u.GetProperty("snapshot").GetBoolean());
         Names(snapshot).Should().Contain(["status", "riderId", "active", "deliveryAddress", "customerId", "warehouseId", "destination"])

@@ -49,7 +49,7 @@ public class WebhookTests
         body["type"]!.GetValue<string>().Should().Be("order.paid");
         body["data"]!["orderId"]!.GetValue<string>().Should().Be(order.Id());
         body["data"]!["status"]!.GetValue<int>().Should().Be(2);
-        body["data"]!["version"]!.GetValue<long>().Should().Be(2);
+        body["data"]!["orderVersion"]!.GetValue<long>().Should().Be(2);
 
         var deliveries = await Eventually.Until(async () =>
             await client.GetFromJsonAsync<JsonArray>($"/api/webhooks/{webhookId}/deliveries") is [{ } only] && only["status"]!.GetValue<string>() == "Succeeded"

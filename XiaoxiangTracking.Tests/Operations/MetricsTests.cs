@@ -25,8 +25,8 @@ public partial class MetricsTests
         await host.ClientFor(TestCaller.Rider(rider)).ReportAsync(rider, RiderApp.AlongRoute(0.1), DateTimeOffset.UtcNow);
         await watcher.WaitForVersion(id, 4);
         var ops = host.CreateClient();
-        await ops.LiveWhen(id, live => live["version"]!.GetValue<long>() >= 4);
-        await ops.LiveWhen(id, live => live["version"]!.GetValue<long>() >= 4);
+        await ops.LiveWhen(id, live => live["trackingVersion"]!.GetValue<long>() >= 4);
+        await ops.LiveWhen(id, live => live["trackingVersion"]!.GetValue<long>() >= 4);
         await using (var scope = host.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AlertBook>()

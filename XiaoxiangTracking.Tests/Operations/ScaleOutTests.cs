@@ -41,8 +41,8 @@ public class ScaleOutTests
         moved.Position!.Latitude.Should().BeApproximately(at.Latitude, 1e-9, "A's client got the fix B committed");
 
         // Both instances serve the same state — A's cache followed B's changes — and so does A's client.
-        var live = await Agreed(opsA, opsB, orderId, live => live["version"]!.GetValue<long>() >= 4);
-        (await watcherOnA.WaitForVersion(orderId, live["version"]!.GetValue<long>())).Position!.Latitude.Should().BeApproximately(at.Latitude, 1e-9);
+        var live = await Agreed(opsA, opsB, orderId, live => live["trackingVersion"]!.GetValue<long>() >= 4);
+        (await watcherOnA.WaitForVersion(orderId, live["trackingVersion"]!.GetValue<long>())).Position!.Latitude.Should().BeApproximately(at.Latitude, 1e-9);
         await using (var direct = await ConnectionMultiplexer.ConnectAsync(redis.Configuration))
         {
             (await direct.GetDatabase().KeyExistsAsync($"xiaoxiang:tracking:live:{orderId}")).Should()
@@ -51,8 +51,8 @@ public class ScaleOutTests
 
         (await opsB.DeliveredAsync(orderId, rider)).EnsureSuccessStatusCode();
         var ended = await Agreed(opsA, opsB, orderId, live => live["active"]!.GetValue<bool>() == false);
-        var final = await watcherOnA.WaitForVersion(orderId, ended["version"]!.GetValue<long>());
-        final.Should().BeEquivalentTo(new { Active = (bool?)false, Status = (int?)4, Version = ended["version"]!.GetValue<long>() },
+        var final = await watcherOnA.WaitForVersion(orderId, ended["trackingVersion"]!.GetValue<long>());
+        final.Should().BeEquivalentTo(new { Active = (bool?)false, Status = (int?)4, Version = ended["trackingVersion"]!.GetValue<long>() },
             "the client ends where the database does");
         watcherOnA.Resyncs.Should().Be(0, "every change arrived, in order, without a gap to heal");
     }
@@ -161,7 +161,7 @@ public class ScaleOutTests
         var order = await client.PlaceAsync();
         (await client.PayAsync(order.Id(), order.Total())).EnsureSuccessStatusCode();
         (await client.PickedAsync(order.Id(), rider)).EnsureSuccessStatusCode();
-        await Agreed(client, b.CreateClient(), order.Id(), live => live["version"]!.GetValue<long>() >= 3);
+        await Agreed(client, b.CreateClient(), order.Id(), live => live["trackingVersion"]!.GetValue<long>() >= 3);
         return order.Id();
     }
 

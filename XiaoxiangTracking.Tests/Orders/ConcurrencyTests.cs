@@ -30,7 +30,7 @@ public class ConcurrencyTests(TrackingHostFactory host) : IClassFixture<Tracking
         var stored = await _client.GetAsync($"/api/orders/{id}");
         var json = await stored.ReadJsonAsync();
         json["status"]!.GetValue<int>().Should().Be(2);
-        json["version"]!.GetValue<long>().Should().Be(2);
+        json["orderVersion"]!.GetValue<long>().Should().Be(2);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class ConcurrencyTests(TrackingHostFactory host) : IClassFixture<Tracking
         var paidMessages = (await host.WithOrdersDb(db => db.Table<OutboxMessage>().Where(m => m.Type == typeof(OrderPaid).FullName).ToListAsync()))
             .Count(m => m.Payload.Contains(id, StringComparison.Ordinal));
         paidMessages.Should().Be(1);
-        (await (await _client.GetAsync($"/api/orders/{id}")).ReadJsonAsync())["version"]!.GetValue<long>().Should().Be(2);
+        (await (await _client.GetAsync($"/api/orders/{id}")).ReadJsonAsync())["orderVersion"]!.GetValue<long>().Should().Be(2);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public class IdempotencyTests(TrackingHostFactory host) : IClassFixture<Tracking
 
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         retry.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await retry.ReadJsonAsync())["version"]!.GetValue<long>().Should().Be(2);
+        (await retry.ReadJsonAsync())["orderVersion"]!.GetValue<long>().Should().Be(2);
     }
 
     [Fact]

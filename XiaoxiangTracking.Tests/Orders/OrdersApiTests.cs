@@ -23,7 +23,7 @@ public class OrdersApiTests(TrackingHostFactory host) : IClassFixture<TrackingHo
         order.Total().Should().Be(25.90m);
         order["status"]!.GetValue<int>().Should().Be(1);
         order["statusName"]!.GetValue<string>().Should().Be("PendingPayment");
-        order["version"]!.GetValue<long>().Should().Be(1);
+        order["orderVersion"]!.GetValue<long>().Should().Be(1);
         order["lines"]!.AsArray().Should().HaveCount(2);
         order["promisedDeliveryAt"]!.GetValue<DateTimeOffset>().Should()
             .BeCloseTo(order["createdAt"]!.GetValue<DateTimeOffset>().AddMinutes(30), TimeSpan.FromSeconds(1));
@@ -66,7 +66,7 @@ public class OrdersApiTests(TrackingHostFactory host) : IClassFixture<TrackingHo
 
         var delivered = await (await _client.DeliveredAsync(id, "rider-7")).ReadJsonAsync();
         delivered["status"]!.GetValue<int>().Should().Be(4);
-        delivered["version"]!.GetValue<long>().Should().Be(4);
+        delivered["orderVersion"]!.GetValue<long>().Should().Be(4);
 
         var published = await host.Notifications.WaitFor<OrderDelivered>(n => n.OrderId == id);
         published.Version.Should().Be(4);

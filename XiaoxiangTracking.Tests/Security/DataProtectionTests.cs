@@ -23,7 +23,7 @@ public class DataProtectionTests
             order["deliveryAddress"]!["recipientPhone"] = Phone;
             var placed = await host.CreateClient().PlaceAsync(order);
             id = placed.Id();
-            await host.CreateClient().LiveWhen(id, live => live["version"]!.GetValue<long>() >= 1);
+            await host.CreateClient().LiveWhen(id, live => live["trackingVersion"]!.GetValue<long>() >= 1);
 
             var stored = Row(host, "SELECT delivery_address, recipient_name, recipient_phone FROM orders_orders WHERE id = $id", id);
             stored.Should().OnlyContain(value => value!.StartsWith("dp1:", StringComparison.Ordinal));

@@ -26,7 +26,7 @@ public class OrderAccessTests(TrackingHostFactory host) : IClassFixture<Tracking
         app.For(id).Should().NotContain(u => u.RiderId == newRider, "the old rider does not see the change that took the order away");
         await host.ClientFor(TestCaller.Rider(newRider)).ReportAsync(newRider, RiderApp.NearWarehouse(40), DateTimeOffset.UtcNow);
         await host.Notifications.WaitFor<OrderTrackingChanged>(d => d.OrderId == id && d.Position is not null);
-        app.For(id).Should().OnlyContain(u => u.Version <= 3);
+        app.For(id).Should().OnlyContain(u => u.TrackingVersion <= 3);
         await Eventually.Until(async () => (await rider.GetAsync($"/api/orders/{id}")).StatusCode == HttpStatusCode.NotFound);
         (await rider.PostAsJsonAsync($"/api/orders/{id}/delivered", new { })).StatusCode.Should().Be(HttpStatusCode.NotFound);
         var again = () => app.SubscribeOrderAsync(id);
@@ -50,7 +50,7 @@ public class OrderAccessTests(TrackingHostFactory host) : IClassFixture<Tracking
         (await rider.PostAsJsonAsync($"/api/orders/{id}/delivered", new { })).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await rider.GetAsync($"/api/tracking/riders/{riderId}/position")).StatusCode.Should().Be(HttpStatusCode.OK, "the fix itself is stored");
         var after = await (await host.CreateClient().GetAsync($"/api/orders/{id}/live")).ReadJsonAsync();
-        after["version"]!.GetValue<long>().Should().Be(live["version"]!.GetValue<long>(), "a completed order takes no more positions");
+        after["trackingVersion"]!.GetValue<long>().Should().Be(live["trackingVersion"]!.GetValue<long>(), "a completed order takes no more positions");
     }
 
     [Fact]

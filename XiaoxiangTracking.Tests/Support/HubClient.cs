@@ -14,7 +14,7 @@ public sealed record EtaMessage(DateTimeOffset EstimatedAt, DateTimeOffset Earli
 /// <summary>The hub's <c>OrderUpdated</c> message as a client reads it.</summary>
 public sealed record OrderUpdateMessage(
     string OrderId,
-    long Version,
+    long TrackingVersion,
     bool Snapshot,
     int? Status,
     string? RiderId,
@@ -220,17 +220,17 @@ public sealed class HubClient : IAsyncDisposable
             var held = State(update.OrderId);
             if (update.Snapshot)
             {
-                _orders[update.OrderId] = new(update.Version, update.Status, update.RiderId, update.Position, update.Active, update.Alerts, update.Eta,
+                _orders[update.OrderId] = new(update.TrackingVersion, update.Status, update.RiderId, update.Position, update.Active, update.Alerts, update.Eta,
                     update.Collected);
             }
-            else if (held is not null && update.Version == held.Version + 1)
+            else if (held is not null && update.TrackingVersion == held.Version + 1)
             {
                 var cleared = update.Cleared ?? [];
-                _orders[update.OrderId] = new(update.Version, update.Status ?? held.Status, update.RiderId ?? held.RiderId,
+                _orders[update.OrderId] = new(update.TrackingVersion, update.Status ?? held.Status, update.RiderId ?? held.RiderId,
                     cleared.Contains("position") ? null : update.Position ?? held.Position, update.Active ?? held.Active,
                     update.Alerts ?? held.Alerts, cleared.Contains("eta") ? null : update.Eta ?? held.Eta, update.Collected ?? held.Collected);
             }
-            else if (held is null || update.Version > held.Version + 1)
+            else if (held is null || update.TrackingVersion > held.Version + 1)
             {
                 await ResyncAsync(update.OrderId, held?.Version);
             }

@@ -39,7 +39,7 @@ public class LiveStateTests(SteadyEtaHostFactory host) : IClassFixture<SteadyEta
         deltas[3].Position.Should().BeEquivalentTo(new { FixTime = fixTime, RiderApp.NearWarehouse(100).Latitude });
         deltas.Select(d => d.Cleared).Should().Equal(
             LiveFields.None, LiveFields.None, LiveFields.Position, LiveFields.None, LiveFields.Position | LiveFields.Eta);
-        var live = await _client.LiveWhen(id, l => l["version"]!.GetValue<long>() == 5);
+        var live = await _client.LiveWhen(id, l => l["trackingVersion"]!.GetValue<long>() == 5);
         live["status"]!.GetValue<int>().Should().Be(4);
         live["active"]!.GetValue<bool>().Should().BeFalse();
         live["riderId"]!.GetValue<string>().Should().Be(rider, "who delivered it stays known");
@@ -63,7 +63,7 @@ public class LiveStateTests(SteadyEtaHostFactory host) : IClassFixture<SteadyEta
         foreach (var id in new[] { first, second })
         {
             var live = await (await _client.GetAsync($"/api/orders/{id}/live")).ReadJsonAsync();
-            live["version"]!.GetValue<long>().Should().Be(4);
+            live["trackingVersion"]!.GetValue<long>().Should().Be(4);
             live["position"]!["fixTime"]!.GetValue<DateTimeOffset>().Should().Be(now);
             host.Notifications.Deltas(id).Where(d => d.Position is not null).Should().ContainSingle();
         }
@@ -74,7 +74,7 @@ public class LiveStateTests(SteadyEtaHostFactory host) : IClassFixture<SteadyEta
     {
         var rider = RiderApp.NewRider();
         var id = await DeliveringOrder(rider);
-        await _client.LiveWhen(id, l => l["version"]!.GetValue<long>() == 3);
+        await _client.LiveWhen(id, l => l["trackingVersion"]!.GetValue<long>() == 3);
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
@@ -84,7 +84,7 @@ public class LiveStateTests(SteadyEtaHostFactory host) : IClassFixture<SteadyEta
         }
 
         var live = await (await _client.GetAsync($"/api/orders/{id}/live")).ReadJsonAsync();
-        live["version"]!.GetValue<long>().Should().Be(3);
+        live["trackingVersion"]!.GetValue<long>().Should().Be(3);
         live["status"]!.GetValue<int>().Should().Be(3);
         live["active"]!.GetValue<bool>().Should().BeTrue();
     }
@@ -124,7 +124,7 @@ public class LiveStateRestartTests
             var done = await client.PlaceAsync();
             finished = done.Id();
             (await client.CancelAsync(finished)).EnsureSuccessStatusCode();
-            version = (await client.LiveWhen(active, _ => true))["version"]!.GetValue<long>();
+            version = (await client.LiveWhen(active, _ => true))["trackingVersion"]!.GetValue<long>();
             await client.LiveWhen(finished, l => !l["active"]!.GetValue<bool>());
         }
 

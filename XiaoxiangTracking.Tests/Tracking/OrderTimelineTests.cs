@@ -22,7 +22,7 @@ public class OrderTimelineTests(TrackingHostFactory host) : IClassFixture<Tracki
 
         var timeline = await TimelineWithCount(id, 5);
 
-        timeline.Select(e => (e!["event"]!.GetValue<string>(), e["status"]!.GetValue<int>(), e["version"]?.GetValue<long>()))
+        timeline.Select(e => (e!["event"]!.GetValue<string>(), e["status"]!.GetValue<int>(), e["orderVersion"]?.GetValue<long>()))
             .Should().Equal(("OrderPlaced", 1, 1L), ("OrderPaid", 2, 2L), ("OrderPicked", 3, 3L), ("RiderAssigned", 3, null), ("OrderDelivered", 4, 4L));
         var picked = timeline[2]!;
         picked["operatorId"]!.GetValue<string>().Should().Be(OrderRequests.WarehouseId);

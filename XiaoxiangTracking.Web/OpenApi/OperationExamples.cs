@@ -21,13 +21,13 @@ internal sealed class OperationExamples : IOperationFilter
          "warehouse":{"id":"wh-pudong-01","latitude":31.222,"longitude":121.54},
          "promisedDeliveryAt":"2026-12-05T02:09:34+00:00","riderId":"rider-0042",
          "pickingTask":{"id":"01a24893c8e37ae185b7d76e8169218c","status":"Completed","createdAt":"2026-12-05T01:39:35+00:00","finishedAt":"2026-12-05T01:41:14+00:00"},
-         "cancellationReason":null,"createdAt":"2026-12-05T01:39:34+00:00","updatedAt":"2026-12-05T01:41:14+00:00","version":3}
+         "cancellationReason":null,"createdAt":"2026-12-05T01:39:34+00:00","updatedAt":"2026-12-05T01:41:14+00:00","orderVersion":3}
         """;
 
     private const string Live = """
         {"orderId":"01a24893c8d1778cae9f2749f35c66cd","status":3,"statusName":"Delivering","riderId":"rider-0042",
          "position":{"latitude":31.222682,"longitude":121.531978,"fixTime":"2026-12-05T01:44:09+00:00","speed":4.8,"heading":265},
-         "active":true,"version":9,"updatedAt":"2026-12-05T01:44:10+00:00","alerts":[],
+         "active":true,"trackingVersion":9,"updatedAt":"2026-12-05T01:44:10+00:00","alerts":[],
          "eta":{"learned":true,"estimatedAt":"2026-12-05T01:54:00+00:00","earliest":"2026-12-05T01:52:00+00:00","latest":"2026-12-05T01:57:00+00:00","confidence":"Medium"},
          "collected":true}
         """;
@@ -40,29 +40,29 @@ internal sealed class OperationExamples : IOperationFilter
              "deliveryAddress":{"text":"上海市浦东南路920号 19楼","latitude":31.222243,"longitude":121.509089,"recipientName":"王女士","recipientPhone":"+86 138 0000 0000"},
              "warehouse":{"id":"wh-pudong-01","latitude":31.222,"longitude":121.54}}
             """,
-            With(Order, """{"status":1,"statusName":"PendingPayment","riderId":null,"pickingTask":null,"updatedAt":"2026-12-05T01:39:34+00:00","version":1}""")),
+            With(Order, """{"status":1,"statusName":"PendingPayment","riderId":null,"pickingTask":null,"updatedAt":"2026-12-05T01:39:34+00:00","orderVersion":1}""")),
         ["PayOrder"] = ("""{"paymentReference":"wxpay-4200001234202612051234567890","amount":143.40}""",
-            With(Order, """{"status":2,"statusName":"Paid","riderId":null,"pickingTask":{"id":"01a24893c8e37ae185b7d76e8169218c","status":"Pending","createdAt":"2026-12-05T01:39:35+00:00","finishedAt":null},"updatedAt":"2026-12-05T01:39:35+00:00","version":2}""")),
+            With(Order, """{"status":2,"statusName":"Paid","riderId":null,"pickingTask":{"id":"01a24893c8e37ae185b7d76e8169218c","status":"Pending","createdAt":"2026-12-05T01:39:35+00:00","finishedAt":null},"updatedAt":"2026-12-05T01:39:35+00:00","orderVersion":2}""")),
         ["CancelOrder"] = ("""{"reason":"不想要了"}""",
-            With(Order, """{"status":5,"statusName":"Cancelled","riderId":null,"pickingTask":{"id":"01a24893c8e37ae185b7d76e8169218c","status":"Cancelled","createdAt":"2026-12-05T01:39:35+00:00","finishedAt":"2026-12-05T01:40:02+00:00"},"cancellationReason":"不想要了","updatedAt":"2026-12-05T01:40:02+00:00","version":3}""")),
+            With(Order, """{"status":5,"statusName":"Cancelled","riderId":null,"pickingTask":{"id":"01a24893c8e37ae185b7d76e8169218c","status":"Cancelled","createdAt":"2026-12-05T01:39:35+00:00","finishedAt":"2026-12-05T01:40:02+00:00"},"cancellationReason":"不想要了","updatedAt":"2026-12-05T01:40:02+00:00","orderVersion":3}""")),
         ["MarkOrderPicked"] = ("""{"warehouseId":"wh-pudong-01","riderId":"rider-0042"}""", Order),
         ["MarkOrderDelivered"] = ("""{"riderId":"rider-0042"}""",
-            With(Order, """{"status":4,"statusName":"Completed","updatedAt":"2026-12-05T01:54:20+00:00","version":4}""")),
+            With(Order, """{"status":4,"statusName":"Completed","updatedAt":"2026-12-05T01:54:20+00:00","orderVersion":4}""")),
         ["GetOrder"] = (null, Order),
         ["ListOrders"] = (null, """
             {"items":[{"id":"01a24893c8d1778cae9f2749f35c66cd","customerId":"c-10001","status":3,"statusName":"Delivering","warehouseId":"wh-pudong-01",
                        "riderId":"rider-0042","totalAmount":143.40,"lineCount":2,"promisedDeliveryAt":"2026-12-05T02:09:34+00:00",
-                       "createdAt":"2026-12-05T01:39:34+00:00","updatedAt":"2026-12-05T01:41:14+00:00","version":3}],
+                       "createdAt":"2026-12-05T01:39:34+00:00","updatedAt":"2026-12-05T01:41:14+00:00","orderVersion":3}],
              "pageSize":1,"next":"NjM5MDAzMDk1NzQ0ODEzOTUwLjAxYTI0ODkzYzhkMTc3OGNhZTlmMjc0OWYzNWM2NmNk"}
             """),
         ["GetLiveOrder"] = (null, Live),
         ["AssignRider"] = ("""{"riderId":"rider-0042"}""", Live),
         ["GetOrderTimeline"] = (null, """
-            [{"at":"2026-12-05T01:39:34+00:00","event":"OrderPlaced","status":1,"version":1,"latitude":null,"longitude":null,"address":null,"operatorId":null,"operatorType":null},
-             {"at":"2026-12-05T01:39:35+00:00","event":"OrderPaid","status":2,"version":2,"latitude":null,"longitude":null,"address":null,"operatorId":null,"operatorType":null},
-             {"at":"2026-12-05T01:40:54+00:00","event":"WarehousePacked","status":2,"version":null,"latitude":null,"longitude":null,"address":null,"operatorId":"wh-pudong-01","operatorType":2},
-             {"at":"2026-12-05T01:41:14+00:00","event":"OrderPicked","status":3,"version":3,"latitude":31.222,"longitude":121.54,"address":null,"operatorId":"wh-pudong-01","operatorType":2},
-             {"at":"2026-12-05T01:41:14+00:00","event":"RiderAssigned","status":3,"version":null,"latitude":31.222682,"longitude":121.539978,"address":null,"operatorId":"rider-0042","operatorType":1}]
+            [{"at":"2026-12-05T01:39:34+00:00","event":"OrderPlaced","status":1,"orderVersion":1,"latitude":null,"longitude":null,"address":null,"operatorId":null,"operatorType":null},
+             {"at":"2026-12-05T01:39:35+00:00","event":"OrderPaid","status":2,"orderVersion":2,"latitude":null,"longitude":null,"address":null,"operatorId":null,"operatorType":null},
+             {"at":"2026-12-05T01:40:54+00:00","event":"WarehousePacked","status":2,"orderVersion":null,"latitude":null,"longitude":null,"address":null,"operatorId":"wh-pudong-01","operatorType":2},
+             {"at":"2026-12-05T01:41:14+00:00","event":"OrderPicked","status":3,"orderVersion":3,"latitude":31.222,"longitude":121.54,"address":null,"operatorId":"wh-pudong-01","operatorType":2},
+             {"at":"2026-12-05T01:41:14+00:00","event":"RiderAssigned","status":3,"orderVersion":null,"latitude":31.222682,"longitude":121.539978,"address":null,"operatorId":"rider-0042","operatorType":1}]
             """),
         ["ReportPosition"] = ("""
             {"pointId":"42017","fixTime":"2026-12-05T09:44:09+08:00","latitude":31.222682,"longitude":121.531978,"accuracy":8,"speed":4.8,"heading":265}
@@ -78,7 +78,7 @@ internal sealed class OperationExamples : IOperationFilter
              {"pointId":"42019","outcome":"accepted","reason":null},{"pointId":"42017","outcome":"duplicate","reason":null}]}
             """),
         ["ReportWarehouseStage"] = ("""{"orderId":"01a24893c8d1778cae9f2749f35c66cd","warehouseId":"wh-pudong-01","stage":"Packed"}""",
-            """{"at":"2026-12-05T01:40:54+00:00","event":"WarehousePacked","status":2,"version":null,"latitude":null,"longitude":null,"address":null,"operatorId":"wh-pudong-01","operatorType":2}"""),
+            """{"at":"2026-12-05T01:40:54+00:00","event":"WarehousePacked","status":2,"orderVersion":null,"latitude":null,"longitude":null,"address":null,"operatorId":"wh-pudong-01","operatorType":2}"""),
         ["RegisterWebhook"] = ("""{"url":"https://erp.example.com/hooks/xiaoxiang","eventTypes":["order.delivered","alert.raised"]}""",
             """{"id":"01a24895713f7c86bbe69379d3499cd4","url":"https://erp.example.com/hooks/xiaoxiang","eventTypes":["alert.raised","order.delivered"],"active":true,"createdAt":"2026-12-05T01:41:23+00:00","secret":"/vudAJb7ZixPGZvZZi9X1QzPFd9yE5/z0tKY+I2tYi4="}"""),
     };

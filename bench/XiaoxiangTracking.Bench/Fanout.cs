@@ -33,7 +33,7 @@ internal static class Fanout
     private static readonly object Delta = new
     {
         orderId = "01a2354268d77a9c9b1f5d3f0f4c9e11",
-        version = 42,
+        trackingVersion = 42,
         snapshot = false,
         position = new { latitude = 31.221234, longitude = 121.541234, fixTime = DateTimeOffset.UtcNow, speed = 4.5, heading = 90.0 },
         eta = new { estimatedAt = DateTimeOffset.UtcNow, earliest = DateTimeOffset.UtcNow, latest = DateTimeOffset.UtcNow, learned = false },

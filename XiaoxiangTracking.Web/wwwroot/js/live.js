@@ -20,20 +20,20 @@ export function connectLive({ subscribe, onChange, onRemoved = () => {}, onConne
     .build();
   hub.serverTimeoutInMilliseconds = 30_000;
 
-  const resync = (orderId) => hub.invoke("SubscribeOrder", orderId, held.get(orderId)?.version ?? null).catch(() => {});
+  const resync = (orderId) => hub.invoke("SubscribeOrder", orderId, held.get(orderId)?.trackingVersion ?? null).catch(() => {});
 
   hub.on("OrderUpdated", (update) => {
     const state = held.get(update.orderId);
     if (update.snapshot) {
       held.set(update.orderId, { ...update });
-    } else if (state && update.version === state.version + 1) {
-      const next = { ...state, version: update.version };
+    } else if (state && update.trackingVersion === state.trackingVersion + 1) {
+      const next = { ...state, trackingVersion: update.trackingVersion };
       for (const [key, value] of Object.entries(update)) {
         if (value !== null && key !== "snapshot" && key !== "cleared") next[key] = value;
       }
       for (const key of update.cleared ?? []) delete next[key];
       held.set(update.orderId, next);
-    } else if (!state || update.version > state.version + 1) {
+    } else if (!state || update.trackingVersion > state.trackingVersion + 1) {
       resync(update.orderId);
       return;
     } else {
@@ -47,7 +47,7 @@ export function connectLive({ subscribe, onChange, onRemoved = () => {}, onConne
   });
   hub.on("Versions", (versions) => {
     for (const [orderId, version] of Object.entries(versions)) {
-      if ((held.get(orderId)?.version ?? -1) < version) resync(orderId);
+      if ((held.get(orderId)?.trackingVersion ?? -1) < version) resync(orderId);
     }
   });
 

@@ -122,7 +122,7 @@ if (order) {
   };
 
   connectLive({
-    subscribe: (hub, held) => hub.invoke("SubscribeOrder", orderId, held.get(orderId)?.version ?? null),
+    subscribe: (hub, held) => hub.invoke("SubscribeOrder", orderId, held.get(orderId)?.trackingVersion ?? null),
     onChange: (next) => {
       state = next;
       render();

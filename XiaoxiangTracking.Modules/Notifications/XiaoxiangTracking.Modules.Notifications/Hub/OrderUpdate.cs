@@ -18,12 +18,12 @@ internal sealed record PlaceView(double Latitude, double Longitude);
 
 /// <summary>
 /// One push about one order (hub method <c>OrderUpdated</c>). A snapshot (<see cref="Snapshot"/> true) is the whole
-/// state the viewer may see at <see cref="Version"/>: it replaces what the client holds. A delta carries only the
+/// state the viewer may see at <see cref="TrackingVersion"/>: it replaces what the client holds. A delta carries only the
 /// fields that changed (null: unchanged), names in <see cref="Cleared"/> the fields that no longer have a value, and is
-/// applied only on top of version <c>Version - 1</c>.
+/// applied only on top of <c>TrackingVersion - 1</c>.
 /// </summary>
 /// <param name="OrderId">The order.</param>
-/// <param name="Version">The order's tracking version after this update.</param>
+/// <param name="TrackingVersion">The order's tracking version after this update (not the order's own version, <c>orderVersion</c> of the REST order).</param>
 /// <param name="Snapshot">True for a whole state, false for a delta.</param>
 /// <param name="Status">Status code 1–5.</param>
 /// <param name="RiderId">The rider (riders and ops only).</param>
@@ -39,7 +39,7 @@ internal sealed record PlaceView(double Latitude, double Longitude);
 /// <param name="Collected">Whether the rider has collected the order at the warehouse (in a delta: when it just did).</param>
 internal sealed record OrderUpdate(
     string OrderId,
-    long Version,
+    long TrackingVersion,
     bool Snapshot,
     int? Status,
     string? RiderId,
@@ -63,7 +63,7 @@ internal static class ClientMethods
     /// <summary><c>OrderRemoved(orderId)</c>: the order is no longer this rider's (reassigned) or left the fleet view.</summary>
     public const string OrderRemoved = nameof(OrderRemoved);
 
-    /// <summary><c>Versions({orderId: version})</c>: the current version of every order the connection follows.</summary>
+    /// <summary><c>Versions({orderId: trackingVersion})</c>: the current tracking version of every order the connection follows.</summary>
     public const string Versions = nameof(Versions);
 }
 

@@ -78,7 +78,7 @@ internal sealed class QueueWebhookDeliveries(NotificationsDbContext db, IBackgro
             new Dictionary<string, object?>
             {
                 ["orderId"] = change.OrderId,
-                ["version"] = change.Version,
+                ["orderVersion"] = change.Version,
                 ["status"] = (int)change.Status,
                 ["details"] = details,
             },

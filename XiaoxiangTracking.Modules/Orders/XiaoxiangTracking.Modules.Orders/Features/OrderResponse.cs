@@ -21,7 +21,7 @@ namespace XiaoxiangTracking.Modules.Orders.Features;
 /// <param name="CancellationReason">Why it was cancelled, at status 5.</param>
 /// <param name="CreatedAt">When it was placed.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
-/// <param name="Version">Increases by one with every change.</param>
+/// <param name="OrderVersion">The order's own version: one more with every change of the order (not its live tracking's <c>trackingVersion</c>).</param>
 internal sealed record OrderResponse(
     string Id,
     string? CustomerId,
@@ -37,7 +37,7 @@ internal sealed record OrderResponse(
     string? CancellationReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long OrderVersion);
 
 /// <summary>One ordered product.</summary>
 /// <param name="Sku">Stock-keeping unit.</param>

@@ -50,7 +50,7 @@ internal sealed record OrderPage(IReadOnlyList<OrderListItem> Items, int PageSiz
 /// <param name="PromisedDeliveryAt">Promised delivery time.</param>
 /// <param name="CreatedAt">When it was placed.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
-/// <param name="Version">The order's version.</param>
+/// <param name="OrderVersion">The order's own version (as in <c>GET /api/orders/{id}</c>).</param>
 internal sealed record OrderListItem(
     string Id,
     string CustomerId,
@@ -63,7 +63,7 @@ internal sealed record OrderListItem(
     DateTimeOffset PromisedDeliveryAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long OrderVersion);
 
 /// <summary>
 /// Where a page ends: the last order's placing time and id, the list's sort key. Opaque to clients (base64url), so

@@ -17,7 +17,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <param name="RiderId">The rider delivering it; null before one is assigned.</param>
 /// <param name="Position">The rider's latest fix while delivering; null before the rider's first fix.</param>
 /// <param name="Active">False once completed or cancelled.</param>
-/// <param name="Version">The tracking version; live updates carry the same number, one more per change.</param>
+/// <param name="TrackingVersion">The tracking version: one more per change of the live state; live updates carry the same number (not the order's own <c>orderVersion</c>).</param>
 /// <param name="UpdatedAt">When the state last changed.</param>
 /// <param name="Alerts">The alert types open on the order (Stall, Offline, Deviation, TimeoutWarning, Timeout).</param>
 /// <param name="Eta">The arrival estimate while delivering: expected time and likely range.</param>
@@ -29,7 +29,7 @@ internal sealed record LiveOrderResponse(
     string? RiderId,
     LivePosition? Position,
     bool Active,
-    long Version,
+    long TrackingVersion,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<string> Alerts,
     LiveEta? Eta,

@@ -17,7 +17,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 /// <param name="At">When it happened.</param>
 /// <param name="Event">What happened, e.g. OrderPaid.</param>
 /// <param name="Status">The order status code (1–5) at this point.</param>
-/// <param name="Version">The order's version after the change, for order changes.</param>
+/// <param name="OrderVersion">The order's own version after the change, for order changes.</param>
 /// <param name="Latitude">Where, if known.</param>
 /// <param name="Longitude">Where, if known.</param>
 /// <param name="Address">Address, if known.</param>
@@ -27,7 +27,7 @@ internal sealed record TimelineEntry(
     DateTimeOffset At,
     string Event,
     int Status,
-    long? Version,
+    long? OrderVersion,
     double? Latitude,
     double? Longitude,
     string? Address,
