@@ -4,6 +4,7 @@ using System.Security.Claims;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Shared.Errors;
+using XiaoxiangTracking.Modules.Shared.Hosting;
 using XiaoxiangTracking.Modules.Shared.Security;
 using XiaoxiangTracking.Web.Security.Persistence;
 using XiaoxiangTracking.Web.Errors;
@@ -40,7 +41,7 @@ internal sealed class DenyNetworkRequestValidator : AbstractValidator<DenyNetwor
 /// The IP deny list: networks ops refuse at run time (403 before anything else runs), persisted, and kept in memory by
 /// every instance — at once by the one that changed it, within <see cref="RefreshInterval"/> by the others.
 /// </summary>
-internal sealed class DenyList(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DenyList> logger) : BackgroundService
+internal sealed class DenyList(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DenyList> logger) : PeriodicService(clock, logger)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 
@@ -91,23 +92,14 @@ internal sealed class DenyList(IServiceScopeFactory scopes, TimeProvider clock, 
         _networks = [.. stored.Select(cidr => TryParseNetwork(cidr, out var network) ? network : (System.Net.IPNetwork?)null).OfType<System.Net.IPNetwork>()];
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(RefreshInterval, clock);
-        do
-        {
-            try
-            {
-                await ReloadAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Keep refusing what was refused; the next refresh tries again.
-                logger.LogWarning(ex, "Reloading the IP deny list failed");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => RefreshInterval;
+
+    // Keeps refusing what was refused when a reload fails; the next round tries again.
+    protected override string Work => "Reloading the IP deny list";
+
+    protected override bool RoundAtStart => true;
+
+    protected override Task RoundAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 }
 
 internal static class DenyListEndpoints

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Notifications.Settings;
+using XiaoxiangTracking.Modules.Shared.Hosting;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Modules.Notifications.Fanout;
@@ -19,7 +19,7 @@ internal sealed class FanoutMaintenance(
     Subscribers subscribers,
     IOptions<NotificationsOptions> options,
     TimeProvider clock,
-    ILogger<FanoutMaintenance> logger) : BackgroundService
+    ILogger<FanoutMaintenance> logger) : PeriodicService(clock, logger)
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,25 +37,19 @@ internal sealed class FanoutMaintenance(
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.VersionCheckInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                foreach (var connection in subscribers.All)
-                {
-                    connection.Enqueue(new Push.Beacon());
-                }
+    protected override TimeSpan Interval => options.Value.VersionCheckInterval;
 
-                log.Trim();
-                directory.Trim();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    protected override string Work => "The fan-out's heartbeat";
+
+    protected override Task RoundAsync(CancellationToken cancellationToken)
+    {
+        foreach (var connection in subscribers.All)
         {
-            // Host stopping.
+            connection.Enqueue(new Push.Beacon());
         }
+
+        log.Trim();
+        directory.Trim();
+        return Task.CompletedTask;
     }
 }

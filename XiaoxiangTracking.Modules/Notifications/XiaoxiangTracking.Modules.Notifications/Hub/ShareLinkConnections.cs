@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Notifications.Settings;
 using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Shared.Hosting;
 using XiaoxiangTracking.Modules.Shared.Security;
 
 namespace XiaoxiangTracking.Modules.Notifications.Hub;
@@ -58,31 +58,24 @@ internal sealed class ShareLinkWatch(
     IServiceScopeFactory scopes,
     IOptions<NotificationsOptions> options,
     TimeProvider clock,
-    ILogger<ShareLinkWatch> logger) : BackgroundService
+    ILogger<ShareLinkWatch> logger) : PeriodicService(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ShareLinkCheckInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            if (connections.IsEmpty)
-            {
-                continue;
-            }
+    protected override TimeSpan Interval => options.Value.ShareLinkCheckInterval;
 
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var holding = await scope.ServiceProvider.GetRequiredService<IShareLinks>().StillValidAsync(connections.LinkIds(), stoppingToken);
-                if (connections.CloseAllBut(holding) is > 0 and var closed)
-                {
-                    logger.LogInformation("Closed {Count} live connection(s) of share links no longer valid", closed);
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Checking the share links of live connections failed; trying again at the next interval");
-            }
+    protected override string Work => "Checking the share links of live connections";
+
+    protected override async Task RoundAsync(CancellationToken cancellationToken)
+    {
+        if (connections.IsEmpty)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var holding = await scope.ServiceProvider.GetRequiredService<IShareLinks>().StillValidAsync(connections.LinkIds(), cancellationToken);
+        if (connections.CloseAllBut(holding) is > 0 and var closed)
+        {
+            Logger.LogInformation("Closed {Count} live connection(s) of share links no longer valid", closed);
         }
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using XiaoxiangTracking.Modules.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
@@ -13,39 +13,20 @@ internal sealed class DispatchRetryService(
     IServiceScopeFactory scopes,
     IOptions<DispatchOptions> options,
     TimeProvider clock,
-    ILogger<DispatchRetryService> logger) : BackgroundService
+    ILogger<DispatchRetryService> logger) : PeriodicService(clock, logger)
 {
     private const int BatchSize = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RetryInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await RetryDueAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Retrying dispatch failed; trying again at the next interval");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Host stopping.
-        }
-    }
+    protected override TimeSpan Interval => options.Value.RetryInterval;
 
-    private async Task RetryDueAsync(CancellationToken cancellationToken)
+    protected override string Work => "Retrying dispatch";
+
+    protected override async Task RoundAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
         var dispatcher = scope.ServiceProvider.GetRequiredService<Dispatcher>();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var due = await db.LiveOrders.AsNoTracking()
             .Where(l => l.AwaitingRider && l.NextDispatchAt <= now)
             .OrderBy(l => l.NextDispatchAt)

@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Orders.Contracts;
+using XiaoxiangTracking.Modules.Shared.Hosting;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -17,35 +17,18 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.Eta;
 /// </summary>
 internal sealed class EtaRefresh(
     IServiceScopeFactory scopes, IOptions<EtaOptions> options, IOptions<AlertOptions> alerts, TimeProvider clock, ILogger<EtaRefresh> logger)
-    : BackgroundService
+    : PeriodicService(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RefreshInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await RefreshDueAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogWarning(ex, "Refreshing arrival estimates about to fall due failed; the next round tries again");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Host stopping.
-        }
-    }
+    protected override TimeSpan Interval => options.Value.RefreshInterval;
+
+    protected override string Work => "Refreshing arrival estimates about to fall due";
+
+    protected override Task RoundAsync(CancellationToken cancellationToken) => RefreshDueAsync(cancellationToken);
 
     /// <summary>Re-estimates every order on its way whose estimate falls due before the round after this one; returns how many.</summary>
     public async Task<int> RefreshDueAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var soon = now + EtaModel.MinimumLead + options.Value.RefreshInterval;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
