@@ -161,11 +161,14 @@ public class OpsMapTests(Browser browser)
             (AlertType.Timeout, new AlertFacts(AlertReason.Late, PromisedAt: promised), false, "未在承诺的 15:14 前送达", "Not delivered by the promised 15:14"),
         ];
         var orders = new List<string>();
+        // Each assignment is evaluated against the rider rules once, which would resolve an alert raised before it.
+        var evaluations = host.Services.GetRequiredService<MoveEvaluationQueue>();
         foreach (var (type, facts, retroactive, _, _) in cases)
         {
             var rider = RiderApp.NewRider();
             var orderId = await host.DeliveringOrderAsync(rider);
             orders.Add(orderId);
+            await Eventually.Until(() => evaluations.Unfinished == 0);
             await using var scope = host.Services.CreateAsyncScope();
             (await scope.ServiceProvider.GetRequiredService<AlertBook>()
                 .RaiseAsync(orderId, type, rider, facts, null, retroactive, CancellationToken.None)).Should().BeTrue();

@@ -39,22 +39,42 @@ internal sealed class MoveEvaluationQueue(IOptions<AlertOptions> options)
     // Orders queued and not yet taken: a move of an order already waiting adds nothing, as its evaluation will read
     // the newest fix anyway — so under load the queue holds each moving order once, not once per report.
     private readonly ConcurrentDictionary<string, byte> _waiting = new(StringComparer.Ordinal);
+    private int _unfinished;
 
     public ChannelReader<Evaluation> Reader => _work.Reader;
 
+    /// <summary>Evaluations queued and not yet finished: 0 when the evaluator has caught up with every move.</summary>
+    public int Unfinished => Volatile.Read(ref _unfinished);
+
     public void Queue(string orderId)
     {
-        if (_waiting.TryAdd(orderId, 0) && !_work.Writer.TryWrite(new Evaluation.OrderMoved(orderId)))
+        if (!_waiting.TryAdd(orderId, 0))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _unfinished);
+        if (!_work.Writer.TryWrite(new Evaluation.OrderMoved(orderId)))
         {
             _waiting.TryRemove(orderId, out _);
+            Interlocked.Decrement(ref _unfinished);
         }
     }
+
+    /// <summary>The evaluator finished one evaluation (whatever its outcome).</summary>
+    public void Finished() => Interlocked.Decrement(ref _unfinished);
 
     /// <summary>The evaluator took the order's evaluation: a move from now on queues it again.</summary>
     public void Taken(Evaluation.OrderMoved moved) => _waiting.TryRemove(moved.OrderId, out _);
 
-    public void QueueBackfill(string riderId, DateTimeOffset from, DateTimeOffset to) =>
-        _work.Writer.TryWrite(new Evaluation.Backfilled(riderId, from, to));
+    public void QueueBackfill(string riderId, DateTimeOffset from, DateTimeOffset to)
+    {
+        Interlocked.Increment(ref _unfinished);
+        if (!_work.Writer.TryWrite(new Evaluation.Backfilled(riderId, from, to)))
+        {
+            Interlocked.Decrement(ref _unfinished);
+        }
+    }
 }
 
 /// <summary>Queues every order whose rider moved or changed for evaluation (in memory, without waiting).</summary>
@@ -124,6 +144,10 @@ internal sealed class MoveEvaluator(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     logger.LogWarning(ex, "Evaluating {Work} failed; the scan will evaluate the order", work);
+                }
+                finally
+                {
+                    queue.Finished();
                 }
             }
         }
