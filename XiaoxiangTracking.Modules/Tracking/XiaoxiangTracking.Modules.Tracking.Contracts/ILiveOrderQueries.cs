@@ -37,8 +37,11 @@ public sealed record LiveOrderSnapshot(
 /// <summary>Reads of orders' live state for other modules (the Tracking module answers them from its cache and tables).</summary>
 public interface ILiveOrderQueries
 {
-    /// <summary>One order's current state; null for an unknown order.</summary>
-    ValueTask<LiveOrderSnapshot?> GetAsync(string orderId, CancellationToken cancellationToken);
+    /// <summary>
+    /// One order's current state, at least at <paramref name="atLeastVersion"/> when the order has reached it (a reader
+    /// that has seen a change is never answered with the state before it); null for an unknown order.
+    /// </summary>
+    ValueTask<LiveOrderSnapshot?> GetAsync(string orderId, long atLeastVersion, CancellationToken cancellationToken);
 
     /// <summary>Every active order, or those of one warehouse.</summary>
     Task<IReadOnlyList<LiveOrderSnapshot>> ActiveAsync(string? warehouseId, CancellationToken cancellationToken);

@@ -256,7 +256,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
 
         if (change.Version > followed.LastSent + 1)
         {
-            await CatchUpAsync(change.OrderId, followed.Viewer, followed.LastSent, cancellationToken);
+            await CatchUpAsync(change.OrderId, followed.Viewer, followed.LastSent, cancellationToken, seen: change.Version);
             return;
         }
 
@@ -323,9 +323,10 @@ internal sealed class SubscriberConnection : IAsyncDisposable
     /// <summary>
     /// Brings one order from <paramref name="have"/> to the newest version known: the missed deltas when the history
     /// holds them all, otherwise a snapshot (unless the client already holds it) and any newer deltas. A version the
-    /// order never reached is not believed: the client gets a snapshot, as one that holds nothing.
+    /// order never reached is not believed: the client gets a snapshot, as one that holds nothing. A catch-up asked for
+    /// by a change (<paramref name="seen"/>) gets a snapshot at least that new.
     /// </summary>
-    private async Task CatchUpAsync(string orderId, OrderViewer viewer, long? have, CancellationToken cancellationToken)
+    private async Task CatchUpAsync(string orderId, OrderViewer viewer, long? have, CancellationToken cancellationToken, long seen = 0)
     {
         // A client that holds nothing (or was never sent anything) starts from a snapshot.
         if (have is >= 0 and var known && known <= (_log.Latest(orderId) ?? -1) && _log.After(orderId, known) is { } missed)
@@ -341,7 +342,7 @@ internal sealed class SubscriberConnection : IAsyncDisposable
         LiveOrderSnapshot? snapshot;
         await using (var scope = _scopes.CreateAsyncScope())
         {
-            snapshot = await scope.ServiceProvider.GetRequiredService<ILiveOrderQueries>().GetAsync(orderId, cancellationToken);
+            snapshot = await scope.ServiceProvider.GetRequiredService<ILiveOrderQueries>().GetAsync(orderId, seen, cancellationToken);
         }
 
         if (snapshot is null)

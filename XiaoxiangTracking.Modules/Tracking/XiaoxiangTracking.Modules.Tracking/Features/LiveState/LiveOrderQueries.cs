@@ -7,8 +7,19 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// <summary>Other modules' reads of live state: one order from the cache, sets of orders from the table.</summary>
 internal sealed class LiveOrderQueries(LiveOrderCache cache, TrackingDbContext db) : ILiveOrderQueries
 {
-    public async ValueTask<LiveOrderSnapshot?> GetAsync(string orderId, CancellationToken cancellationToken) =>
-        (await cache.GetAsync(orderId, cancellationToken))?.ToSnapshot();
+    public async ValueTask<LiveOrderSnapshot?> GetAsync(string orderId, long atLeastVersion, CancellationToken cancellationToken)
+    {
+        var cached = await cache.GetAsync(orderId, cancellationToken);
+        if (cached is not null && cached.Version >= atLeastVersion)
+        {
+            return cached.ToSnapshot();
+        }
+
+        // The cache is a moment behind the change the reader saw (a load that began before it was committed, or its
+        // delta not applied yet): the table has it.
+        var live = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
+        return live is null ? cached?.ToSnapshot() : LiveOrderState.Of(live).ToSnapshot();
+    }
 
     public async Task<IReadOnlyList<LiveOrderSnapshot>> ActiveAsync(string? warehouseId, CancellationToken cancellationToken)
     {
