@@ -133,15 +133,15 @@ public class LiveStateRestartTests
         var cache = second.Services.GetRequiredService<HybridCache>();
 
         var loadedFromDatabase = new List<string>();
-        var cached = await cache.GetOrCreateAsync<LiveOrderState?>(active, _ =>
+        var cached = await cache.GetOrCreateAsync<LiveOrderSnapshot?>(active, _ =>
         {
             loadedFromDatabase.Add(active);
-            return ValueTask.FromResult<LiveOrderState?>(null);
+            return ValueTask.FromResult<LiveOrderSnapshot?>(null);
         });
-        var notCached = await cache.GetOrCreateAsync<LiveOrderState?>(finished, _ =>
+        var notCached = await cache.GetOrCreateAsync<LiveOrderSnapshot?>(finished, _ =>
         {
             loadedFromDatabase.Add(finished);
-            return ValueTask.FromResult<LiveOrderState?>(null);
+            return ValueTask.FromResult<LiveOrderSnapshot?>(null);
         });
 
         loadedFromDatabase.Should().Equal(finished);

@@ -68,40 +68,28 @@ internal static class ClientMethods
 }
 
 /// <summary>
-/// The role views of a change or a state (DESIGN: customer, rider and ops see different granularity). Warehouse staff
-/// see their warehouse's orders as ops do.
+/// The hub's messages for a viewer (DESIGN: customer, rider and ops see different granularity): the state or change as
+/// <see cref="LiveViews"/> lets the viewer see it, with what is withheld left out of the message.
 /// </summary>
 internal static class OrderViews
 {
-    public static OrderUpdate Snapshot(LiveOrderSnapshot state, OrderViewer viewer) => SnapshotOf(
-        state with { Eta = state.Status is OrderStatus.Paid or OrderStatus.Delivering ? state.Eta : null }, viewer);
-
-    private static OrderUpdate SnapshotOf(LiveOrderSnapshot state, OrderViewer viewer) => viewer switch
+    public static OrderUpdate Snapshot(LiveOrderSnapshot state, OrderViewer viewer)
     {
-        OrderViewer.Customer or OrderViewer.Shared => new(state.OrderId, state.Version, true, (int)state.Status, null,
-            state.Status == OrderStatus.Delivering ? View(CustomerView.Position(state.Position)) : null,
-            state.Active, null, null, null, null, state.Eta, null, null, state.Collected),
-        OrderViewer.Rider => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
-            state.Active, state.DeliveryAddress, null, state.WarehouseId, null, state.Eta, Place(state.DeliveryLocation), null, state.Collected),
-        _ => new(state.OrderId, state.Version, true, (int)state.Status, state.RiderId, View(state.Position),
-            state.Active, state.DeliveryAddress, state.CustomerId, state.WarehouseId, Names(state.Alerts), state.Eta, Place(state.DeliveryLocation), null,
-            state.Collected),
-    };
+        var seen = state.For(viewer);
+        var delivery = LiveViews.SeesDelivery(viewer);
+        var everything = LiveViews.SeesEverything(viewer);
+        return new(seen.OrderId, seen.Version, true, (int)seen.Status, seen.RiderId, View(seen.Position), seen.Active,
+            delivery ? seen.DeliveryAddress : null, everything ? seen.CustomerId : null, delivery ? seen.WarehouseId : null,
+            everything ? Names(seen.Alerts) : null, seen.Eta, delivery ? Place(seen.DeliveryLocation) : null, null, seen.Collected);
+    }
 
-    /// <summary>
-    /// A delta for the viewer. Tracking moves an order's position only while it is being delivered, so a delta that
-    /// carries one is always from delivery.
-    /// </summary>
-    public static OrderUpdate Delta(OrderTrackingChanged change, OrderViewer viewer) => viewer switch
+    /// <summary>A delta for the viewer: only what changed and the viewer may see.</summary>
+    public static OrderUpdate Delta(OrderTrackingChanged change, OrderViewer viewer)
     {
-        OrderViewer.Customer or OrderViewer.Shared => new(change.OrderId, change.Version, false, (int?)change.Status, null,
-            View(CustomerView.Position(change.Position)), change.Active, null, null, null, null, change.Eta, null, Names(change.Cleared), change.Collected),
-        OrderViewer.Rider => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
-            change.Active, null, null, null, null, change.Eta, null, Names(change.Cleared), change.Collected),
-        _ => new(change.OrderId, change.Version, false, (int?)change.Status, change.RiderId, View(change.Position),
-            change.Active, null, null, null, change.Alerts is null ? null : Names(change.Alerts), change.Eta, null, Names(change.Cleared),
-            change.Collected),
-    };
+        var seen = LiveViews.Of(change, viewer);
+        return new(seen.OrderId, seen.Version, false, (int?)seen.Status, seen.RiderId, View(seen.Position), seen.Active, null, null, null,
+            seen.Alerts is null ? null : Names(seen.Alerts), seen.Eta, null, Names(seen.Cleared), seen.Collected);
+    }
 
     private static readonly IReadOnlyList<string>[] ClearedNames =
         [.. Enumerable.Range(0, 4).Select(flags => (IReadOnlyList<string>)[

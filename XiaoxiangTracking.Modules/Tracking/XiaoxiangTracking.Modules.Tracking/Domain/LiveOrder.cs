@@ -110,6 +110,11 @@ internal sealed class LiveOrder : AggregateRoot
         ? new LivePosition(lat, lng, at, Speed, Heading)
         : null;
 
+    /// <summary>The whole state at its version, as every reader and receiver of deltas holds it.</summary>
+    public LiveOrderSnapshot ToSnapshot() =>
+        new(OrderId, Version, Status, RiderId, Position, IsActive, CustomerId, WarehouseId, DeliveryLocation, DeliveryAddress, UpdatedAt,
+            Alerts, Eta, ArrivedAtWarehouseAt is not null);
+
     public static LiveOrder Open(OrderPlaced placed, DateTimeOffset now)
     {
         var live = new LiveOrder

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Shared.Validation;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -65,12 +66,12 @@ internal sealed class AssignRiderHandler(TrackingDbContext db, EtaEstimator eta,
 
         if (saved is not null)
         {
-            return LiveOrderResponse.Of(LiveOrderState.Of(saved));
+            return LiveOrderResponse.Of(saved.ToSnapshot(), OrderViewer.Ops);
         }
 
         var current = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == command.OrderId, cancellationToken)
             ?? throw new NotFoundException("Order", command.OrderId);
-        return LiveOrderResponse.Of(LiveOrderState.Of(current));
+        return LiveOrderResponse.Of(current.ToSnapshot(), OrderViewer.Ops);
     }
 }
 

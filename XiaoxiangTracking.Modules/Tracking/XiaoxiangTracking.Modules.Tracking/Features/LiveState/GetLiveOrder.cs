@@ -35,21 +35,13 @@ internal sealed record LiveOrderResponse(
     LiveEta? Eta,
     bool Collected)
 {
-    public static LiveOrderResponse Of(LiveOrderState state) => new(state.OrderId, (int)state.Status, state.Status.ToString(),
-        state.RiderId, state.Position, state.Active, state.Version, state.UpdatedAt, [.. state.Alerts.Select(a => a.ToString())], state.Eta, state.Collected);
-
-    /// <summary>The state as the viewer may see it; customers and share links get <see cref="CustomerView"/>, as on the hub.</summary>
-    public LiveOrderResponse For(OrderViewer viewer) => viewer switch
+    /// <summary>The state as <paramref name="viewer"/> may see it (<see cref="LiveViews"/>, as on the hub).</summary>
+    public static LiveOrderResponse Of(LiveOrderSnapshot state, OrderViewer viewer)
     {
-        OrderViewer.Customer or OrderViewer.Shared => this with
-        {
-            RiderId = null,
-            Position = Status == (int)OrderStatus.Delivering ? CustomerView.Position(Position) : null,
-            Alerts = [],
-        },
-        OrderViewer.Rider => this with { Alerts = [] },
-        _ => this,
-    };
+        var seen = state.For(viewer);
+        return new(seen.OrderId, (int)seen.Status, seen.Status.ToString(), seen.RiderId, seen.Position, seen.Active, seen.Version,
+            seen.UpdatedAt, [.. seen.Alerts.Select(a => a.ToString())], seen.Eta, seen.Collected);
+    }
 }
 
 internal sealed record GetLiveOrder(string OrderId, OrderViewer Viewer) : IQuery<LiveOrderResponse>;
@@ -57,8 +49,7 @@ internal sealed record GetLiveOrder(string OrderId, OrderViewer Viewer) : IQuery
 internal sealed class GetLiveOrderHandler(LiveOrderCache cache) : IQueryHandler<GetLiveOrder, LiveOrderResponse>
 {
     public async ValueTask<LiveOrderResponse> Handle(GetLiveOrder query, CancellationToken cancellationToken) =>
-        LiveOrderResponse.Of(await cache.GetAsync(query.OrderId, cancellationToken) ?? throw new NotFoundException("Order", query.OrderId))
-            .For(query.Viewer);
+        LiveOrderResponse.Of(await cache.GetAsync(query.OrderId, cancellationToken) ?? throw new NotFoundException("Order", query.OrderId), query.Viewer);
 }
 
 internal static class GetLiveOrderEndpoint

@@ -33,7 +33,7 @@ internal sealed class LiveOrderCache(
     };
 
     /// <summary>The order's live state, from the cache or else the database; null for an unknown order.</summary>
-    public async ValueTask<LiveOrderState?> GetAsync(string orderId, CancellationToken cancellationToken)
+    public async ValueTask<LiveOrderSnapshot?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         var lookup = new Lookup(this, orderId);
         try
@@ -59,7 +59,7 @@ internal sealed class LiveOrderCache(
     {
         public bool Missed { get; private set; }
 
-        public async ValueTask<LiveOrderState> LoadAsync(CancellationToken cancellationToken)
+        public async ValueTask<LiveOrderSnapshot> LoadAsync(CancellationToken cancellationToken)
         {
             Missed = true;
             return await cache.LoadAsync(orderId, cancellationToken) ?? throw new NotOpenYet();
@@ -115,7 +115,7 @@ internal sealed class LiveOrderCache(
                 .ToListAsync(cancellationToken);
             foreach (var live in page)
             {
-                await cache.SetAsync(live.OrderId, LiveOrderState.Of(live), Entry, cancellationToken: cancellationToken);
+                await cache.SetAsync(live.OrderId, live.ToSnapshot(), Entry, cancellationToken: cancellationToken);
             }
 
             count += page.Count;
@@ -128,12 +128,12 @@ internal sealed class LiveOrderCache(
         }
     }
 
-    private async ValueTask<LiveOrderState?> LoadAsync(string orderId, CancellationToken cancellationToken)
+    private async ValueTask<LiveOrderSnapshot?> LoadAsync(string orderId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
         var live = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
-        return live is null ? null : LiveOrderState.Of(live) with { OrderId = orderId };
+        return live is null ? null : live.ToSnapshot() with { OrderId = orderId };
     }
 
     /// <summary>The host's <see cref="TimeProvider"/> as the memory cache's clock.</summary>

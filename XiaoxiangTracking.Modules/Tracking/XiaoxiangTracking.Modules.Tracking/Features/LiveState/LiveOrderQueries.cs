@@ -12,13 +12,13 @@ internal sealed class LiveOrderQueries(LiveOrderCache cache, TrackingDbContext d
         var cached = await cache.GetAsync(orderId, cancellationToken);
         if (cached is not null && cached.Version >= atLeastVersion)
         {
-            return cached.ToSnapshot();
+            return cached;
         }
 
         // The cache is a moment behind the change the reader saw (a load that began before it was committed, or its
         // delta not applied yet): the table has it.
         var live = await db.LiveOrders.AsNoTracking().SingleOrDefaultAsync(l => l.OrderId == orderId, cancellationToken);
-        return live is null ? cached?.ToSnapshot() : LiveOrderState.Of(live).ToSnapshot();
+        return live is null ? cached : live.ToSnapshot();
     }
 
     public async Task<IReadOnlyList<LiveOrderSnapshot>> ActiveAsync(string? warehouseId, CancellationToken cancellationToken)
@@ -29,10 +29,10 @@ internal sealed class LiveOrderQueries(LiveOrderCache cache, TrackingDbContext d
             active = active.Where(l => l.WarehouseId == warehouseId);
         }
 
-        return [.. (await active.ToListAsync(cancellationToken)).Select(l => LiveOrderState.Of(l).ToSnapshot())];
+        return [.. (await active.ToListAsync(cancellationToken)).Select(l => l.ToSnapshot())];
     }
 
     public async Task<IReadOnlyList<LiveOrderSnapshot>> ForRiderAsync(string riderId, CancellationToken cancellationToken) =>
         [.. (await db.LiveOrders.AsNoTracking().Where(l => l.IsActive && l.RiderId == riderId).ToListAsync(cancellationToken))
-            .Select(l => LiveOrderState.Of(l).ToSnapshot())];
+            .Select(l => l.ToSnapshot())];
 }
