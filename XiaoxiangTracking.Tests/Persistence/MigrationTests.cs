@@ -7,6 +7,7 @@ using XiaoxiangTracking.Modules.Notifications.Persistence;
 using XiaoxiangTracking.Modules.Orders.Persistence;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Tests.Support;
 using XiaoxiangTracking.Web.Security.Persistence;
@@ -276,6 +277,28 @@ public class MigrationTests
         }
 
         indexes.Should().Equal(("IX_tracking_rider_positions_rider_id_fix_time", 1L, "rider_id,fix_time"));
+    }
+
+    [Fact]
+    public async Task Rejected_fix_counts_leave_the_live_state_with_the_migration_and_come_back_when_it_is_undone()
+    {
+        using var host = new TrackingHostFactory();
+        var id = (await host.CreateClient().PlaceAsync()).Id();
+        using var scope = host.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        await Eventually.Until(() => db.LiveOrders.AnyAsync(l => l.OrderId == id));
+        await db.Database.ExecuteSqlAsync($"INSERT INTO tracking_rejected_fixes (order_id, count) VALUES ({id}, 3)");
+        var migrator = db.GetService<IMigrator>();
+
+        await migrator.MigrateAsync("20261206021652_EndedOrdersHaveNoPosition");
+        (await db.Database.SqlQuery<int>($"SELECT rejected_fixes AS Value FROM tracking_live_orders WHERE order_id = {id}").SingleAsync())
+            .Should().Be(3);
+
+        await migrator.MigrateAsync();
+        (await db.Database.SqlQuery<int>($"SELECT count AS Value FROM tracking_rejected_fixes WHERE order_id = {id}").SingleAsync())
+            .Should().Be(3);
+        (await db.Database.SqlQuery<string>($"SELECT name AS Value FROM pragma_table_info('tracking_live_orders')").ToListAsync())
+            .Should().Contain("order_id").And.NotContain("rejected_fixes");
     }
 
     [Fact]

@@ -25,6 +25,7 @@ using XiaoxiangTracking.Modules.Tracking.Features.WarehouseStages;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Shared.Outbox;
 using XiaoxiangTracking.Modules.Tracking.Ingest;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -49,6 +50,10 @@ public static class TrackingModule
         services.AddModuleOutbox<TrackingDbContext>(
             typeof(WarehouseHandedOver), typeof(RiderAssigned), typeof(OrderTrackingChanged), typeof(AlertRaised), typeof(AlertResolved));
         services.AddSingleton<LatestFixes>();
+        services.AddScoped<LiveOrderStore>();
+        // Before the writer: it stops after it, publishing the moves of the writer's last commits.
+        services.AddSingleton<LiveMoves>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveMoves>());
         services.AddSingleton<PositionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionWriter>());
         services.AddHybridCache();

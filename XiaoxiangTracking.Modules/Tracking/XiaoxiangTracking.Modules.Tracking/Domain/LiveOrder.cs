@@ -6,10 +6,11 @@ namespace XiaoxiangTracking.Modules.Tracking.Domain;
 
 /// <summary>
 /// An order's live tracking state: its status, its rider, where that rider last was, and a version that increases by
-/// one with every change. Status and rider changes go through this aggregate (each raises one
-/// <see cref="OrderTrackingChanged"/> delta, written to the outbox with the change); position changes are applied by
-/// the position writer's set-based update in the same shape (<c>LivePositionUpdate</c>). <see cref="Version"/> is the
-/// concurrency token, so a status change racing a position update retries rather than overwriting it.
+/// exactly one with every change. Every method that changes it makes one version and raises its one
+/// <see cref="OrderTrackingChanged"/> delta (which may carry no field a viewer sees). Only the <c>Live</c> folder
+/// changes it: <c>LiveOrderStore</c> applies a <c>LiveChange</c> through these methods and saves it with its delta in
+/// the outbox; <c>LivePositionUpdate</c> moves the position in the same shape, set-based. <see cref="Version"/> is the
+/// concurrency token, so a change racing a move is applied again on top of it rather than overwriting it.
 /// </summary>
 internal sealed class LiveOrder : AggregateRoot
 {
@@ -62,9 +63,6 @@ internal sealed class LiveOrder : AggregateRoot
 
     /// <summary>When the warehouse handed the order over.</summary>
     public DateTimeOffset? HandedOverAt { get; private set; }
-
-    /// <summary>Fixes of the rider refused by the filters while delivering this order (counted by the ingest path).</summary>
-    public int RejectedFixes { get; private set; }
 
     /// <summary>When the current rider was assigned.</summary>
     public DateTimeOffset? AssignedAt { get; private set; }
@@ -156,19 +154,22 @@ internal sealed class LiveOrder : AggregateRoot
 
         if (change.Status == Status)
         {
+            Changed(now, Unseen(now));
             return true;
         }
 
         Status = change.Status;
         if (Status is OrderStatus.Completed or OrderStatus.Cancelled)
         {
-            // Ended: no rider on the way and nothing to expect, on every view.
+            // Ended: no rider on the way, nothing to expect and nothing to watch for, on every view.
             IsActive = false;
             AwaitingRider = false;
             NextDispatchAt = null;
+            var alertsClosed = OpenAlerts.Length > 0 ? AlertSets.None : null;
+            OpenAlerts = string.Empty;
             (Latitude, Longitude, FixTime, Speed, Heading) = (null, null, null, null, null);
             (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (null, null, null, false, null);
-            Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, false, now, Cleared: LiveFields.Position | LiveFields.Eta));
+            Changed(now, new OrderTrackingChanged(OrderId, 0, Status, null, null, false, now, alertsClosed, Cleared: LiveFields.Position | LiveFields.Eta));
             return true;
         }
 
@@ -232,18 +233,17 @@ internal sealed class LiveOrder : AggregateRoot
         AssignTo(riderId, riderFix, source, operatorId, distanceMeters, estimate, now);
     }
 
-    /// <summary>An alert of <paramref name="type"/> opened or closed; false when the set of open alerts is unchanged.</summary>
-    public bool SetAlert(AlertType type, bool open, DateTimeOffset now)
+    /// <summary>The alerts open on the order are now <paramref name="open"/>; false when that is the set already open.</summary>
+    public bool SetAlerts(IEnumerable<AlertType> open, DateTimeOffset now)
     {
-        var alerts = Alerts.ToHashSet();
-        if (!(open ? alerts.Add(type) : alerts.Remove(type)))
+        var set = AlertSets.Shared(open.Distinct());
+        if (set.SequenceEqual(Alerts))
         {
             return false;
         }
 
-        var stillOpen = AlertSets.Shared(alerts);
-        OpenAlerts = string.Join(',', stillOpen.Select(a => ((int)a).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, stillOpen));
+        OpenAlerts = string.Join(',', set.Select(a => ((int)a).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, set));
         return true;
     }
 
@@ -263,28 +263,22 @@ internal sealed class LiveOrder : AggregateRoot
         return true;
     }
 
-    /// <summary>The rider came within arrival distance of the warehouse and collected the order; false when already recorded.</summary>
-    public bool ArriveAtWarehouse(DateTimeOffset at, DateTimeOffset now)
+    /// <summary>
+    /// The rider came within arrival distance of the warehouse (and collected the order there) at
+    /// <paramref name="atWarehouse"/>, and/or of the customer at <paramref name="atCustomer"/>; false when nothing new.
+    /// </summary>
+    public bool Arrive(DateTimeOffset? atWarehouse, DateTimeOffset? atCustomer, DateTimeOffset now)
     {
-        if (ArrivedAtWarehouseAt is not null)
+        var collected = atWarehouse is not null && ArrivedAtWarehouseAt is null;
+        var atDoor = atCustomer is not null && ArrivedAtCustomerAt is null;
+        if (!collected && !atDoor)
         {
             return false;
         }
 
-        ArrivedAtWarehouseAt = at;
-        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, Collected: true));
-        return true;
-    }
-
-    /// <summary>The rider came within arrival distance of the customer; false when already recorded.</summary>
-    public bool ArriveAtCustomer(DateTimeOffset at)
-    {
-        if (ArrivedAtCustomerAt is not null)
-        {
-            return false;
-        }
-
-        ArrivedAtCustomerAt = at;
+        ArrivedAtWarehouseAt = collected ? atWarehouse : ArrivedAtWarehouseAt;
+        ArrivedAtCustomerAt = atDoor ? atCustomer : ArrivedAtCustomerAt;
+        Changed(now, new OrderTrackingChanged(OrderId, 0, null, null, null, null, now, Collected: collected ? true : null));
         return true;
     }
 
@@ -293,6 +287,7 @@ internal sealed class LiveOrder : AggregateRoot
     {
         DispatchAttempts++;
         NextDispatchAt = now + retryAfter;
+        Changed(now, Unseen(now));
     }
 
     private void AssignTo(
@@ -321,6 +316,9 @@ internal sealed class LiveOrder : AggregateRoot
 
     private void SetEta(LiveEta eta) =>
         (EtaAt, EtaEarliest, EtaLatest, EtaLearned, EtaConfidence) = (eta.EstimatedAt, eta.Earliest, eta.Latest, eta.Learned, eta.Confidence);
+
+    /// <summary>A change no viewer sees (dispatch's bookkeeping, the Orders version): a version with an empty delta.</summary>
+    private OrderTrackingChanged Unseen(DateTimeOffset now) => new(OrderId, 0, null, null, null, null, now);
 
     private void Changed(DateTimeOffset now, OrderTrackingChanged delta)
     {

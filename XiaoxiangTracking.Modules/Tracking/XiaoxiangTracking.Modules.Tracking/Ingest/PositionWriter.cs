@@ -8,11 +8,17 @@ using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
-using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
 namespace XiaoxiangTracking.Modules.Tracking.Ingest;
+
+/// <summary>
+/// Fixes of a rider taken between <paramref name="From"/> and <paramref name="To"/> were stored late (an offline batch
+/// uploaded after the rules ran in real time), published after their commit.
+/// </summary>
+internal sealed record LateFixesStored(string RiderId, DateTimeOffset From, DateTimeOffset To) : INotification;
 
 /// <summary>
 /// Group commit for rider positions. Requests put their accepted fixes on a bounded queue and wait; one writer drains
@@ -24,7 +30,7 @@ internal sealed class PositionWriter(
     IServiceScopeFactory scopes,
     IOptions<IngestOptions> options,
     IOptions<AlertOptions> alertOptions,
-    MoveEvaluationQueue evaluations,
+    LiveMoves moves,
     LatestFixes latest,
     TimeProvider clock,
     ServiceMetrics metrics,
@@ -42,11 +48,6 @@ internal sealed class PositionWriter(
     private PositionStore? _store;
     private int _committing;
     private long _commits;
-
-    // Committed moves wait here for the fan-out, so that the next commit does not wait for the pushes of this one; one
-    // reader keeps each order's deltas in version order.
-    private readonly Channel<List<OrderTrackingChanged>> _moves = Channel.CreateBounded<List<OrderTrackingChanged>>(
-        new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
     // The writer's one reader loop reuses this list for every group.
     private readonly List<WriteRequest> _group = [];
@@ -89,7 +90,6 @@ internal sealed class PositionWriter(
             metrics.IngestQueueDepth.Set(QueueDepth);
             return Task.CompletedTask;
         });
-        var fanningOut = Task.Run(FanOutAsync, CancellationToken.None);
         var loading = Task.Run(() => LoadLatestFixesAsync(stoppingToken), CancellationToken.None);
         try
         {
@@ -112,8 +112,7 @@ internal sealed class PositionWriter(
         }
 
         await CloseStoreAsync();
-        _moves.Writer.TryComplete();
-        await Task.WhenAll(fanningOut, loading);
+        await loading;
         logger.LogInformation("Position writer stopped with its queue drained");
     }
 
@@ -149,7 +148,7 @@ internal sealed class PositionWriter(
     {
         try
         {
-            var store = _store ??= await PositionStore.OpenAsync(scopes, cancellationToken);
+            var store = _store ??= await PositionStore.OpenAsync(scopes, moves, cancellationToken);
             await using var transaction = await store.BeginAsync(cancellationToken);
             var results = new bool[group.Count][];
             var newestPerRider = new Dictionary<string, RiderPosition>(StringComparer.Ordinal);
@@ -181,15 +180,9 @@ internal sealed class PositionWriter(
             }
 
             var now = clock.GetUtcNow();
-            var deltas = new List<OrderTrackingChanged>();
             foreach (var position in newestPerRider.Values)
             {
-                var moved = new LivePosition(position.Latitude, position.Longitude, position.FixTime,
-                    position.SpeedMetersPerSecond, position.HeadingDegrees);
-                foreach (var (orderId, version) in await store.Live.ExecuteAsync(position, now, cancellationToken))
-                {
-                    deltas.Add(new OrderTrackingChanged(orderId, version, null, null, moved, null, now, ReportedAt: position.ReceivedAt));
-                }
+                await store.Live.MoveAsync(position, now, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -203,18 +196,15 @@ internal sealed class PositionWriter(
                 group[r].Completion.TrySetResult(results[r]);
             }
 
-            if (deltas.Count > 0)
+            await store.Live.CommittedAsync();
+            if (latePerRider.Count > 0)
             {
-                await _moves.Writer.WriteAsync(deltas, CancellationToken.None);
-            }
-
-            foreach (var (riderId, (from, to)) in latePerRider)
-            {
-                evaluations.QueueBackfill(riderId, from, to);
+                await PublishLateAsync(latePerRider);
             }
         }
         catch (Exception ex)
         {
+            _store?.Live.RolledBack();
             logger.LogError(ex, "Committing {Requests} position request(s) failed; none of them is stored", group.Count);
             // The connection may be what failed: the next commit opens a new one.
             await CloseStoreAsync();
@@ -253,26 +243,20 @@ internal sealed class PositionWriter(
         }
     }
 
-    /// <summary>
-    /// Fans the committed moves out, in commit order. Not through the outbox: a position is superseded within seconds,
-    /// and a delta lost to a crash shows as a version gap that receivers close by fetching the state again.
-    /// </summary>
-    private async Task FanOutAsync()
+    /// <summary>Says which riders' fixes arrived late, so that what watches the riders replays them; a failure is only logged.</summary>
+    private async Task PublishLateAsync(Dictionary<string, (DateTimeOffset From, DateTimeOffset To)> latePerRider)
     {
-        await foreach (var deltas in _moves.Reader.ReadAllAsync(CancellationToken.None))
+        await using var scope = scopes.CreateAsyncScope();
+        var publisher = scope.ServiceProvider.GetRequiredService<IPublisher>();
+        foreach (var (riderId, (from, to)) in latePerRider)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var publisher = scope.ServiceProvider.GetRequiredService<IPublisher>();
-            foreach (var delta in deltas)
+            try
             {
-                try
-                {
-                    await publisher.Publish(delta, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "Publishing the move of order {OrderId} (version {Version}) failed", delta.OrderId, delta.Version);
-                }
+                await publisher.Publish(new LateFixesStored(riderId, from, to), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Publishing the late fixes of rider {RiderId} failed", riderId);
             }
         }
     }

@@ -4,7 +4,7 @@ using XiaoxiangTracking.Modules.Tracking.Domain;
 namespace XiaoxiangTracking.Modules.Tracking.Persistence;
 
 /// <summary>
-/// The hot-path insert of one fix, executed per fix on the writer's connection (<see cref="PositionStore"/>), which
+/// The hot-path insert of one fix, executed per fix on the writer's connection (<c>PositionStore</c>), which
 /// keeps it prepared across commits: plain ADO.NET, no change tracking.
 /// A fix already stored (same rider and fix time: a retry, or a re-sent buffer) inserts nothing and reports false.
 /// </summary>

@@ -34,6 +34,8 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<DeliverySpeed> DeliverySpeeds => Set<DeliverySpeed>();
 
+    public DbSet<RejectedFixes> RejectedFixes => Set<RejectedFixes>();
+
     protected abstract string TablePrefix { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -97,7 +99,7 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
                 location.Property(c => c.Latitude).HasColumnName("delivery_latitude");
                 location.Property(c => c.Longitude).HasColumnName("delivery_longitude");
             });
-            // Position updates bump it in SQL (LivePositionUpdate); aggregate changes check it.
+            // Moves bump it in SQL (Live/LivePositionUpdate); changes through the aggregate (Live/LiveOrderStore) check it.
             live.Property(l => l.Version).IsConcurrencyToken();
             live.Ignore(l => l.Position);
             live.Ignore(l => l.Eta);
@@ -143,6 +145,13 @@ internal abstract class TrackingDbContext(DbContextOptions options) : DbContext(
             alert.HasIndex(a => new { a.OrderId, a.Type }).IsUnique().HasFilter("status <> 3");
             // The ops list: unresolved first, newest first.
             alert.HasIndex(a => new { a.Status, a.RaisedAt });
+        });
+
+        modelBuilder.Entity<RejectedFixes>(rejected =>
+        {
+            rejected.ToTable($"{TablePrefix}rejected_fixes");
+            rejected.HasKey(r => r.OrderId);
+            rejected.Property(r => r.OrderId).HasMaxLength(32).IsFixedLength().IsUnicode(false);
         });
 
         modelBuilder.Entity<DeliverySpeed>(speed =>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
@@ -12,7 +13,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 /// delta in the outbox. Raising an alert already open does nothing; two raising at once meet the unique index and the
 /// second does nothing either.
 /// </summary>
-internal sealed class AlertBook(TrackingDbContext db, TimeProvider clock)
+internal sealed class AlertBook(TrackingDbContext db, LiveOrderStore store, TimeProvider clock)
 {
     /// <summary>Raises the alert unless one of its type is open on the order; true when this call raised it.</summary>
     public async Task<bool> RaiseAsync(
@@ -26,20 +27,19 @@ internal sealed class AlertBook(TrackingDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         try
         {
-            var saved = await LiveOrderChanges.SaveAsync(db, orderId, live =>
+            var saved = await store.ChangeAsync(orderId, live =>
             {
                 // Read again on every try: a raise that lost the race to the order's version finds the alert open
                 // here and adds nothing (rather than meeting the unique index).
                 if (!live.IsActive || live.Alerts.Contains(type))
                 {
-                    return false;
+                    return null;
                 }
 
                 var alert = Alert.Raise(orderId, type, riderId, facts, location, retroactive, now);
                 db.Alerts.Add(alert);
                 db.OrderTracking.Add(OrderTrackingEntry.ForAlert(alert, (byte)live.Status, raised: true, now));
-                live.SetAlert(type, open: true, now);
-                return true;
+                return new LiveChange.AlertsChanged([.. live.Alerts, type]);
             }, cancellationToken);
             return saved is not null;
         }
@@ -69,27 +69,29 @@ internal sealed class AlertBook(TrackingDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         var resolved = 0;
-        await LiveOrderChanges.SaveAsync(db, orderId, async (live, token) =>
+        await store.ChangeAsync(orderId, async (live, token) =>
         {
-            resolved = await ResolveWithinAsync(live, type, operatorId, now, token);
-            return resolved > 0;
+            var types = await ResolveRecordsAsync(live, type, operatorId, now, token);
+            resolved = types.Count;
+            return types.Count > 0 ? new LiveChange.AlertsChanged(live.Alerts.Except(types)) : null;
         }, cancellationToken);
         return resolved;
     }
 
     /// <summary>
-    /// Resolves the order's unresolved alerts (of <paramref name="type"/>, or all) as part of a change of its live state
-    /// that the caller saves — e.g. with the status change that ends the order.
+    /// Resolves the order's unresolved alert records (of <paramref name="type"/>, or all) with their timeline entries, as
+    /// part of a change of its live state that the caller decides and saves (closing them, or ending the order).
+    /// Returns the types resolved.
     /// </summary>
-    public async Task<int> ResolveWithinAsync(LiveOrder live, AlertType? type, string? operatorId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyCollection<AlertType>> ResolveRecordsAsync(
+        LiveOrder live, AlertType? type, string? operatorId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var alerts = await db.Alerts.Where(Unresolved(live.OrderId, type)).ToListAsync(cancellationToken);
-        var resolved = 0;
+        var resolved = new HashSet<AlertType>();
         foreach (var alert in alerts.Where(a => a.Resolve(operatorId, now)))
         {
-            resolved++;
+            resolved.Add(alert.Type);
             db.OrderTracking.Add(OrderTrackingEntry.ForAlert(alert, (byte)live.Status, raised: false, now));
-            live.SetAlert(alert.Type, open: false, now);
         }
 
         return resolved;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -12,7 +13,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 /// The rider rules of one delivery at one moment — arrival at the warehouse or the customer (timeline), offline,
 /// stall and deviation (alerts) — evaluated the same way on each incoming position and by the recurring scan.
 /// </summary>
-internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOptions<AlertOptions> options)
+internal sealed class DeliveryRules(TrackingDbContext db, LiveOrderStore store, AlertBook alerts, IOptions<AlertOptions> options)
 {
     public async Task EvaluateRiderAsync(LiveOrder order, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -143,23 +144,8 @@ internal sealed class DeliveryRules(TrackingDbContext db, AlertBook alerts, IOpt
             ? path.FirstOrDefault(f => f.FixTime >= collected && GeoDistance.Meters(f.Location, order.DeliveryLocation) <= radius)
             : null;
 
-        return await LiveOrderChanges.SaveAsync(db, order.OrderId, live =>
-        {
-            var changed = false;
-            if (warehouseEntry is not null && live.ArriveAtWarehouse(warehouseEntry.FixTime, now))
-            {
-                db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtWarehouseEvent, warehouseEntry.Location, warehouseEntry.FixTime));
-                changed = true;
-            }
-
-            if (customerEntry is not null && live.ArriveAtCustomer(customerEntry.FixTime))
-            {
-                db.OrderTracking.Add(OrderTrackingEntry.ForArrival(live, OrderTrackingEntry.ArrivedAtCustomerEvent, customerEntry.Location, customerEntry.FixTime));
-                changed = true;
-            }
-
-            return changed;
-        }, cancellationToken);
+        return await store.ChangeAsync(order.OrderId, _ => new LiveChange.Arrived(
+            warehouseEntry?.Location, warehouseEntry?.FixTime, customerEntry?.Location, customerEntry?.FixTime), cancellationToken);
     }
 
     private static AlertFacts Stall(AlertOptions settings) =>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Features.Eta;
+using XiaoxiangTracking.Modules.Tracking.Ingest;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -77,9 +78,15 @@ internal sealed class MoveEvaluationQueue(IOptions<AlertOptions> options)
     }
 }
 
-/// <summary>Queues every order whose rider moved or changed for evaluation (in memory, without waiting).</summary>
-internal sealed class QueueMoveEvaluation(MoveEvaluationQueue queue) : INotificationHandler<OrderTrackingChanged>
+/// <summary>Queues every order whose rider moved or changed, and every late upload, for evaluation (in memory, without waiting).</summary>
+internal sealed class QueueMoveEvaluation(MoveEvaluationQueue queue) : INotificationHandler<OrderTrackingChanged>, INotificationHandler<LateFixesStored>
 {
+    public ValueTask Handle(LateFixesStored notification, CancellationToken cancellationToken)
+    {
+        queue.QueueBackfill(notification.RiderId, notification.From, notification.To);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask Handle(OrderTrackingChanged notification, CancellationToken cancellationToken)
     {
         if (notification.Position is not null || notification.RiderId is not null)

@@ -12,6 +12,7 @@ using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Features.Eta;
 using XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using System.Security.Claims;
 using XiaoxiangTracking.Modules.Shared.Security;
@@ -43,25 +44,23 @@ internal sealed class AssignRiderValidator : AbstractValidator<AssignRider>
 /// rider. Operators may exceed dispatch's limits (distance, load): they know what dispatch does not. Assigning the rider
 /// the order already has changes nothing.
 /// </summary>
-internal sealed class AssignRiderHandler(TrackingDbContext db, EtaEstimator eta, TimeProvider clock)
+internal sealed class AssignRiderHandler(TrackingDbContext db, LiveOrderStore store, EtaEstimator eta, TimeProvider clock)
     : ICommandHandler<AssignRider, LiveOrderResponse>
 {
     public async ValueTask<LiveOrderResponse> Handle(AssignRider command, CancellationToken cancellationToken)
     {
         var riderFix = await db.RiderFixes.AsNoTracking().SingleOrDefaultAsync(f => f.RiderId == command.RiderId, cancellationToken);
-        var saved = await LiveOrderChanges.SaveAsync(db, command.OrderId, async (live, token) =>
+        var saved = await store.ChangeAsync(command.OrderId, async (live, token) =>
         {
             if (live.RiderId == command.RiderId && live.IsActive)
             {
-                return false;
+                return null;
             }
 
             var now = clock.GetUtcNow();
             var speed = await eta.SpeedForAsync(live, now, token);
-            live.Assign(command.RiderId, riderFix, AssignmentSource.Operator, command.OperatorId, null,
-                l => eta.Estimate(l, riderFix?.Location, speed, now), now);
-            db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(live, riderFix, now));
-            return true;
+            return new LiveChange.Assignment(command.RiderId, riderFix, AssignmentSource.Operator, command.OperatorId, null,
+                l => eta.Estimate(l, riderFix?.Location, speed, now));
         }, cancellationToken);
 
         if (saved is not null)

@@ -5,6 +5,7 @@ using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Features.Eta;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -31,6 +32,7 @@ internal sealed class DispatchGate
 /// </summary>
 internal sealed class Dispatcher(
     TrackingDbContext db,
+    LiveOrderStore store,
     NearbyRiders nearbyRiders,
     DispatchGate dispatchGate,
     EtaEstimator eta,
@@ -58,25 +60,22 @@ internal sealed class Dispatcher(
             var riderFix = choice is null
                 ? null
                 : await db.RiderFixes.AsNoTracking().SingleAsync(f => f.RiderId == choice.RiderId, cancellationToken);
-            var saved = await LiveOrderChanges.SaveAsync(db, orderId, async (live, token) =>
+            var saved = await store.ChangeAsync(orderId, async (live, token) =>
             {
                 if (!live.AwaitingRider)
                 {
-                    return false;
+                    return null;
+                }
+
+                if (choice is null)
+                {
+                    return new LiveChange.NoRiderFound(settings.RetryInterval);
                 }
 
                 var now = clock.GetUtcNow();
-                if (choice is null)
-                {
-                    live.DispatchFailed(now, settings.RetryInterval);
-                    return true;
-                }
-
                 var speed = await eta.SpeedForAsync(live, now, token);
-                live.Assign(choice.RiderId, riderFix, AssignmentSource.Dispatch, null, Math.Round(choice.DistanceMeters, 1),
-                    l => eta.Estimate(l, riderFix?.Location, speed, now), now);
-                db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(live, riderFix, now));
-                return true;
+                return new LiveChange.Assignment(choice.RiderId, riderFix, AssignmentSource.Dispatch, null, Math.Round(choice.DistanceMeters, 1),
+                    l => eta.Estimate(l, riderFix?.Location, speed, now));
             }, cancellationToken);
 
             if (choice is null)

@@ -5,6 +5,7 @@ using XiaoxiangTracking.Modules.Shared.Domain;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Features.Quality;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
@@ -20,7 +21,7 @@ internal sealed record PickingPace(TimeSpan PerItem, TimeSpan AssignmentWait, bo
 /// delivery's speed for learning.
 /// </summary>
 internal sealed class EtaEstimator(
-    TrackingDbContext db, LearnedSpeeds learned, IOptions<EtaOptions> options, IOptions<PositionFilterOptions> filters, IOptions<AlertOptions> alerts)
+    TrackingDbContext db, LiveOrderStore store, LearnedSpeeds learned, IOptions<EtaOptions> options, IOptions<PositionFilterOptions> filters, IOptions<AlertOptions> alerts)
 {
     /// <summary>What confidence an estimate has when what it is made from is thin (a ride not yet a minute old, no recent fix, no rider yet).</summary>
     public const string ThinConfidence = "Low";
@@ -40,9 +41,7 @@ internal sealed class EtaEstimator(
         var quality = order.AssignedAt is { } assigned && now - assigned >= TimeSpan.FromMinutes(1)
             ? (await TrackingQuality.ReportAsync(db, order, now, cancellationToken))?.Confidence
             : null;
-        await LiveOrderChanges.SaveAsync(db, order.OrderId,
-            live => live.UpdateEta(FromFix(live, run, fix, speed, quality, now), now),
-            cancellationToken);
+        await store.ChangeAsync(order.OrderId, live => new LiveChange.EtaChanged(FromFix(live, run, fix, speed, quality, now)), cancellationToken);
     }
 
     /// <summary>
@@ -135,8 +134,8 @@ internal sealed class EtaEstimator(
 
         var pace = await PaceAsync(order.WarehouseId, cancellationToken);
         var speed = await SpeedForAsync(order, now, cancellationToken);
-        await LiveOrderChanges.SaveAsync(db, orderId,
-            live => live.RiderId is null && live.UpdateEta(BeforeRider(live, pace, speed, packed, now), now),
+        await store.ChangeAsync(orderId,
+            live => live.RiderId is null ? new LiveChange.EtaChanged(BeforeRider(live, pace, speed, packed, now)) : null,
             cancellationToken);
     }
 

@@ -149,9 +149,7 @@ internal sealed class IngestPositionsHandler(
         if (rejected > 0)
         {
             // Tracking quality: how much of what the rider's phone sent the filters had to throw away.
-            await Database.LiveOrders
-                .Where(l => l.RiderId == command.RiderId && l.IsActive && l.Status == Orders.Contracts.OrderStatus.Delivering)
-                .ExecuteUpdateAsync(update => update.SetProperty(l => l.RejectedFixes, l => l.RejectedFixes + rejected), cancellationToken);
+            await CountRejectedAsync(command.RiderId, rejected, cancellationToken);
         }
 
         return new IngestReply(
@@ -159,6 +157,38 @@ internal sealed class IngestPositionsHandler(
             outcomes.Count(o => o.Outcome == PositionOutcome.Duplicate),
             rejected,
             outcomes);
+    }
+
+    /// <summary>Adds <paramref name="rejected"/> to the count of every order the rider is delivering.</summary>
+    private async Task CountRejectedAsync(string riderId, int rejected, CancellationToken cancellationToken)
+    {
+        var delivering = await Database.LiveOrders.AsNoTracking()
+            .Where(l => l.RiderId == riderId && l.IsActive && l.Status == Orders.Contracts.OrderStatus.Delivering)
+            .Select(l => l.OrderId)
+            .ToListAsync(cancellationToken);
+        foreach (var orderId in delivering)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                if (await Database.RejectedFixes.Where(r => r.OrderId == orderId)
+                        .ExecuteUpdateAsync(update => update.SetProperty(r => r.Count, r => r.Count + rejected), cancellationToken) > 0)
+                {
+                    break;
+                }
+
+                Database.RejectedFixes.Add(new RejectedFixes(orderId, rejected));
+                try
+                {
+                    await Database.SaveChangesAsync(cancellationToken);
+                    break;
+                }
+                catch (DbUpdateException) when (attempt == 1)
+                {
+                    // Another report of the rider counted the order's first rejection meanwhile: add to it.
+                    Database.ChangeTracker.Clear();
+                }
+            }
+        }
     }
 
     /// <summary>The points' indexes in fix-time order (by index among equal times), so a batch means the same in any order.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using System.Security.Claims;
 using XiaoxiangTracking.Modules.Shared.Security;
 using XiaoxiangTracking.Modules.Orders.Contracts;

@@ -6,6 +6,7 @@ using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Features.Eta;
+using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
@@ -18,35 +19,15 @@ namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 /// retries it after the opening. A hand-over without a rider starts dispatch at once.
 /// </summary>
 internal sealed class TrackLiveOrders(
-    TrackingDbContext db, Dispatcher dispatcher, AlertBook alerts, EtaEstimator eta, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
+    TrackingDbContext db, LiveOrderStore store, Dispatcher dispatcher, AlertBook alerts, EtaEstimator eta, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
     INotificationHandler<OrderPlaced>,
     INotificationHandler<OrderPaid>,
     INotificationHandler<OrderPicked>,
     INotificationHandler<OrderDelivered>,
     INotificationHandler<OrderCancelled>
 {
-    public async ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken)
-    {
-        if (await db.LiveOrders.AnyAsync(l => l.OrderId == notification.OrderId, cancellationToken))
-        {
-            return;
-        }
-
-        db.LiveOrders.Add(LiveOrder.Open(notification, clock.GetUtcNow()));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent delivery of the same notification may have opened it first; anything else is a real failure.
-            db.ChangeTracker.Clear();
-            if (!await db.LiveOrders.AnyAsync(l => l.OrderId == notification.OrderId, cancellationToken))
-            {
-                throw;
-            }
-        }
-    }
+    public async ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken) =>
+        await store.OpenAsync(notification, cancellationToken);
 
     /// <summary>Paid: the warehouse starts picking, and the customer gets a first ETA composed from picking, rider wait and ride.</summary>
     public async ValueTask Handle(OrderPaid notification, CancellationToken cancellationToken) =>
@@ -55,7 +36,7 @@ internal sealed class TrackLiveOrders(
             var now = clock.GetUtcNow();
             var pace = await eta.PaceAsync(l.WarehouseId, token);
             var speed = await eta.SpeedForAsync(l, now, token);
-            return l.ApplyOrderChange(notification, now, paid => eta.BeforeRider(paid, pace, speed, packed: false, now));
+            return new LiveChange.OrderChanged(notification, paid => eta.BeforeRider(paid, pace, speed, packed: false, now));
         }, cancellationToken);
 
     public async ValueTask Handle(OrderPicked notification, CancellationToken cancellationToken)
@@ -68,19 +49,9 @@ internal sealed class TrackLiveOrders(
             var now = clock.GetUtcNow();
             var speed = await eta.SpeedForAsync(l, now, token);
             var pace = await eta.PaceAsync(l.WarehouseId, token);
-            if (!l.StartDelivery(notification, riderFix, started => started.RiderId is null
-                    ? eta.BeforeRider(started, pace, speed, packed: true, now)
-                    : eta.Estimate(started, riderFix?.Location, speed, now), now))
-            {
-                return false;
-            }
-
-            if (notification.RiderId is not null)
-            {
-                db.OrderTracking.Add(OrderTrackingEntry.ForAssignment(l, riderFix, notification.OccurredAt));
-            }
-
-            return true;
+            return new LiveChange.DeliveryStarted(notification, riderFix, started => started.RiderId is null
+                ? eta.BeforeRider(started, pace, speed, packed: true, now)
+                : eta.Estimate(started, riderFix?.Location, speed, now));
         }, cancellationToken);
 
         if (live is { AwaitingRider: true })
@@ -102,8 +73,8 @@ internal sealed class TrackLiveOrders(
     public ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken) => EndAsync(notification, cancellationToken);
 
     /// <summary>
-    /// The order ended: its open alerts resolve themselves in the same change, before the final status, and a delivery's
-    /// speed is filed for the ETA to learn from.
+    /// The order ended: its open alerts resolve themselves in the same change, and a delivery's speed is filed for the
+    /// ETA to learn from.
     /// </summary>
     private async ValueTask EndAsync(IOrderNotification change, CancellationToken cancellationToken)
     {
@@ -112,18 +83,14 @@ internal sealed class TrackLiveOrders(
         {
             if (change.Version <= l.OrderVersion)
             {
-                return false;
+                return null;
             }
 
-            await alerts.ResolveWithinAsync(l, null, null, clock.GetUtcNow(), token);
-            if (change is OrderDelivered delivered && eta.Sample(l, delivered.OccurredAt) is { } ride
-                && !await db.DeliverySpeeds.AnyAsync(s => s.OrderId == ride.OrderId, token))
-            {
-                db.DeliverySpeeds.Add(ride);
-                filed = true;
-            }
-
-            return l.ApplyOrderChange(change, clock.GetUtcNow());
+            await alerts.ResolveRecordsAsync(l, null, null, clock.GetUtcNow(), token);
+            filed = change is OrderDelivered delivered && eta.Sample(l, delivered.OccurredAt) is { } ride
+                && !await db.DeliverySpeeds.AnyAsync(s => s.OrderId == ride.OrderId, token)
+                && db.DeliverySpeeds.Add(ride) is not null;
+            return new LiveChange.OrderChanged(change);
         }, cancellationToken);
         if (filed)
         {
@@ -131,14 +98,8 @@ internal sealed class TrackLiveOrders(
         }
     }
 
-    private async ValueTask ApplyAsync(IOrderNotification change, CancellationToken cancellationToken) =>
-        await ChangeAsync(change, l => l.ApplyOrderChange(change, clock.GetUtcNow()), cancellationToken);
-
-    private Task<LiveOrder?> ChangeAsync(IOrderNotification change, Func<LiveOrder, bool> apply, CancellationToken cancellationToken) =>
-        ChangeAsync(change, (live, _) => Task.FromResult(apply(live)), cancellationToken);
-
     private async Task<LiveOrder?> ChangeAsync(
-        IOrderNotification change, Func<LiveOrder, CancellationToken, Task<bool>> apply, CancellationToken cancellationToken)
+        IOrderNotification change, Func<LiveOrder, CancellationToken, Task<LiveChange?>> decide, CancellationToken cancellationToken)
     {
         if (!await db.LiveOrders.AnyAsync(l => l.OrderId == change.OrderId, cancellationToken))
         {
@@ -146,6 +107,6 @@ internal sealed class TrackLiveOrders(
                 $"{change.GetType().Name} v{change.Version} of order {change.OrderId} arrived before the order's live state was opened.");
         }
 
-        return await LiveOrderChanges.SaveAsync(db, change.OrderId, apply, cancellationToken);
+        return await store.ChangeAsync(change.OrderId, decide, cancellationToken);
     }
 }

@@ -70,8 +70,9 @@ internal static class TrackingQuality
             .OrderBy(p => p.FixTime)
             .Select(p => p.FixTime)
             .ToListAsync(cancellationToken);
-        var (expected, sampling, gap, filtered, confidence) = Measure(times, from, until, order.RejectedFixes);
-        return new TrackingQualityReport(order.OrderId, riderId, from, until, times.Count, expected, sampling, gap, order.RejectedFixes, filtered, confidence);
+        var rejected = await db.RejectedFixes.AsNoTracking().Where(r => r.OrderId == order.OrderId).Select(r => r.Count).SingleOrDefaultAsync(cancellationToken);
+        var (expected, sampling, gap, filtered, confidence) = Measure(times, from, until, rejected);
+        return new TrackingQualityReport(order.OrderId, riderId, from, until, times.Count, expected, sampling, gap, rejected, filtered, confidence);
     }
 }
 

@@ -314,10 +314,6 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("promised_delivery_at");
 
-                    b.Property<int>("RejectedFixes")
-                        .HasColumnType("int")
-                        .HasColumnName("rejected_fixes");
-
                     b.Property<string>("RiderId")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)")
@@ -454,6 +450,24 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.SqlServer
                         .HasFilter("order_version IS NOT NULL");
 
                     b.ToTable("order_tracking", "tracking");
+                });
+
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.RejectedFixes", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("char(32)")
+                        .HasColumnName("order_id")
+                        .IsFixedLength();
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int")
+                        .HasColumnName("count");
+
+                    b.HasKey("OrderId");
+
+                    b.ToTable("rejected_fixes", "tracking");
                 });
 
             modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.RiderFix", b =>

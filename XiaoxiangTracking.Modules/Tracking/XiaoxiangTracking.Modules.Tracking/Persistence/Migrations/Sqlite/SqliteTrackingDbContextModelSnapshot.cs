@@ -305,10 +305,6 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("promised_delivery_at");
 
-                    b.Property<int>("RejectedFixes")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("rejected_fixes");
-
                     b.Property<string>("RiderId")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
@@ -445,6 +441,24 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence.Migrations.Sqlite
                         .HasFilter("order_version IS NOT NULL");
 
                     b.ToTable("tracking_order_tracking", (string)null);
+                });
+
+            modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.RejectedFixes", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id")
+                        .IsFixedLength();
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.HasKey("OrderId");
+
+                    b.ToTable("tracking_rejected_fixes", (string)null);
                 });
 
             modelBuilder.Entity("XiaoxiangTracking.Modules.Tracking.Domain.RiderFix", b =>

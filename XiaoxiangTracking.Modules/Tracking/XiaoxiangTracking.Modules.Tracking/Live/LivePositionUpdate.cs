@@ -1,14 +1,16 @@
 using System.Data.Common;
+using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Domain;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
 
-namespace XiaoxiangTracking.Modules.Tracking.Persistence;
+namespace XiaoxiangTracking.Modules.Tracking.Live;
 
 /// <summary>
-/// The hot-path follow-up of a commit's inserts, once per rider with the newest fix the commit stored for that rider:
-/// moves the rider's latest fix forward (never back: an older fix uploaded late changes nothing) and moves the live
-/// state of every order the rider is delivering, bumping each one's version, and returns the (order, version) pairs
-/// changed so the writer can publish the deltas after commit. Plain ADO.NET, kept prepared across commits on the
-/// writer's connection (<see cref="PositionStore"/>).
+/// The move: the hot-path follow-up of a commit's inserts, once per rider with the newest fix the commit stored for
+/// that rider. Moves the rider's latest fix forward (never back: an older fix uploaded late changes nothing) and the
+/// live state of every order the rider is delivering, one version each, in the writer's transaction; the deltas are
+/// held until the writer says the transaction committed, then handed to <see cref="LiveMoves"/> to publish (or dropped
+/// with a failed commit). Plain ADO.NET, kept prepared across commits on the writer's connection.
 /// </summary>
 internal sealed class LivePositionUpdate : IAsyncDisposable
 {
@@ -48,18 +50,23 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
     private readonly DbCommand _latestFix;
     private readonly DbCommand _liveOrders;
     private readonly bool _sqlite;
+    private readonly LiveMoves _moves;
+    private List<OrderTrackingChanged> _moved = [];
 
-    private LivePositionUpdate(DbCommand latestFix, DbCommand liveOrders, bool sqlite)
+    private LivePositionUpdate(DbCommand latestFix, DbCommand liveOrders, bool sqlite, LiveMoves moves)
     {
         _latestFix = latestFix;
         _liveOrders = liveOrders;
         _sqlite = sqlite;
+        _moves = moves;
     }
 
-    public static LivePositionUpdate Prepare(DbConnection connection, bool sqlite) =>
+    /// <summary>Prepares the statements on the writer's connection.</summary>
+    public static LivePositionUpdate Prepare(DbConnection connection, bool sqlite, LiveMoves moves) =>
         new(Command(connection, sqlite ? SqliteLatestFix : SqlServerLatestFix, 8),
             Command(connection, sqlite ? SqliteLiveOrders : SqlServerLiveOrders, 9),
-            sqlite);
+            sqlite,
+            moves);
 
     /// <summary>The transaction the next executions belong to.</summary>
     public DbTransaction Transaction
@@ -71,23 +78,35 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies the fix; returns the orders whose live position moved, with their new versions.</summary>
-    public async Task<IReadOnlyList<(string OrderId, long Version)>> ExecuteAsync(
-        RiderPosition position, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Moves the rider to the fix, within the writer's transaction.</summary>
+    public async Task MoveAsync(RiderPosition position, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Bind(_latestFix, position, now);
         await _latestFix.ExecuteNonQueryAsync(cancellationToken);
 
         Bind(_liveOrders, position, now);
-        var changed = new List<(string, long)>();
+        LivePosition? moved = null;
         await using var reader = await _liveOrders.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            changed.Add((reader.GetString(0), reader.GetInt64(1)));
+            moved ??= new LivePosition(position.Latitude, position.Longitude, position.FixTime, position.SpeedMetersPerSecond, position.HeadingDegrees);
+            _moved.Add(new OrderTrackingChanged(reader.GetString(0), reader.GetInt64(1), null, null, moved, null, now, ReportedAt: position.ReceivedAt));
         }
-
-        return changed;
     }
+
+    /// <summary>The transaction committed: its moves go out (in commit order).</summary>
+    public async ValueTask CommittedAsync()
+    {
+        if (_moved.Count > 0)
+        {
+            var moved = _moved;
+            _moved = [];
+            await _moves.PublishAsync(moved);
+        }
+    }
+
+    /// <summary>The transaction failed: none of its moves happened.</summary>
+    public void RolledBack() => _moved.Clear();
 
     public async ValueTask DisposeAsync()
     {

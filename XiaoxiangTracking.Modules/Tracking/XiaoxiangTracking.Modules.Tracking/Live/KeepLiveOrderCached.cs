@@ -1,7 +1,7 @@
 using Mediator;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
-namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+namespace XiaoxiangTracking.Modules.Tracking.Live;
 
 /// <summary>The cache follows the same deltas every other receiver gets (and heals its gaps the same way), wherever they were made.</summary>
 internal sealed class KeepLiveOrderCached(LiveOrderCache cache) :

@@ -1,8 +1,10 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using XiaoxiangTracking.Modules.Tracking.Live;
+using XiaoxiangTracking.Modules.Tracking.Persistence;
 
-namespace XiaoxiangTracking.Modules.Tracking.Persistence;
+namespace XiaoxiangTracking.Modules.Tracking.Ingest;
 
 /// <summary>
 /// The position writer's own connection, opened once with its statements prepared on it, so that a commit costs its
@@ -15,19 +17,19 @@ internal sealed class PositionStore : IAsyncDisposable
     private readonly AsyncServiceScope _scope;
     private readonly DbConnection _connection;
 
-    private PositionStore(AsyncServiceScope scope, DbConnection connection, bool sqlite)
+    private PositionStore(AsyncServiceScope scope, DbConnection connection, bool sqlite, LiveMoves moves)
     {
         _scope = scope;
         _connection = connection;
         Insert = PositionInsert.Prepare(connection, sqlite);
-        Live = LivePositionUpdate.Prepare(connection, sqlite);
+        Live = LivePositionUpdate.Prepare(connection, sqlite, moves);
     }
 
     public PositionInsert Insert { get; }
 
     public LivePositionUpdate Live { get; }
 
-    public static async Task<PositionStore> OpenAsync(IServiceScopeFactory scopes, CancellationToken cancellationToken)
+    public static async Task<PositionStore> OpenAsync(IServiceScopeFactory scopes, LiveMoves moves, CancellationToken cancellationToken)
     {
         var scope = scopes.CreateAsyncScope();
         try
@@ -35,7 +37,7 @@ internal sealed class PositionStore : IAsyncDisposable
             var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
             // Through EF, so the connection gets the provider's per-connection settings (SQLite's pragmas).
             await db.Database.OpenConnectionAsync(cancellationToken);
-            return new PositionStore(scope, db.Database.GetDbConnection(), db.Database.IsSqlite());
+            return new PositionStore(scope, db.Database.GetDbConnection(), db.Database.IsSqlite(), moves);
         }
         catch
         {

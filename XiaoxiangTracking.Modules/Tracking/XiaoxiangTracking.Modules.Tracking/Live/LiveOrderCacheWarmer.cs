@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+namespace XiaoxiangTracking.Modules.Tracking.Live;
 
 /// <summary>
 /// Rebuilds the cache of active orders from the database when the host starts. Registered after the module's migration

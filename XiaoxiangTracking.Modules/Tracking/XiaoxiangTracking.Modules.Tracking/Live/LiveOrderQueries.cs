@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
-namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+namespace XiaoxiangTracking.Modules.Tracking.Live;
 
 /// <summary>Other modules' reads of live state: one order from the cache, sets of orders from the table.</summary>
 internal sealed class LiveOrderQueries(LiveOrderCache cache, TrackingDbContext db) : ILiveOrderQueries

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using XiaoxiangTracking.Modules.Shared.ScaleOut;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
-namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+namespace XiaoxiangTracking.Modules.Tracking.Live;
 
 /// <summary>
 /// When several instances run: every change made here goes to the others, which publish it as

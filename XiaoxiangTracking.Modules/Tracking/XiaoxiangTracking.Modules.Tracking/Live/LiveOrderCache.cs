@@ -6,7 +6,7 @@ using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 using XiaoxiangTracking.Modules.Tracking.Settings;
 
-namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
+namespace XiaoxiangTracking.Modules.Tracking.Live;
 
 /// <summary>
 /// Orders' live state in <see cref="HybridCache"/> (in process; a distributed second level plugs in underneath without
