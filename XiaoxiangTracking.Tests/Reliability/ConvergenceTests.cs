@@ -1,10 +1,8 @@
-extern alias bench;
-
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Xunit.Abstractions;
 using XiaoxiangTracking.Tests.Support;
-using bench::XiaoxiangTracking.Bench;
+using XiaoxiangTracking.Testing;
 
 namespace XiaoxiangTracking.Tests.Reliability;
 

@@ -1,13 +1,12 @@
-extern alias bench;
-
 using Xunit.Abstractions;
-using bench::XiaoxiangTracking.Bench;
+using XiaoxiangTracking.Testing;
 
 namespace XiaoxiangTracking.Tests.Reliability;
 
 /// <summary>
-/// The reliability harness of the bench program against the real host process (see docs/benchmarks.md for the
-/// 200-cycle run): 50 kill -9 cycles while riders report and orders move, then the database is checked.
+/// The kill -9 harness (XiaoxiangTracking.Testing, which the bench program's reliability command also runs) against the
+/// real host process (see docs/benchmarks.md for the 200-cycle run): 50 kill -9 cycles while riders report and orders
+/// move, then the database is checked.
 /// </summary>
 public class KillHarnessTests(ITestOutputHelper output)
 {

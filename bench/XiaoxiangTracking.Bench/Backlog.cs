@@ -19,7 +19,7 @@ internal static class Backlog
 {
     public static async Task<BacklogResult> RunAsync(HostProcess host, int riders, double perSecond, TimeSpan duration)
     {
-        using var handler = Load.Handler();
+        using var handler = HostRequests.Handler();
         var fleet = new Riders("bench-burst", riders);
         var clients = host.RiderClients(fleet, handler);
         var acknowledged = new ConcurrentDictionary<(string, string), byte>();

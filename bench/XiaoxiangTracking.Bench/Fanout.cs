@@ -86,7 +86,7 @@ internal static class Fanout
     /// <summary>The riders of the phase, each delivering an order of its own (made once, for every round).</summary>
     public static async Task<Riders> DeliveringAsync(HostProcess host, int riders)
     {
-        using var handler = Load.Handler();
+        using var handler = HostRequests.Handler();
         var ops = host.Client("ops", "bench-fanout-ops", handler);
         var fleet = new Riders("bench-fanout", riders);
         for (var r = 0; r < riders; r++)
@@ -103,7 +103,7 @@ internal static class Fanout
     /// </summary>
     public static async Task<FanoutResult> HostAsync(HostProcess host, Riders fleet, int connections, TimeSpan warmUp, TimeSpan duration, bool heap)
     {
-        using var handler = Load.Handler();
+        using var handler = HostRequests.Handler();
         var heapBefore = heap ? await host.LiveHeapAsync() : null;
         var token = host.Token("ops", "bench-fanout-map");
         var clients = await ConnectAsync(connections, new Uri(host.BaseAddress, "/hubs/tracking"), token,

@@ -59,29 +59,9 @@ internal sealed class Riders(string prefix, int count)
 
 internal static class Load
 {
-    public const string WarehouseId = "wh-pudong-01";
-
-    /// <summary>A two-item order for <paramref name="customerId"/> from the demo warehouse, as the customer app sends it.</summary>
-    public static JsonObject NewOrder(string customerId) => new()
-    {
-        ["customerId"] = customerId,
-        ["lines"] = new JsonArray(new JsonObject { ["sku"] = "VEG-00123", ["name"] = "有机菠菜 300g", ["quantity"] = 2, ["unitPrice"] = 6.50m }),
-        ["deliveryAddress"] = new JsonObject
-        {
-            ["text"] = "上海市浦东新区世纪大道100号",
-            ["latitude"] = 31.2304,
-            ["longitude"] = 121.4737,
-            ["recipientName"] = "王女士",
-            ["recipientPhone"] = "+86 138 0000 0000",
-        },
-        ["warehouse"] = new JsonObject { ["id"] = WarehouseId, ["latitude"] = 31.22, ["longitude"] = 121.54 },
-    };
-
-    public static HttpMessageHandler Handler() => new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = 1024,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-    };
+    /// <summary>A client signed in as each rider of <paramref name="fleet"/>, by rider index.</summary>
+    public static HttpClient[] RiderClients(this HostProcess host, Riders fleet, HttpMessageHandler handler) =>
+        [.. Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler))];
 
     /// <summary>
     /// Each rider of <paramref name="fleet"/> reports <paramref name="times"/> times, <paramref name="workers"/> at once;
@@ -90,7 +70,7 @@ internal static class Load
     /// </summary>
     public static async Task<(TimeSpan Elapsed, double HostCpuSeconds)> ReportEachAsync(HostProcess host, Riders fleet, int times, int workers = 64)
     {
-        using var handler = Handler();
+        using var handler = HostRequests.Handler();
         var clients = host.RiderClients(fleet, handler);
         var cpuBefore = host.CpuSeconds();
         var clock = Stopwatch.StartNew();
@@ -203,7 +183,7 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
 
     public async Task<ScenarioResult> RunAsync()
     {
-        var handler = Load.Handler();
+        var handler = HostRequests.Handler();
         var ops = host.Client("ops", "bench-ops", handler);
         var fleet = new Riders("bench-fleet", riders);
         var watched = new Dictionary<int, string>();
@@ -354,13 +334,13 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
     /// <summary>An order placed, paid and handed to <paramref name="riderId"/> by ops; its id.</summary>
     public static async Task<string> DeliveringOrderAsync(HttpClient ops, string riderId, string customerId)
     {
-        var placed = await ops.PostAsJsonAsync("/api/orders", Load.NewOrder(customerId));
+        var placed = await ops.PostAsJsonAsync("/api/orders", HostRequests.NewOrder(customerId));
         placed.EnsureSuccessStatusCode();
         var order = (await placed.Content.ReadFromJsonAsync<JsonObject>())!;
         var id = order["id"]!.GetValue<string>();
         (await ops.PostAsJsonAsync($"/api/orders/{id}/pay", new { amount = order["totalAmount"]!.GetValue<decimal>(), paymentReference = "bench" }))
             .EnsureSuccessStatusCode();
-        (await ops.PostAsJsonAsync($"/api/orders/{id}/picked", new { riderId, warehouseId = Load.WarehouseId })).EnsureSuccessStatusCode();
+        (await ops.PostAsJsonAsync($"/api/orders/{id}/picked", new { riderId, warehouseId = HostRequests.WarehouseId })).EnsureSuccessStatusCode();
         return id;
     }
 }

@@ -61,7 +61,7 @@ internal static class Memory
     /// <summary>Hands each rider of <paramref name="fleet"/> an order of its own, then moves it <paramref name="moves"/> times.</summary>
     private static async Task DeliverAsync(HostProcess host, Riders fleet, int moves)
     {
-        using (var handler = Load.Handler())
+        using (var handler = HostRequests.Handler())
         {
             var ops = host.Client("ops", "bench-memory-ops", handler);
             for (var r = 0; r < fleet.Count; r++)

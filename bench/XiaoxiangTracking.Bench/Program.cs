@@ -34,7 +34,7 @@ Console.WriteLine();
 
 var duration = TimeSpan.FromSeconds(options.Seconds);
 var warmUp = TimeSpan.FromSeconds(options.WarmUp);
-var handler = Load.Handler();
+var handler = HostRequests.Handler();
 
 // 1. HTTP ceiling: a bare endpoint reading the same JSON.
 double? bareRate = null, floorRate = null;

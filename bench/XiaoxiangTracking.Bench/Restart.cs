@@ -24,7 +24,7 @@ internal static class Restart
             }
 
             await using var host = await HostProcess.StartAsync(data);
-            using (var handler = Load.Handler())
+            using (var handler = HostRequests.Handler())
             {
                 var warming = new Riders("bench-restart-warm", workers);
                 var clients = host.RiderClients(warming, handler);

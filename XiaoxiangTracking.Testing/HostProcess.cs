@@ -11,7 +11,7 @@ using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace XiaoxiangTracking.Bench;
+namespace XiaoxiangTracking.Testing;
 
 /// <summary>Where a host keeps its data and the key its tokens are signed with: kept across restarts of the host.</summary>
 public sealed record HostData(string Folder, byte[] Key)
@@ -395,10 +395,6 @@ public sealed class HostProcess : IAsyncDisposable
         client.DefaultRequestHeaders.Authorization = new("Bearer", Token(role, subject));
         return client;
     }
-
-    /// <summary>A client signed in as each rider of <paramref name="fleet"/>, by rider index.</summary>
-    internal HttpClient[] RiderClients(Riders fleet, HttpMessageHandler handler) =>
-        [.. Enumerable.Range(0, fleet.Count).Select(r => Client("rider", fleet.Id(r), handler))];
 
     public async ValueTask DisposeAsync()
     {

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 
-namespace XiaoxiangTracking.Bench;
+namespace XiaoxiangTracking.Testing;
 
 /// <summary>What a reliability run found; <see cref="Problems"/> is empty when every promise held.</summary>
 public sealed record KillHarnessReport(
@@ -94,7 +94,7 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
     /// <summary>Riders and order workers until the host dies (or <paramref name="stop"/>).</summary>
     private async Task Work(HostProcess host, SimulatedRider[] riders, List<OrderFlow> flows, CancellationToken stop)
     {
-        using var handler = Load.Handler();
+        using var handler = HostRequests.Handler();
         var ops = host.Client("ops", "rel-ops", handler);
         var tasks = riders.Select(rider => Task.Run(async () =>
         {
@@ -151,7 +151,7 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
 
     private async Task SettleAsync(HostProcess host, SimulatedRider[] riders, List<OrderFlow> flows)
     {
-        using var handler = Load.Handler();
+        using var handler = HostRequests.Handler();
         var ops = host.Client("ops", "rel-ops", handler);
         var deadline = Stopwatch.StartNew();
         foreach (var rider in riders)
@@ -458,11 +458,11 @@ public sealed class KillHarness(int cycles, int seed, TextWriter log)
 
             var (path, body, target) = Acknowledged switch
             {
-                0 => ("/api/orders", Load.NewOrder(CustomerId), Status.PendingPayment),
+                0 => ("/api/orders", HostRequests.NewOrder(CustomerId), Status.PendingPayment),
                 _ when cancelAfter == Acknowledged => ($"/api/orders/{OrderId}/cancel", new JsonObject { ["reason"] = "不想要了" }, Status.Cancelled),
                 Status.PendingPayment => ($"/api/orders/{OrderId}/pay",
                     new JsonObject { ["paymentReference"] = $"wx-{CustomerId}", ["amount"] = _total }, Status.Paid),
-                Status.Paid => ($"/api/orders/{OrderId}/picked", new JsonObject { ["warehouseId"] = Load.WarehouseId, ["riderId"] = RiderId }, Status.Delivering),
+                Status.Paid => ($"/api/orders/{OrderId}/picked", new JsonObject { ["warehouseId"] = HostRequests.WarehouseId, ["riderId"] = RiderId }, Status.Delivering),
                 _ => ($"/api/orders/{OrderId}/delivered", new JsonObject { ["riderId"] = RiderId }, Status.Completed),
             };
             _pendingKey ??= $"{CustomerId}-{target}";
