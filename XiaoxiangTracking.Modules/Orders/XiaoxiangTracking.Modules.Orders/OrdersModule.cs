@@ -36,7 +36,7 @@ public static class OrdersModule
         services.AddModuleDbContext<OrdersDbContext, SqliteOrdersDbContext, SqlServerOrdersDbContext>(
             builder.Configuration, OrdersDbContext.Schema);
         services.AddModuleOutbox<OrdersDbContext>(
-            typeof(OrderPlaced), typeof(OrderPaid), typeof(OrderPicked), typeof(OrderDelivered), typeof(OrderCancelled));
+            builder.Configuration, typeof(OrderPlaced), typeof(OrderPaid), typeof(OrderPicked), typeof(OrderDelivered), typeof(OrderCancelled));
         services.AddIdempotencyKeys(builder.Configuration);
         services.AddValidatorsFromAssembly(typeof(OrdersModule).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHealthChecks().AddModuleDatabaseCheck<OrdersDbContext>("orders-database");

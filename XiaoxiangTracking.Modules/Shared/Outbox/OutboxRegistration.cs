@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,11 +9,13 @@ namespace XiaoxiangTracking.Modules.Shared.Outbox;
 public static class OutboxRegistration
 {
     /// <summary>
-    /// Runs a dispatcher for <typeparamref name="TContext"/>'s outbox and allows the given notification types in it.
+    /// Runs a dispatcher for <typeparamref name="TContext"/>'s outbox and allows the given notification types in it;
+    /// every module context's save writes its aggregates' notifications to its outbox.
     /// </summary>
-    public static IServiceCollection AddModuleOutbox<TContext>(this IServiceCollection services, params Type[] notificationTypes)
+    public static IServiceCollection AddModuleOutbox<TContext>(this IServiceCollection services, IConfiguration configuration, params Type[] notificationTypes)
         where TContext : DbContext
     {
+        services.AddOutboxInfrastructure(configuration);
         var registry = RegistryOf(services);
         foreach (var type in notificationTypes)
         {
@@ -23,7 +26,7 @@ public static class OutboxRegistration
         return services;
     }
 
-    internal static IServiceCollection AddOutboxInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    private static IServiceCollection AddOutboxInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(s => s.ServiceType == typeof(OutboxSignal)))
         {
@@ -33,6 +36,7 @@ public static class OutboxRegistration
         services.AddValidatedOptions<OutboxOptions>(configuration, OutboxOptions.SectionName);
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxInterceptor>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<OutboxInterceptor>());
         services.TryAddSingleton<Observability.ServiceMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         RegistryOf(services);

@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using XiaoxiangTracking.Modules.Shared.Outbox;
 
 namespace XiaoxiangTracking.Modules.Shared.Persistence;
 
@@ -37,7 +36,8 @@ public static class ModuleDatabase
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var environment = sp.GetRequiredService<IHostEnvironment>();
             Configure(options, database, environment.ContentRootPath, schema);
-            options.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>());
+            // What the application adds to every save (the outbox writes the aggregates' notifications with it).
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
             ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(
                 new ColumnProtectionExtension(sp.GetRequiredService<IDataProtectionProvider>()));
         }
@@ -95,7 +95,6 @@ public static class ModuleDatabase
                 o => o.Provider != DatabaseProvider.SqlServer || !string.IsNullOrWhiteSpace(o.SqlServerConnectionString),
                 "Database:SqlServerConnectionString is required when Database:Provider is SqlServer.");
         services.TryAddSingleton<DatabaseReadiness>();
-        services.AddOutboxInfrastructure(configuration);
         return services;
     }
 }

@@ -48,7 +48,7 @@ public static class TrackingModule
         services.AddModuleDbContext<TrackingDbContext, SqliteTrackingDbContext, SqlServerTrackingDbContext>(
             builder.Configuration, TrackingDbContext.Schema);
         services.AddModuleOutbox<TrackingDbContext>(
-            typeof(WarehouseHandedOver), typeof(RiderAssigned), typeof(OrderTrackingChanged), typeof(AlertRaised), typeof(AlertResolved));
+            builder.Configuration, typeof(WarehouseHandedOver), typeof(RiderAssigned), typeof(OrderTrackingChanged), typeof(AlertRaised), typeof(AlertResolved));
         services.AddSingleton<LatestFixes>();
         services.AddScoped<LiveOrderStore>();
         // Before the writer: it stops after it, publishing the moves of the writer's last commits.

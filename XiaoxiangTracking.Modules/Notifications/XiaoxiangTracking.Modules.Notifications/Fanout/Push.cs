@@ -1,5 +1,4 @@
 using XiaoxiangTracking.Modules.Orders.Contracts;
-using XiaoxiangTracking.Modules.Notifications.Hub;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
 namespace XiaoxiangTracking.Modules.Notifications.Fanout;

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using XiaoxiangTracking.Modules.Orders.Contracts;
-using XiaoxiangTracking.Modules.Notifications.Hub;
 using XiaoxiangTracking.Modules.Notifications.Settings;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 

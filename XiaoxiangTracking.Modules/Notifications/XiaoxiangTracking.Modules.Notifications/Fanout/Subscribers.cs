@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Orders.Contracts;
-using XiaoxiangTracking.Modules.Notifications.Hub;
 using XiaoxiangTracking.Modules.Notifications.Settings;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
@@ -16,7 +15,7 @@ namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 /// the delta to each one's queue without waiting.
 /// </summary>
 internal sealed class Subscribers(
-    LocalConnections connections,
+    IConnections connections,
     DeltaLog log,
     OrderDirectory directory,
     IServiceScopeFactory scopes,

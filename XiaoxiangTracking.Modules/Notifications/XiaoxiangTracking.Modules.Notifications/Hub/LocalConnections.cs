@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
+using XiaoxiangTracking.Modules.Notifications.Fanout;
 
 namespace XiaoxiangTracking.Modules.Notifications.Hub;
 
@@ -12,7 +13,7 @@ namespace XiaoxiangTracking.Modules.Notifications.Hub;
 /// the connections it concerns, built and serialized once for all of them (as SignalR does for a group) where
 /// <c>Clients.Client(id).SendAsync</c> would serialize it again for every connection.
 /// </summary>
-internal sealed class LocalConnections(HubLifetimeManager<TrackingHub> inner) : HubLifetimeManager<TrackingHub>, IDisposable
+internal sealed class LocalConnections(HubLifetimeManager<TrackingHub> inner) : HubLifetimeManager<TrackingHub>, IConnections, IDisposable
 {
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
 
@@ -27,6 +28,7 @@ internal sealed class LocalConnections(HubLifetimeManager<TrackingHub> inner) : 
         services.AddSingleton(provider =>
             new LocalConnections((HubLifetimeManager<TrackingHub>)ActivatorUtilities.CreateInstance(provider, innerType)));
         services.AddSingleton<HubLifetimeManager<TrackingHub>>(provider => provider.GetRequiredService<LocalConnections>());
+        services.AddSingleton<IConnections>(provider => provider.GetRequiredService<LocalConnections>());
     }
 
     /// <summary>The connection, while this instance holds it.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using XiaoxiangTracking.Modules.Notifications.Webhooks;
+using XiaoxiangTracking.Modules.Notifications.Domain;
 using XiaoxiangTracking.Modules.Shared.Persistence;
 
 namespace XiaoxiangTracking.Modules.Notifications.Persistence;

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Notifications.Persistence;
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
+using XiaoxiangTracking.Modules.Notifications.Domain;
 
 namespace XiaoxiangTracking.Modules.Notifications.Webhooks;
 

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using XiaoxiangTracking.Modules.Notifications.Persistence;
 using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Shared.Security;
+using XiaoxiangTracking.Modules.Notifications.Domain;
 
 namespace XiaoxiangTracking.Modules.Notifications.Webhooks;
 

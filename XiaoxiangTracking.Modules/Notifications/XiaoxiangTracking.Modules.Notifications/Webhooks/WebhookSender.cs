@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XiaoxiangTracking.Modules.Notifications.Persistence;
 using XiaoxiangTracking.Modules.Notifications.Settings;
+using XiaoxiangTracking.Modules.Notifications.Domain;
 
 namespace XiaoxiangTracking.Modules.Notifications.Webhooks;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using XiaoxiangTracking.Modules.Notifications.Domain;
 
 namespace XiaoxiangTracking.Modules.Notifications.Webhooks;
 

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using XiaoxiangTracking.Modules.Notifications.Persistence;
+using XiaoxiangTracking.Modules.Notifications.Domain;
 
 namespace XiaoxiangTracking.Modules.Notifications.Webhooks;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace XiaoxiangTracking.Modules.Notifications.Webhooks;
+namespace XiaoxiangTracking.Modules.Notifications.Domain;
 
 /// <summary>The events an integrator can subscribe to, by their wire names.</summary>
 internal static class WebhookEventTypes

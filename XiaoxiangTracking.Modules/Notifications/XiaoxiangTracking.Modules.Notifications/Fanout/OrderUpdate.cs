@@ -1,7 +1,7 @@
 using XiaoxiangTracking.Modules.Orders.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 
-namespace XiaoxiangTracking.Modules.Notifications.Hub;
+namespace XiaoxiangTracking.Modules.Notifications.Fanout;
 
 /// <summary>Where the rider is, as the viewer may see it.</summary>
 /// <param name="Latitude">WGS 84 latitude (rounded for customers).</param>
