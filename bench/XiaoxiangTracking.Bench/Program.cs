@@ -4,7 +4,7 @@ using XiaoxiangTracking.Bench;
 
 // dotnet run -c Release --project bench/XiaoxiangTracking.Bench -- [--seconds 20] [--warmup 20] [--workers 64]
 //     [--riders 20000] [--orders 500] [--compression 10] [--connections 1000]
-//     [--phases bare,floor,raw,post,batch,scenario,burst,fanout,trajectory,memory,restart]
+//     [--phases bare,floor,raw,post,wrk,batch,scenario,burst,fanout,trajectory,memory,restart]
 // Every phase is bounded; the whole run stops by itself. Each measured phase first runs unmeasured for --warmup seconds
 // (connections opened, the JIT's tiers settled), then measures for --seconds. --phases runs only those named (a ratio
 // to a phase not run is left out).
@@ -88,8 +88,31 @@ if (options.Runs("post"))
     var commits = Measured(HostProcess.CommitDuration + "_count");
     Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
         + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, floorRate, "the durable floor")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed})");
-    Console.WriteLine($"  host CPU {cpuCores:0.00} cores; writer: {commits:N0} commits of {Measured("xiaoxiang_ingest_commit_batch_positions_sum") / commits:0} positions, "
+    Console.WriteLine($"  host CPU {cpuCores:0.00} cores, {cpuCores * 1e6 / full.PerSecond:0} µs per report; writer: {commits:N0} commits of {Measured("xiaoxiang_ingest_commit_batch_positions_sum") / commits:0} positions, "
         + $"{Measured(HostProcess.CommitDuration + "_sum") / commits * 1000:0.0} ms each");
+}
+
+// 4b. The same single reports from wrk, a C load generator that costs the machine far less per request than the .NET
+// client: a ceiling for HTTP on this machine that the client does not limit, and the host's cost per report under it.
+if (options.Runs("wrk"))
+{
+    if (Wrk.Path() is not { } wrk)
+    {
+        Console.WriteLine("wrk: not installed (apt-get install wrk); skipped");
+    }
+    else
+    {
+        await using (var bare = await Baselines.StartBareEndpointAsync())
+        {
+            var wrkBare = await Wrk.SaturateAsync(wrk, bare.BaseAddress, "wrk-bare", null, options.Workers, warmUp, duration);
+            Console.WriteLine($"wrk, bare endpoint:  {wrkBare.PerSecond,10:N0} req/s   reply p50/p99 {wrkBare.P50:0.0} / {wrkBare.P99:0.0} ms   "
+                + $"({(bareRate is { } b ? $"{wrkBare.PerSecond / b:0.0}× the .NET client's, " : "")}non-2xx: {wrkBare.NotSuccessful}, socket errors: {wrkBare.SocketErrors})");
+        }
+
+        var wrkHost = await Wrk.SaturateAsync(wrk, host.BaseAddress, "wrk-sat", id => host.Token("rider", id), options.Workers, warmUp, duration, host);
+        Console.WriteLine($"wrk, host one per POST: {wrkHost.PerSecond,7:N0} req/s   reply p50/p99 {wrkHost.P50:0.0} / {wrkHost.P99:0.0} ms   "
+            + $"host CPU {wrkHost.HostMicrosecondsPerReport:0} µs per report   (non-2xx: {wrkHost.NotSuccessful}, socket errors: {wrkHost.SocketErrors})");
+    }
 }
 
 // 5. The writer: batches of 100 fixes per request (the offline-buffer upload), rows per second.
@@ -218,7 +241,7 @@ static string Ratio(double measured, double? ceiling, string name) => ceiling is
 /// <summary>Command-line options.</summary>
 internal sealed record Options(int Seconds, int WarmUp, int Workers, int Riders, int Orders, double Compression, int Connections, string Phases)
 {
-    public static readonly string[] AllPhases = ["bare", "floor", "raw", "post", "batch", "scenario", "burst", "fanout", "trajectory", "memory", "restart"];
+    public static readonly string[] AllPhases = ["bare", "floor", "raw", "post", "wrk", "batch", "scenario", "burst", "fanout", "trajectory", "memory", "restart"];
 
     /// <summary>Whether the phase is to run (every phase unless <c>--phases</c> names some).</summary>
     public bool Runs(string phase) => Phases.Split(',').Contains(phase);
