@@ -10,35 +10,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Contracts;
 /// <param name="FixTime">When the rider's device took the fix.</param>
 /// <param name="Speed">Speed in m/s, when reported.</param>
 /// <param name="Heading">Heading in degrees from north, when reported.</param>
-public sealed record LivePosition(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading)
-{
-    // An order's state and its delta history hold several of these for as long as it is delivered: the fix time is
-    // kept as UTC ticks and an unreported speed or heading as NaN, 56 bytes where nullable doubles and an offset take 80.
-    private readonly long _fixTimeUtcTicks = FixTime.UtcTicks;
-    private readonly double _speed = Speed ?? double.NaN;
-    private readonly double _heading = Heading ?? double.NaN;
-
-    /// <summary>When the rider's device took the fix, in UTC.</summary>
-    public DateTimeOffset FixTime
-    {
-        get => new(_fixTimeUtcTicks, TimeSpan.Zero);
-        init => _fixTimeUtcTicks = value.UtcTicks;
-    }
-
-    /// <summary>Speed in m/s, when reported.</summary>
-    public double? Speed
-    {
-        get => double.IsNaN(_speed) ? null : _speed;
-        init => _speed = value ?? double.NaN;
-    }
-
-    /// <summary>Heading in degrees from north, when reported.</summary>
-    public double? Heading
-    {
-        get => double.IsNaN(_heading) ? null : _heading;
-        init => _heading = value ?? double.NaN;
-    }
-}
+public sealed record LivePosition(double Latitude, double Longitude, DateTimeOffset FixTime, double? Speed, double? Heading);
 
 /// <summary>When the order should arrive, with a confidence range.</summary>
 /// <param name="EstimatedAt">The expected arrival time.</param>
@@ -46,38 +18,7 @@ public sealed record LivePosition(double Latitude, double Longitude, DateTimeOff
 /// <param name="Latest">The late end of the likely range.</param>
 /// <param name="Learned">True when estimated from past deliveries in the same area and hour; false when from the default speed.</param>
 /// <param name="Confidence">High, Medium or Low, from how well the delivery is being tracked; null in its first minute.</param>
-public sealed record LiveEta(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned, string? Confidence = null)
-{
-    // Held by every delivering order's state: times as UTC ticks (56 bytes where three offsets take 80), and the
-    // confidence as the one shared copy of its word, however it was read (from the database, the outbox, Redis).
-    private readonly long _estimatedAtUtcTicks = EstimatedAt.UtcTicks;
-    private readonly long _earliestUtcTicks = Earliest.UtcTicks;
-    private readonly long _latestUtcTicks = Latest.UtcTicks;
-
-    /// <summary>The expected arrival time, in UTC.</summary>
-    public DateTimeOffset EstimatedAt
-    {
-        get => new(_estimatedAtUtcTicks, TimeSpan.Zero);
-        init => _estimatedAtUtcTicks = value.UtcTicks;
-    }
-
-    /// <summary>The early end of the likely range, in UTC.</summary>
-    public DateTimeOffset Earliest
-    {
-        get => new(_earliestUtcTicks, TimeSpan.Zero);
-        init => _earliestUtcTicks = value.UtcTicks;
-    }
-
-    /// <summary>The late end of the likely range, in UTC.</summary>
-    public DateTimeOffset Latest
-    {
-        get => new(_latestUtcTicks, TimeSpan.Zero);
-        init => _latestUtcTicks = value.UtcTicks;
-    }
-
-    /// <summary>High, Medium or Low, from how well the delivery is being tracked; null in its first minute.</summary>
-    public string? Confidence { get; init => field = Names.Shared(value); } = Names.Shared(Confidence);
-}
+public sealed record LiveEta(DateTimeOffset EstimatedAt, DateTimeOffset Earliest, DateTimeOffset Latest, bool Learned, string? Confidence = null);
 
 /// <summary>Fields of an order's live state a change can take away (<see cref="OrderTrackingChanged.Cleared"/>).</summary>
 [Flags]
