@@ -10,7 +10,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Live;
 /// that rider. Moves the rider's latest fix forward (never back: an older fix uploaded late changes nothing) and the
 /// live state of every order the rider is delivering, one version each, in the writer's transaction; the deltas are
 /// held until the writer says the transaction committed, then handed to <see cref="LiveMoves"/> to publish (or dropped
-/// with a failed commit). Plain ADO.NET, kept prepared across commits on the writer's connection.
+/// with a failed commit). Kept prepared across commits on the writer's connection (<see cref="HotStatement"/>).
 /// </summary>
 internal sealed class LivePositionUpdate : IAsyncDisposable
 {
@@ -45,27 +45,37 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
         "OUTPUT inserted.[order_id], inserted.[version] " +
         "WHERE [rider_id] = @rider AND [is_active] = 1 AND [status] = 3 AND ([fix_time] IS NULL OR [fix_time] < @fix);";
 
-    private static readonly string[] ParameterNames = ["@rider", "@fix", "@lat", "@lng", "@accuracy", "@speed", "@heading", "@geohash", "@now"];
+    private static readonly string[] LatestFixParameters = ["@rider", "@fix", "@lat", "@lng", "@accuracy", "@speed", "@heading", "@geohash"];
+    private static readonly string[] LiveOrdersParameters = ["@rider", "@fix", "@lat", "@lng", "@speed", "@heading", "@now"];
 
-    private readonly DbCommand _latestFix;
-    private readonly DbCommand _liveOrders;
-    private readonly bool _sqlite;
+    private readonly HotStatement _latestFix;
+    private readonly HotStatement _liveOrders;
     private readonly LiveMoves _moves;
+    private readonly Action<string, long> _movedOrder;
     private List<OrderTrackingChanged> _moved = [];
 
-    private LivePositionUpdate(DbCommand latestFix, DbCommand liveOrders, bool sqlite, LiveMoves moves)
+    // The order moved by the statement under way: its rider's fix, and the delta it was made into.
+    private RiderPosition? _moving;
+    private LivePosition? _movedTo;
+    private DateTimeOffset _now;
+
+    private LivePositionUpdate(HotStatement latestFix, HotStatement liveOrders, LiveMoves moves)
     {
         _latestFix = latestFix;
         _liveOrders = liveOrders;
-        _sqlite = sqlite;
         _moves = moves;
+        _movedOrder = (orderId, version) =>
+        {
+            var position = _moving!;
+            _movedTo ??= new LivePosition(position.Latitude, position.Longitude, position.FixTime, position.SpeedMetersPerSecond, position.HeadingDegrees);
+            _moved.Add(new OrderTrackingChanged(orderId, version, null, null, _movedTo, null, _now, ReportedAt: position.ReceivedAt));
+        };
     }
 
     /// <summary>Prepares the statements on the writer's connection.</summary>
     public static LivePositionUpdate Prepare(DbConnection connection, bool sqlite, LiveMoves moves) =>
-        new(Command(connection, sqlite ? SqliteLatestFix : SqlServerLatestFix, 8),
-            Command(connection, sqlite ? SqliteLiveOrders : SqlServerLiveOrders, 9),
-            sqlite,
+        new(HotStatement.Prepare(connection, sqlite ? SqliteLatestFix : SqlServerLatestFix, LatestFixParameters),
+            HotStatement.Prepare(connection, sqlite ? SqliteLiveOrders : SqlServerLiveOrders, LiveOrdersParameters),
             moves);
 
     /// <summary>The transaction the next executions belong to.</summary>
@@ -81,17 +91,25 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
     /// <summary>Moves the rider to the fix, within the writer's transaction.</summary>
     public async Task MoveAsync(RiderPosition position, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        Bind(_latestFix, position, now);
-        await _latestFix.ExecuteNonQueryAsync(cancellationToken);
+        _latestFix.Set(0, position.RiderId);
+        _latestFix.Set(1, position.FixTime);
+        _latestFix.Set(2, position.Latitude);
+        _latestFix.Set(3, position.Longitude);
+        _latestFix.Set(4, position.AccuracyMeters);
+        _latestFix.Set(5, position.SpeedMetersPerSecond);
+        _latestFix.Set(6, position.HeadingDegrees);
+        _latestFix.Set(7, position.Geohash);
+        await _latestFix.ExecuteAsync(cancellationToken);
 
-        Bind(_liveOrders, position, now);
-        LivePosition? moved = null;
-        await using var reader = await _liveOrders.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            moved ??= new LivePosition(position.Latitude, position.Longitude, position.FixTime, position.SpeedMetersPerSecond, position.HeadingDegrees);
-            _moved.Add(new OrderTrackingChanged(reader.GetString(0), reader.GetInt64(1), null, null, moved, null, now, ReportedAt: position.ReceivedAt));
-        }
+        _liveOrders.Set(0, position.RiderId);
+        _liveOrders.Set(1, position.FixTime);
+        _liveOrders.Set(2, position.Latitude);
+        _liveOrders.Set(3, position.Longitude);
+        _liveOrders.Set(4, position.SpeedMetersPerSecond);
+        _liveOrders.Set(5, position.HeadingDegrees);
+        _liveOrders.Set(6, now);
+        (_moving, _movedTo, _now) = (position, null, now);
+        await _liveOrders.ReadAsync(_movedOrder, cancellationToken);
     }
 
     /// <summary>The transaction committed: its moves go out (in commit order).</summary>
@@ -112,36 +130,5 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
     {
         await _latestFix.DisposeAsync();
         await _liveOrders.DisposeAsync();
-    }
-
-    private static DbCommand Command(DbConnection connection, string sql, int parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in ParameterNames.Take(parameters))
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
-
-    private void Bind(DbCommand command, RiderPosition position, DateTimeOffset now)
-    {
-        var p = command.Parameters;
-        p[0].Value = position.RiderId;
-        p[1].Value = ProviderTimestamp.Of(position.FixTime, _sqlite);
-        p[2].Value = position.Latitude;
-        p[3].Value = position.Longitude;
-        p[4].Value = (object?)position.AccuracyMeters ?? DBNull.Value;
-        p[5].Value = (object?)position.SpeedMetersPerSecond ?? DBNull.Value;
-        p[6].Value = (object?)position.HeadingDegrees ?? DBNull.Value;
-        p[7].Value = position.Geohash;
-        if (p.Count > 8)
-        {
-            p[8].Value = ProviderTimestamp.Of(now, _sqlite);
-        }
     }
 }

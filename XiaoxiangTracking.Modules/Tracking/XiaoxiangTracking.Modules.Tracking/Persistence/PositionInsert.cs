@@ -5,7 +5,7 @@ namespace XiaoxiangTracking.Modules.Tracking.Persistence;
 
 /// <summary>
 /// The hot-path insert of one fix, executed per fix on the writer's connection (<c>PositionStore</c>), which
-/// keeps it prepared across commits: plain ADO.NET, no change tracking.
+/// keeps it prepared across commits (<see cref="HotStatement"/>), no change tracking.
 /// A fix already stored (same rider and fix time: a retry, or a re-sent buffer) inserts nothing and reports false.
 /// </summary>
 internal sealed class PositionInsert : IAsyncDisposable
@@ -24,56 +24,35 @@ internal sealed class PositionInsert : IAsyncDisposable
         "WHERE NOT EXISTS (SELECT 1 FROM [tracking].[rider_positions] WITH (UPDLOCK, HOLDLOCK) " +
         "WHERE [rider_id] = @rider AND [fix_time] = @fix);";
 
-    private readonly DbCommand _command;
-    private readonly bool _sqlite;
+    private static readonly string[] Parameters = ["@rider", "@point", "@fix", "@lat", "@lng", "@accuracy", "@speed", "@heading", "@geohash", "@received"];
 
-    private PositionInsert(DbCommand command, bool sqlite)
-    {
-        _command = command;
-        _sqlite = sqlite;
-    }
+    private readonly HotStatement _statement;
 
-    public static PositionInsert Prepare(DbConnection connection, bool sqlite)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sqlite ? SqliteSql : SqlServerSql;
-        foreach (var name in new[] { "@rider", "@point", "@fix", "@lat", "@lng", "@accuracy", "@speed", "@heading", "@geohash", "@received" })
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
+    private PositionInsert(HotStatement statement) => _statement = statement;
 
-        return new PositionInsert(command, sqlite);
-    }
+    public static PositionInsert Prepare(DbConnection connection, bool sqlite) =>
+        new(HotStatement.Prepare(connection, sqlite ? SqliteSql : SqlServerSql, Parameters));
 
     /// <summary>The transaction the next executions belong to.</summary>
     public DbTransaction Transaction
     {
-        set => _command.Transaction = value;
+        set => _statement.Transaction = value;
     }
 
-    public async Task<bool> ExecuteAsync(RiderPosition position, CancellationToken cancellationToken)
+    public async ValueTask<bool> ExecuteAsync(RiderPosition position, CancellationToken cancellationToken)
     {
-        var p = _command.Parameters;
-        p[0].Value = position.RiderId;
-        p[1].Value = position.ClientPointId;
-        p[2].Value = ProviderTimestamp.Of(position.FixTime, _sqlite);
-        p[3].Value = position.Latitude;
-        p[4].Value = position.Longitude;
-        p[5].Value = (object?)position.AccuracyMeters ?? DBNull.Value;
-        p[6].Value = (object?)position.SpeedMetersPerSecond ?? DBNull.Value;
-        p[7].Value = (object?)position.HeadingDegrees ?? DBNull.Value;
-        p[8].Value = position.Geohash;
-        p[9].Value = ProviderTimestamp.Of(position.ReceivedAt, _sqlite);
-        return await _command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        _statement.Set(0, position.RiderId);
+        _statement.Set(1, position.ClientPointId);
+        _statement.Set(2, position.FixTime);
+        _statement.Set(3, position.Latitude);
+        _statement.Set(4, position.Longitude);
+        _statement.Set(5, position.AccuracyMeters);
+        _statement.Set(6, position.SpeedMetersPerSecond);
+        _statement.Set(7, position.HeadingDegrees);
+        _statement.Set(8, position.Geohash);
+        _statement.Set(9, position.ReceivedAt);
+        return await _statement.ExecuteAsync(cancellationToken) == 1;
     }
 
-    public ValueTask DisposeAsync() => _command.DisposeAsync();
-}
-
-/// <summary>A timestamp as EF stores it for the provider (UTC ticks on SQLite, datetimeoffset on SQL Server), for raw SQL.</summary>
-internal static class ProviderTimestamp
-{
-    public static object Of(DateTimeOffset value, bool sqlite) => sqlite ? value.UtcTicks : value;
+    public ValueTask DisposeAsync() => _statement.DisposeAsync();
 }
