@@ -21,7 +21,8 @@ internal sealed record PickingPace(TimeSpan PerItem, TimeSpan AssignmentWait, bo
 /// delivery's speed for learning.
 /// </summary>
 internal sealed class EtaEstimator(
-    TrackingDbContext db, LiveOrderStore store, LearnedSpeeds learned, IOptions<EtaOptions> options, IOptions<PositionFilterOptions> filters, IOptions<AlertOptions> alerts)
+    TrackingDbContext db, LiveOrderStore store, LearnedSpeeds learned, IOptions<EtaOptions> options, IOptions<PositionFilterOptions> filters, IOptions<AlertOptions> alerts,
+    TimeProvider clock)
 {
     /// <summary>What confidence an estimate has when what it is made from is thin (a ride not yet a minute old, no recent fix, no rider yet).</summary>
     public const string ThinConfidence = "Low";
@@ -77,8 +78,13 @@ internal sealed class EtaEstimator(
     private static LiveEta Ride(LiveOrder order, RiderRun run, GeoCoordinate? rider, RideSpeed speed, DateTimeOffset now) =>
         EtaModel.Estimate(run.RemainingMeters(order, rider ?? order.WarehouseLocation), speed, now);
 
-    /// <summary>Every estimate passes here on its way to the order: bounded and rounded as customers are shown it.</summary>
-    private LiveEta Shown(LiveEta estimate, LiveOrder order, DateTimeOffset now) => EtaModel.Bound(estimate, now, options.Value.Resolution, order.Eta);
+    /// <summary>
+    /// Every estimate passes here on its way to the order: bounded and rounded as customers are shown it. Bounded by the
+    /// clock as the change is decided, too: an estimate begun earlier (a refresh round that read the due orders a while
+    /// ago, a move evaluated late) is never stored as due before now.
+    /// </summary>
+    private LiveEta Shown(LiveEta estimate, LiveOrder order, DateTimeOffset now) =>
+        EtaModel.Bound(estimate, clock.GetUtcNow() is var current && current > now ? current : now, options.Value.Resolution, order.Eta);
 
     /// <summary>
     /// Before a rider exists the ETA is composed: what is left of picking (the items at the warehouse's recent pace, less
