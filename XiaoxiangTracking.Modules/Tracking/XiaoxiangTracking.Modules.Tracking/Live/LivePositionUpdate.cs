@@ -51,25 +51,13 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
     private readonly HotStatement _latestFix;
     private readonly HotStatement _liveOrders;
     private readonly LiveMoves _moves;
-    private readonly Action<string, long> _movedOrder;
     private List<OrderTrackingChanged> _moved = [];
-
-    // The order moved by the statement under way: its rider's fix, and the delta it was made into.
-    private RiderPosition? _moving;
-    private LivePosition? _movedTo;
-    private DateTimeOffset _now;
 
     private LivePositionUpdate(HotStatement latestFix, HotStatement liveOrders, LiveMoves moves)
     {
         _latestFix = latestFix;
         _liveOrders = liveOrders;
         _moves = moves;
-        _movedOrder = (orderId, version) =>
-        {
-            var position = _moving!;
-            _movedTo ??= new LivePosition(position.Latitude, position.Longitude, position.FixTime, position.SpeedMetersPerSecond, position.HeadingDegrees);
-            _moved.Add(new OrderTrackingChanged(orderId, version, null, null, _movedTo, null, _now, ReportedAt: position.ReceivedAt));
-        };
     }
 
     /// <summary>Prepares the statements on the writer's connection.</summary>
@@ -108,8 +96,12 @@ internal sealed class LivePositionUpdate : IAsyncDisposable
         _liveOrders.Set(4, position.SpeedMetersPerSecond);
         _liveOrders.Set(5, position.HeadingDegrees);
         _liveOrders.Set(6, now);
-        (_moving, _movedTo, _now) = (position, null, now);
-        await _liveOrders.ReadAsync(_movedOrder, cancellationToken);
+        LivePosition? moved = null;
+        await _liveOrders.ReadAsync((orderId, version) =>
+        {
+            moved ??= new LivePosition(position.Latitude, position.Longitude, position.FixTime, position.SpeedMetersPerSecond, position.HeadingDegrees);
+            _moved.Add(new OrderTrackingChanged(orderId, version, null, null, moved, null, now, ReportedAt: position.ReceivedAt));
+        }, cancellationToken);
     }
 
     /// <summary>The transaction committed: its moves go out (in commit order).</summary>
