@@ -30,6 +30,17 @@ internal sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a validated token's result is reused before the token is validated in full again (default 5 min, at
+    /// most 1 h; zero validates every request in full). A signing key the identity provider withdraws is refused within it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ReuseValidatedTokensFor { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Validated tokens held for reuse, about 220 bytes each (default 500,000; zero holds none).</summary>
+    [Range(0, 10_000_000)]
+    public int ValidatedTokenCapacity { get; set; } = 500_000;
+
     /// <summary>Lifetime of tokens from the Development token endpoint (default 12 h).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan DevelopmentTokenLifetime { get; set; } = TimeSpan.FromHours(12);

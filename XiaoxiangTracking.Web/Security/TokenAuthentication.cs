@@ -47,10 +47,13 @@ internal static class TokenAuthentication
                 ShareLinkAuthenticationHandler.ShareTokenOf(context.Request) is null ? JwtBearerDefaults.AuthenticationScheme : ShareLinkAuthenticationHandler.SchemeName)
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, ShareLinkAuthenticationHandler>(ShareLinkAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<ValidatedTokens>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TimeProvider>((options, clock) =>
+            .Configure<TimeProvider, ValidatedTokens>((options, clock, validated) =>
             {
                 options.MapInboundClaims = false;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(validated);
                 // Nothing reads the token back from the request's authentication properties: not kept there (for a hub
                 // connection they live as long as the connection).
                 options.SaveToken = false;
@@ -111,7 +114,8 @@ internal static class TokenAuthentication
         return builder;
     }
 
-    private static bool WithinLifetime(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew) =>
+    /// <summary>Whether a token's lifetime includes <paramref name="now"/>, give or take <paramref name="skew"/>.</summary>
+    public static bool WithinLifetime(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew) =>
         expires is { } until && until.ToUniversalTime() > now - skew && (notBefore is not { } from || from.ToUniversalTime() <= now + skew);
 
     /// <summary>
