@@ -16,6 +16,7 @@ namespace XiaoxiangTracking.Web.Hosting;
 internal static class ApiDefaults
 {
     private const string BearerScheme = "Bearer";
+    private const string SwaggerPath = "/swagger";
 
     /// <summary>Problem details for every error, JSON conventions, Swagger and health checks.</summary>
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
@@ -82,7 +83,12 @@ internal static class ApiDefaults
     public static WebApplication UseProblemResponses(this WebApplication app)
     {
         // Outermost, so each request is counted with the status it finally got: rate, latency and status by route.
-        app.UseHttpMetrics(options => options.SetMetricFactory(Metrics.WithCustomRegistry(app.Services.GetRequiredService<ServiceMetrics>().Registry)));
+        // No exemplars: the service exports no traces for a trace id to lead to, and reading one cost every request.
+        app.UseHttpMetrics(options =>
+        {
+            options.SetMetricFactory(Metrics.WithCustomRegistry(app.Services.GetRequiredService<ServiceMetrics>().Registry));
+            options.ConfigureMeasurements(measurement => measurement.ExemplarPredicate = _ => false);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;
@@ -90,12 +96,14 @@ internal static class ApiDefaults
 
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
-        app.UseSwagger();
-        app.UseSwaggerUI(options =>
-        {
-            options.SwaggerEndpoint("/swagger/v1/swagger.json", "Xiaoxiang Tracking API v1");
-            options.DocumentTitle = "Xiaoxiang Tracking API";
-        });
+        // The document and its UI live under /swagger: only requests there pass through their middleware.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(SwaggerPath), swagger => swagger
+            .UseSwagger()
+            .UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint($"{SwaggerPath}/v1/swagger.json", "Xiaoxiang Tracking API v1");
+                options.DocumentTitle = "Xiaoxiang Tracking API";
+            }));
         // Probes come from the orchestrator, without a token.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
