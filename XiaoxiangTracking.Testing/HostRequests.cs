@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace XiaoxiangTracking.Testing;
@@ -22,6 +24,17 @@ public static class HostRequests
         },
         ["warehouse"] = new JsonObject { ["id"] = WarehouseId, ["latitude"] = 31.22, ["longitude"] = 121.54 },
     };
+
+    /// <summary>
+    /// Posts <paramref name="body"/> as JSON the way the apps do: serialized first and sent with its Content-Length.
+    /// (<c>PostAsJsonAsync</c> streams the body in chunks, which makes the server run a chunk decoder no app makes it run.)
+    /// </summary>
+    public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient client, string path, T body, CancellationToken cancellationToken = default)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return client.PostAsync(path, content, cancellationToken);
+    }
 
     /// <summary>A handler for many concurrent requests to one host, its connections kept.</summary>
     public static HttpMessageHandler Handler() => new SocketsHttpHandler

@@ -30,7 +30,7 @@ internal static class Backlog
             var report = fleet.Next(rider);
             try
             {
-                using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", report);
+                using var response = await clients[rider].PostJsonAsync("/api/tracking/positions", report);
                 if (response.IsSuccessStatusCode)
                 {
                     acknowledged[(report.RiderId, report.PointId)] = 0;

@@ -79,7 +79,7 @@ internal static class Load
             {
                 for (var i = 0; i < times; i++)
                 {
-                    using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", fleet.Next(rider), cancellationToken);
+                    using var response = await clients[rider].PostJsonAsync("/api/tracking/positions", fleet.Next(rider), cancellationToken);
                     response.EnsureSuccessStatusCode();
                 }
             });
@@ -107,7 +107,7 @@ internal static class Load
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var response = await client.PostAsJsonAsync(body is null ? "/api/tracking/positions" : "/api/tracking/positions/batch",
+                    using var response = await client.PostJsonAsync(body is null ? "/api/tracking/positions" : "/api/tracking/positions/batch",
                         body?.Invoke(worker) ?? riders.Next(worker));
                     if (!Volatile.Read(ref measuring))
                     {
@@ -239,7 +239,7 @@ internal sealed class Scenario(HostProcess host, int riders, int orders, double 
 
                     try
                     {
-                        using var response = await clients[rider].PostAsJsonAsync("/api/tracking/positions", report);
+                        using var response = await clients[rider].PostJsonAsync("/api/tracking/positions", report);
                         if (!measured)
                         {
                             continue;
