@@ -32,7 +32,7 @@ internal sealed class LatestFixes
     /// a newer one is held already.
     /// </summary>
     public void Committed(string riderId, FixPoint fix) =>
-        _fixes.AddOrUpdate(riderId, fix, (_, held) => held.FixTime >= fix.FixTime ? held : fix);
+        _fixes.AddOrUpdate(riderId, static (_, fix) => fix, static (_, held, fix) => held.FixTime >= fix.FixTime ? held : fix, fix);
 
     /// <summary>Forgets riders whose latest fix is more than an hour older than <paramref name="now"/>.</summary>
     public void Prune(DateTimeOffset now)
