@@ -12,19 +12,15 @@ internal static class StoppingGate
     public static WebApplication UseStoppingGate(this WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
-        app.Use(async (context, next) =>
-        {
-            if (!stopping.IsCancellationRequested)
-            {
-                await next(context);
-                return;
-            }
-
-            context.Response.Headers.RetryAfter = "1";
-            context.Response.Headers.Connection = "close";
-            await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The server is stopping.",
-                "This instance is shutting down; retry in a moment.", "stopping");
-        });
+        app.Use((context, next) => stopping.IsCancellationRequested ? RefuseAsync(context) : next(context));
         return app;
+    }
+
+    private static Task RefuseAsync(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        context.Response.Headers.Connection = "close";
+        return ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The server is stopping.",
+            "This instance is shutting down; retry in a moment.", "stopping");
     }
 }

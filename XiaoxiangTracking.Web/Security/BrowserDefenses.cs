@@ -70,19 +70,13 @@ internal static class BrowserDefenses
         }
 
         app.UseCors();
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.Path.StartsWithSegments(TokenAuthentication.HubPathPrefix)
-                && context.Request.Headers.Origin is { Count: > 0 } origin
-                && !IsAllowed(origin.ToString(), context))
-            {
-                await ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "Origin not allowed.",
-                    $"Pages from {origin} may not open the tracking hub.", "origin_not_allowed");
-                return;
-            }
-
-            await next(context);
-        });
+        app.Use((context, next) =>
+            context.Request.Path.StartsWithSegments(TokenAuthentication.HubPathPrefix)
+            && context.Request.Headers.Origin is { Count: > 0 } origin
+            && !IsAllowed(origin.ToString(), context)
+                ? ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "Origin not allowed.",
+                    $"Pages from {origin} may not open the tracking hub.", "origin_not_allowed")
+                : next(context));
         return app;
     }
 

@@ -107,17 +107,11 @@ internal static class DenyListEndpoints
     /// <summary>Refuses requests from denied networks with 403, before anything else runs.</summary>
     public static WebApplication UseDenyList(this WebApplication app)
     {
-        app.Use(async (context, next) =>
-        {
-            if (context.RequestServices.GetRequiredService<DenyList>().IsDenied(context.Connection.RemoteIpAddress))
-            {
-                await ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "Address refused.",
-                    "Requests from this address are refused.", "address_denied");
-                return;
-            }
-
-            await next(context);
-        });
+        var denyList = app.Services.GetRequiredService<DenyList>();
+        app.Use((context, next) => denyList.IsDenied(context.Connection.RemoteIpAddress)
+            ? ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "Address refused.",
+                "Requests from this address are refused.", "address_denied")
+            : next(context));
         return app;
     }
 
