@@ -93,7 +93,8 @@ if (options.Runs("post"))
 }
 
 // 4b. The same single reports from wrk, a C load generator that costs the machine far less per request than the .NET
-// client: a ceiling for HTTP on this machine that the client does not limit, and the host's cost per report under it.
+// client: a ceiling for HTTP on this machine that the client does not limit, the durable floor under it, and the host's
+// rate and cost per report under it.
 if (options.Runs("wrk"))
 {
     if (Wrk.Path() is not { } wrk)
@@ -109,9 +110,19 @@ if (options.Runs("wrk"))
                 + $"({(bareRate is { } b ? $"{wrkBare.PerSecond / b:0.0}× the .NET client's, " : "")}non-2xx: {wrkBare.NotSuccessful}, socket errors: {wrkBare.SocketErrors})");
         }
 
+        double wrkFloorRate;
+        await using (var floor = await Baselines.StartDurableFloorAsync())
+        {
+            var wrkFloor = await Wrk.SaturateAsync(wrk, floor.BaseAddress, "wrk-floor", null, options.Workers, warmUp, duration);
+            wrkFloorRate = wrkFloor.PerSecond;
+            Console.WriteLine($"wrk, durable floor:  {wrkFloor.PerSecond,10:N0} req/s   reply p50/p99 {wrkFloor.P50:0.0} / {wrkFloor.P99:0.0} ms   "
+                + $"(non-2xx: {wrkFloor.NotSuccessful}, socket errors: {wrkFloor.SocketErrors})");
+        }
+
         var wrkHost = await Wrk.SaturateAsync(wrk, host.BaseAddress, "wrk-sat", id => host.Token("rider", id), options.Workers, warmUp, duration, host);
         Console.WriteLine($"wrk, host one per POST: {wrkHost.PerSecond,7:N0} req/s   reply p50/p99 {wrkHost.P50:0.0} / {wrkHost.P99:0.0} ms   "
-            + $"host CPU {wrkHost.HostMicrosecondsPerReport:0} µs per report   (non-2xx: {wrkHost.NotSuccessful}, socket errors: {wrkHost.SocketErrors})");
+            + $"host CPU {wrkHost.HostMicrosecondsPerReport:0} µs per report   ({Ratio(wrkHost.PerSecond, wrkFloorRate, "the floor under wrk")}"
+            + $"non-2xx: {wrkHost.NotSuccessful}, socket errors: {wrkHost.SocketErrors})");
     }
 }
 
