@@ -96,23 +96,34 @@ public class TokenReuseTests
     }
 
     [Fact]
-    public async Task Past_its_capacity_a_host_validates_tokens_each_time_and_holds_no_more()
+    public async Task Past_its_capacity_a_host_validates_new_tokens_each_time_and_still_renews_the_ones_it_holds()
     {
-        using var host = new TrackingHostFactory().With("Auth:ValidatedTokenCapacity", "2");
+        using var host = new TrackingHostFactory().WithClock().With("Auth:ValidatedTokenCapacity", "2");
         host.CreateClient();
         var reusing = host.Services.GetRequiredService<ValidatedTokens>();
         var before = reusing.FullValidations;
         reusing.Count.Should().Be(0);
+        var clients = new[] { "ops-cap-1", "ops-cap-2", "ops-cap-3" }.Select(subject => host.ClientFor(TestCaller.Ops(subject))).ToArray();
 
-        foreach (var subject in new[] { "ops-cap-1", "ops-cap-2", "ops-cap-3" })
+        foreach (var client in clients)
         {
-            using var client = host.ClientFor(TestCaller.Ops(subject));
+            (await clients[0].GetAsync(Route)).StatusCode.Should().Be(HttpStatusCode.OK);
             (await client.GetAsync(Route)).StatusCode.Should().Be(HttpStatusCode.OK);
             (await client.GetAsync(Route)).StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
+        var filling = reusing.FullValidations - before;
+        host.Clock!.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        (await clients[0].GetAsync(Route)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await clients[0].GetAsync(Route)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        filling.Should().Be(1 + 1 + 2, "the two held tokens were validated once, the third on every request");
+        (reusing.FullValidations - before - filling).Should().Be(1, "a held token past its reuse window is validated again and held again, full or not");
         reusing.Count.Should().Be(2);
-        (reusing.FullValidations - before).Should().Be(1 + 1 + 2, "the two held tokens were validated once, the third on every request");
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
     }
 
     private static string Changed(string token, int index) =>

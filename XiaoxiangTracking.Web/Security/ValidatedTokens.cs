@@ -83,8 +83,9 @@ internal sealed class ValidatedTokens(IOptions<AuthOptions> options, TimeProvide
 
     private void Hold(Digest digest, Validated validated, DateTimeOffset now)
     {
-        // Every so often, and whenever it is full, what can no longer be reused makes room.
-        if (_held.Count >= _capacity || Interlocked.Increment(ref _added) % 4096 == 0)
+        // Every 4,096 tokens validated in full, what can no longer be reused makes room: a full host does not scan its
+        // tokens for each new one.
+        if (Interlocked.Increment(ref _added) % 4096 == 0)
         {
             foreach (var (key, entry) in _held)
             {
@@ -95,7 +96,8 @@ internal sealed class ValidatedTokens(IOptions<AuthOptions> options, TimeProvide
             }
         }
 
-        if (_held.Count < _capacity)
+        // A token validated again (its reuse window over) replaces its own entry even when the host is full.
+        if (_held.Count < _capacity || _held.ContainsKey(digest))
         {
             _held[digest] = validated;
         }
@@ -125,7 +127,8 @@ internal sealed class ValidatedTokens(IOptions<AuthOptions> options, TimeProvide
             }
         }
 
-        // The digest is uniformly spread already.
+        // The digest is uniformly spread already, and only validated tokens are held: nobody without the signing key
+        // can choose what goes in.
         public override int GetHashCode() => (int)A;
     }
 
