@@ -83,7 +83,10 @@ internal sealed class PositionWriter(
         return request.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        WriterThread.RunAsync("Position writer", () => WriteAsync(stoppingToken));
+
+    private async Task WriteAsync(CancellationToken stoppingToken)
     {
         metrics.BeforeScrape(_ =>
         {
