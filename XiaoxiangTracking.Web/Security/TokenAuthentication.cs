@@ -51,7 +51,7 @@ internal static class TokenAuthentication
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TimeProvider, ValidatedTokens>((options, clock, validated) =>
             {
-                options.MapInboundClaims = false;
+                // The one token handler: it validates (claims keep the names they were sent with) and reuses results.
                 options.TokenHandlers.Clear();
                 options.TokenHandlers.Add(validated);
                 // Nothing reads the token back from the request's authentication properties: not kept there (for a hub
