@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
@@ -46,6 +47,38 @@ public class DispatchTests
         var timeline = await (await client.GetAsync($"/api/orders/{orderId}/timeline")).Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonArray>();
         timeline!.Select(e => e!["event"]!.GetValue<string>()).Should().EndWith(["OrderPicked", "RiderAssigned"]);
         timeline![^1]!["operatorId"]!.GetValue<string>().Should().Be("rider-near");
+    }
+
+    [Fact]
+    public async Task A_dispatched_assignment_is_recorded_after_the_hand_over_that_caused_it()
+    {
+        using var host = new TrackingHostFactory();
+        var client = host.CreateClient();
+        await client.ReportAsync("rider-near", RiderApp.NearWarehouse(200), DateTimeOffset.UtcNow);
+        var orderId = await PaidOrder(client, host);
+
+        (await client.HandOverForDispatchAsync(orderId)).EnsureSuccessStatusCode();
+        await host.Notifications.WaitFor<RiderAssigned>(a => a.OrderId == orderId);
+
+        // The order in which the timeline's rows were committed: the hand-over is on the timeline before dispatch
+        // runs, so no reader ever finds the assignment without the hand-over that caused it.
+        var committed = await Eventually.Until(() =>
+        {
+            using var connection = new SqliteConnection($"Data Source={host.DatabasePath}");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT event_type FROM tracking_order_tracking WHERE order_id = $order ORDER BY rowid";
+            command.Parameters.AddWithValue("$order", orderId);
+            using var reader = command.ExecuteReader();
+            var events = new List<string>();
+            while (reader.Read())
+            {
+                events.Add(reader.GetString(0));
+            }
+
+            return Task.FromResult(events.Count == 4 ? events : null);
+        });
+        committed.Should().Equal("OrderPlaced", "OrderPaid", "OrderPicked", "RiderAssigned");
     }
 
     [Fact]

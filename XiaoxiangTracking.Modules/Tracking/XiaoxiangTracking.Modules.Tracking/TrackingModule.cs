@@ -50,6 +50,7 @@ public static class TrackingModule
         services.AddModuleOutbox<TrackingDbContext>(
             builder.Configuration, typeof(WarehouseHandedOver), typeof(RiderAssigned), typeof(OrderTrackingChanged), typeof(AlertRaised), typeof(AlertResolved));
         services.AddSingleton<LatestFixes>();
+        services.AddScoped<OrderChangeRecorder>();
         services.AddScoped<LiveOrderStore>();
         // Before the writer: it stops after it, publishing the moves of the writer's last commits.
         services.AddSingleton<LiveMoves>();

@@ -6,28 +6,34 @@ using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
 using XiaoxiangTracking.Modules.Tracking.Features.Dispatch;
 using XiaoxiangTracking.Modules.Tracking.Features.Eta;
+using XiaoxiangTracking.Modules.Tracking.Features.OrderTimeline;
 using XiaoxiangTracking.Modules.Tracking.Live;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
 
 namespace XiaoxiangTracking.Modules.Tracking.Features.LiveState;
 
 /// <summary>
-/// Keeps each order's live state in step with the Orders module: opened when the order is placed, moved with every
-/// status change (each a new tracking version and a delta in the outbox), ended at completion or cancellation. Delivered
-/// at least once and possibly late: a notification not newer than the state's Orders version changes nothing. A change
-/// for an order whose state is not open yet (its <c>OrderPlaced</c> is still being retried) throws, so the outbox
-/// retries it after the opening. A hand-over without a rider starts dispatch at once.
+/// Takes in each order change from the Orders module, in causal order: records it on the timeline, moves the order's
+/// live state (opened when the order is placed, a new tracking version and a delta in the outbox with every status
+/// change, ended at completion or cancellation), and, for a hand-over without a rider, starts dispatch — so an
+/// assignment is never on the timeline before the hand-over that caused it. Delivered at least once and possibly late:
+/// the timeline records each change once, and a notification not newer than the state's Orders version changes no live
+/// state. A change for an order whose state is not open yet (its <c>OrderPlaced</c> is still being retried) throws,
+/// so the outbox retries it after the opening.
 /// </summary>
 internal sealed class TrackLiveOrders(
-    TrackingDbContext db, LiveOrderStore store, Dispatcher dispatcher, AlertBook alerts, EtaEstimator eta, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
+    TrackingDbContext db, OrderChangeRecorder timeline, LiveOrderStore store, Dispatcher dispatcher, AlertBook alerts, EtaEstimator eta, TimeProvider clock, ILogger<TrackLiveOrders> logger) :
     INotificationHandler<OrderPlaced>,
     INotificationHandler<OrderPaid>,
     INotificationHandler<OrderPicked>,
     INotificationHandler<OrderDelivered>,
     INotificationHandler<OrderCancelled>
 {
-    public async ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken) =>
+    public async ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken)
+    {
+        await timeline.RecordAsync(notification, cancellationToken);
         await store.OpenAsync(notification, cancellationToken);
+    }
 
     /// <summary>Paid: the warehouse starts picking, and the customer gets a first ETA composed from picking, rider wait and ride.</summary>
     public async ValueTask Handle(OrderPaid notification, CancellationToken cancellationToken) =>
@@ -101,6 +107,7 @@ internal sealed class TrackLiveOrders(
     private async Task<LiveOrder?> ChangeAsync(
         IOrderNotification change, Func<LiveOrder, CancellationToken, Task<LiveChange?>> decide, CancellationToken cancellationToken)
     {
+        await timeline.RecordAsync(change, cancellationToken);
         if (!await db.LiveOrders.AnyAsync(l => l.OrderId == change.OrderId, cancellationToken))
         {
             throw new InvalidOperationException(
