@@ -45,7 +45,7 @@ public class OpsMapTests(Browser browser)
                 .RaiseAsync(deliveringId, AlertType.TimeoutWarning, rider, new AlertFacts(AlertReason.DueSoon, Minutes: 5, PromisedAt: DateTimeOffset.UtcNow.AddMinutes(5)), null, false, CancellationToken.None);
         }
 
-        // Pushed to the open page, which is not reloaded. How fast is the bench's to measure, not this test's.
+        // Pushed to the open page, which is not reloaded. How fast pushes arrive is measured by the bench (scenario).
         var alert = page.Locator("#alerts li[data-type=TimeoutWarning]");
         await Assertions.Expect(alert).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#count-alerts")).ToHaveTextAsync("1");
