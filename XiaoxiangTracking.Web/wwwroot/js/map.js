@@ -50,11 +50,15 @@ export function smooth(points, rounds = 2) {
   return line;
 }
 
-/** Fits the map to the given points (when there are any), not closer than street level. */
-export function fit(map, points) {
+/**
+ * Fits the map to the given points (when there are any), not closer than street level; with `animate` false the view
+ * jumps instead of gliding, for a map whose markers are clicked (a glide moves them out from under a pointer about to
+ * press).
+ */
+export function fit(map, points, animate = true) {
   const valid = points.filter(Boolean);
-  if (valid.length === 1) map.setView(valid[0], 15);
-  else if (valid.length > 1) map.fitBounds(L.latLngBounds(valid), { padding: [40, 40], maxZoom: 16 });
+  if (valid.length === 1) map.setView(valid[0], 15, { animate });
+  else if (valid.length > 1) map.fitBounds(L.latLngBounds(valid), { padding: [40, 40], maxZoom: 16, animate });
 }
 
 /** A marker that carries its place in data attributes too (for whoever reads the page without a map). */

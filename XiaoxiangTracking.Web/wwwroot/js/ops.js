@@ -20,7 +20,8 @@ let alerts = [];
 let selected = null;
 let selectedOrder = null; // the selected order as GET /api/orders/{id} has it, when it is not on the map
 
-// The map keeps everything in view as orders and riders appear, until the user moves or zooms it themselves.
+// The map keeps everything in view as orders and riders appear, until the user moves or zooms it themselves. It jumps
+// to the new view rather than gliding, so a marker does not slide away under a click.
 let userMoved = false;
 for (const event of ["mousedown", "wheel", "touchstart", "keydown"]) {
   $("map").addEventListener(event, () => { userMoved = true; }, { passive: true });
@@ -32,7 +33,7 @@ function scheduleFit() {
   fitTimer = setTimeout(() => {
     if (userMoved) return;
     const places = [...orders.values(), ...riders.values()].map((entry) => entry.marker.getLatLng()).map((p) => [p.lat, p.lng]);
-    fit(map, places);
+    fit(map, places, false);
   }, 150);
 }
 
