@@ -79,6 +79,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The host's histogram of the writer's group commits (<c>/metrics</c>).</summary>
     public const string CommitDuration = "xiaoxiang_ingest_commit_duration_seconds";
 
+    /// <summary>The host's count of bytes allocated on its managed heap (<c>/metrics</c>).</summary>
+    public const string Allocated = "xiaoxiang_gc_allocated_bytes_total";
+
     /// <summary>The host's histogram from a report's arrival to its push to a hub client (<c>/metrics</c>).</summary>
     public const string IngestToPush = "xiaoxiang_ingest_to_push_seconds";
 

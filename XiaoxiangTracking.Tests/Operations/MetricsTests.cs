@@ -52,6 +52,8 @@ public partial class MetricsTests
         metrics[Sample(ServiceMetrics.LiveCacheLookupsName, "result", "hit")].Should().BeGreaterThanOrEqualTo(1);
         metrics[Sample(ServiceMetrics.JobFailuresName, "job", "FailingJob.Run")].Should().BeGreaterThanOrEqualTo(1);
         metrics[Sample(ServiceMetrics.JobFailuresName, "job", "WebhookSweep.SweepAsync")].Should().Be(0, "a job that ran and never failed has its series at 0");
+        metrics[ServiceMetrics.GcAllocatedName].Should().BeGreaterThan(0)
+            .And.BeLessThanOrEqualTo(GC.GetTotalAllocatedBytes(), "the bytes this process had allocated when it was scraped");
 
         DashboardMetrics().Should().BeSubsetOf(metrics.Keys.Select(sample => sample.Split('{')[0]), "every dashboard panel reads what /metrics has after real traffic");
 

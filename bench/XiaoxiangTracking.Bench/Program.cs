@@ -89,7 +89,8 @@ if (options.Runs("post"))
     Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
         + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, floorRate, "the durable floor")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed})");
     Console.WriteLine($"  host CPU {cpuCores:0.00} cores, {cpuCores * 1e6 / full.PerSecond:0} µs per report; writer: {commits:N0} commits of {Measured("xiaoxiang_ingest_commit_batch_positions_sum") / commits:0} positions, "
-        + $"{Measured(HostProcess.CommitDuration + "_sum") / commits * 1000:0.0} ms each");
+        + $"{Measured(HostProcess.CommitDuration + "_sum") / commits * 1000:0.0} ms each; "
+        + $"{Measured(HostProcess.Allocated) / full.Accepted / 1024:0.0} KB allocated per report");
 }
 
 // 4b. The same single reports from wrk, a C load generator that costs the machine far less per request than the .NET

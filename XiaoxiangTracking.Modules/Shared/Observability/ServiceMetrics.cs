@@ -21,6 +21,7 @@ public sealed class ServiceMetrics
     public const string ThreadPoolThreadsName = "xiaoxiang_threadpool_threads";
     public const string ThreadPoolQueueName = "xiaoxiang_threadpool_queue_length";
     public const string GcPauseName = "xiaoxiang_gc_pause_seconds_total";
+    public const string GcAllocatedName = "xiaoxiang_gc_allocated_bytes_total";
 
     public ServiceMetrics()
     {
@@ -44,16 +45,18 @@ public sealed class ServiceMetrics
         LiveCacheLookups = metrics.CreateCounter(LiveCacheLookupsName, "Live-state reads, by result (hit: from the cache, miss: from the database).", "result");
 
         // The runtime: prometheus-net's process and GC collections (dotnet_*, process_*), and what the runtime itself
-        // counts of its thread pool and GC pauses, read at each scrape.
+        // counts of its thread pool, GC pauses and allocations, read at each scrape.
         DotNetStats.Register(Registry);
         var threads = metrics.CreateGauge(ThreadPoolThreadsName, "Thread-pool threads.");
         var queue = metrics.CreateGauge(ThreadPoolQueueName, "Work items queued to the thread pool, not yet started.");
         var pauses = metrics.CreateCounter(GcPauseName, "Time the process has spent paused by the garbage collector.");
+        var allocated = metrics.CreateCounter(GcAllocatedName, "Bytes allocated on the managed heap since the process started.");
         Registry.AddBeforeCollectCallback(() =>
         {
             threads.Set(ThreadPool.ThreadCount);
             queue.Set(ThreadPool.PendingWorkItemCount);
             pauses.IncTo(GC.GetTotalPauseDuration().TotalSeconds);
+            allocated.IncTo(GC.GetTotalAllocatedBytes());
         });
     }
 
@@ -84,7 +87,7 @@ public sealed class ServiceMetrics
     [
         HubConnectionsName, PushesName, IngestQueueDepthName, CommitBatchSizeName, CommitDurationName, IngestToPushName,
         AlertsOpenName, OutboxLagName, JobFailuresName, LiveCacheLookupsName, ThreadPoolThreadsName, ThreadPoolQueueName,
-        GcPauseName,
+        GcPauseName, GcAllocatedName,
     ];
 
     /// <summary>Runs <paramref name="update"/> before every scrape (gauges read from the database or a queue).</summary>
