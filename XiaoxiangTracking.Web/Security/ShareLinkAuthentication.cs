@@ -46,14 +46,23 @@ internal sealed class ShareLinkAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    /// <summary>Whether the request's bearer token has a share token's shape (not a JWT, and not none); nothing is copied.</summary>
+    public static bool HasShareToken(HttpRequest request) => ShareLinkTokens.LooksLikeOne(BearerToken(request));
+
     /// <summary>The request's bearer token when it has a share token's shape; null otherwise (a JWT, or none).</summary>
-    public static string? ShareTokenOf(HttpRequest request)
+    public static string? ShareTokenOf(HttpRequest request) => HasShareToken(request) ? BearerToken(request).ToString() : null;
+
+    /// <summary>The bearer token of the Authorization header, or on the hub path the <c>access_token</c> query value; empty when none.</summary>
+    private static ReadOnlySpan<char> BearerToken(HttpRequest request)
     {
-        var token = request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? header["Bearer ".Length..].Trim()
-            : request.Path.StartsWithSegments(TokenAuthentication.HubPathPrefix) && request.Query["access_token"] is { Count: 1 } query
-                ? query.ToString()
-                : null;
-        return ShareLinkTokens.LooksLikeOne(token) ? token : null;
+        const string bearer = "Bearer ";
+        if (request.Headers.Authorization.ToString() is { } header && header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            return header.AsSpan(bearer.Length).Trim();
+        }
+
+        return request.Path.StartsWithSegments(TokenAuthentication.HubPathPrefix) && request.Query["access_token"] is { Count: 1 } query
+            ? query.ToString()
+            : [];
     }
 }

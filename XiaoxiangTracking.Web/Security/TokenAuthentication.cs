@@ -20,8 +20,6 @@ internal static class TokenAuthentication
 {
     public const string HubPathPrefix = "/hubs";
 
-    /// <summary>The default scheme: forwards to the JWT handler or the share-link handler by the token's shape.</summary>
-    public const string BearerTokens = "BearerTokens";
     public const string DevelopmentKeyFileName = "dev-signing-key";
 
     public static WebApplicationBuilder AddTokenAuthentication(this WebApplicationBuilder builder)
@@ -41,10 +39,9 @@ internal static class TokenAuthentication
         services.AddHttpLogging(logging => logging.LoggingFields =
             HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration);
 
-        // A bearer token is a JWT, or a share link's token (xts_…): each goes to its own handler.
-        services.AddAuthentication(BearerTokens)
-            .AddPolicyScheme(BearerTokens, "JWT or share link", scheme => scheme.ForwardDefaultSelector = context =>
-                ShareLinkAuthenticationHandler.ShareTokenOf(context.Request) is null ? JwtBearerDefaults.AuthenticationScheme : ShareLinkAuthenticationHandler.SchemeName)
+        // A bearer token is a JWT, or a share link's token (xts_…): the JWT scheme is the default, and hands a share
+        // token to the share-link scheme (see ForwardDefaultSelector below).
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, ShareLinkAuthenticationHandler>(ShareLinkAuthenticationHandler.SchemeName, null);
         services.AddSingleton<ValidatedTokens>();
@@ -57,6 +54,10 @@ internal static class TokenAuthentication
                 // Nothing reads the token back from the request's authentication properties: not kept there (for a hub
                 // connection they live as long as the connection).
                 options.SaveToken = false;
+                // Authentication, challenge and forbid of a request whose token has a share token's shape go to the
+                // share-link scheme; null keeps every other request here.
+                options.ForwardDefaultSelector = context =>
+                    ShareLinkAuthenticationHandler.HasShareToken(context.Request) ? ShareLinkAuthenticationHandler.SchemeName : null;
                 options.Audience = settings.Audience;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {

@@ -23,5 +23,5 @@ public static class ShareLinkTokens
     public const string Prefix = "xts_";
 
     /// <summary>Whether <paramref name="token"/> has a share token's shape (prefix and length), before any lookup.</summary>
-    public static bool LooksLikeOne(string? token) => token is { Length: 47 } && token.StartsWith(Prefix, StringComparison.Ordinal);
+    public static bool LooksLikeOne(ReadOnlySpan<char> token) => token.Length == 47 && token.StartsWith(Prefix, StringComparison.Ordinal);
 }
