@@ -392,10 +392,14 @@ public sealed class HostProcess : IAsyncDisposable
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Data.Key), SecurityAlgorithms.HmacSha256),
     });
 
-    public HttpClient Client(string role, string subject, HttpMessageHandler handler)
+    /// <summary>A client of the host signed in as <paramref name="subject"/> in <paramref name="role"/>, with a token made now.</summary>
+    public HttpClient Client(string role, string subject, HttpMessageHandler handler) => Client(Token(role, subject), handler);
+
+    /// <summary>A client of the host that sends <paramref name="token"/> with every request.</summary>
+    public HttpClient Client(string token, HttpMessageHandler handler)
     {
         var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Token(role, subject));
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
     }
 

@@ -40,14 +40,21 @@ internal sealed class Outcomes
     public void Unanswered() => Interlocked.Increment(ref _failed);
 }
 
-/// <summary>Simulated riders: each moves along its own line at a plausible speed and reports fixes stamped now.</summary>
+/// <summary>
+/// Simulated riders: each moves along its own line at a plausible speed and reports fixes stamped now, with one token
+/// for all its reports, as a rider's app keeps its token for the shift.
+/// </summary>
 internal sealed class Riders(string prefix, int count)
 {
     private readonly long[] _sequence = new long[count];
+    private readonly string?[] _tokens = new string?[count];
 
     public int Count => count;
 
     public string Id(int rider) => $"{prefix}-{rider:D6}";
+
+    /// <summary>The rider's token, made by <paramref name="host"/> the first time (hosts on the same data share its key).</summary>
+    public string Token(HostProcess host, int rider) => _tokens[rider] ??= host.Token("rider", Id(rider));
 
     public PositionReport Next(int rider)
     {
@@ -59,9 +66,9 @@ internal sealed class Riders(string prefix, int count)
 
 internal static class Load
 {
-    /// <summary>A client signed in as each rider of <paramref name="fleet"/>, by rider index.</summary>
+    /// <summary>A client signed in as each rider of <paramref name="fleet"/> with the rider's token, by rider index.</summary>
     public static HttpClient[] RiderClients(this HostProcess host, Riders fleet, HttpMessageHandler handler) =>
-        [.. Enumerable.Range(0, fleet.Count).Select(r => host.Client("rider", fleet.Id(r), handler))];
+        [.. Enumerable.Range(0, fleet.Count).Select(r => host.Client(fleet.Token(host, r), handler))];
 
     /// <summary>
     /// Each rider of <paramref name="fleet"/> reports <paramref name="times"/> times, <paramref name="workers"/> at once;

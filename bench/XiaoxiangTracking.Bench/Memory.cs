@@ -9,7 +9,8 @@ namespace XiaoxiangTracking.Bench;
 /// of a scheduled job, a table of the host's growing to its next size) lands in one round, so the median of the rounds
 /// is what an order costs. The same is done first for a few orders left out of the figure (the first use of the code
 /// they go through), and the rounds start once every minutely job of the host has run; the riders report once before
-/// each round's baseline, so what the riders themselves cost (their latest fix, their rate limiter) is not counted.
+/// each round's baseline with the tokens they keep using, so what the riders themselves cost (their latest fix, their
+/// rate limiter, their validated token) is not counted.
 /// </summary>
 internal static class Memory
 {
