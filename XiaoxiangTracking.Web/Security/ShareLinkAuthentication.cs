@@ -50,7 +50,11 @@ internal sealed class ShareLinkAuthenticationHandler(
     public static bool HasShareToken(HttpRequest request) => ShareLinkTokens.LooksLikeOne(BearerToken(request));
 
     /// <summary>The request's bearer token when it has a share token's shape; null otherwise (a JWT, or none).</summary>
-    public static string? ShareTokenOf(HttpRequest request) => HasShareToken(request) ? BearerToken(request).ToString() : null;
+    public static string? ShareTokenOf(HttpRequest request)
+    {
+        var token = BearerToken(request);
+        return ShareLinkTokens.LooksLikeOne(token) ? token.ToString() : null;
+    }
 
     /// <summary>The bearer token of the Authorization header, or on the hub path the <c>access_token</c> query value; empty when none.</summary>
     private static ReadOnlySpan<char> BearerToken(HttpRequest request)
