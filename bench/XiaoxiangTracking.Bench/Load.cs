@@ -8,8 +8,34 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace XiaoxiangTracking.Bench;
 
-/// <summary>What a closed loop of reporters achieved against one endpoint.</summary>
-internal sealed record Throughput(double PerSecond, Samples Reply, long Accepted, long Refused, long Failed);
+/// <summary>
+/// What a closed loop of reporters achieved against one endpoint, and how busy the machine's CPUs were meanwhile (0 to 1,
+/// every process on it): near 1 the run is bound by CPU, clearly under it by something it waits on (a commit's sync).
+/// </summary>
+internal sealed record Throughput(double PerSecond, Samples Reply, long Accepted, long Refused, long Failed, double MachineBusy)
+{
+    /// <summary>"machine 93 % busy".</summary>
+    public string Machine => $"machine {MachineBusy:P0} busy";
+}
+
+/// <summary>The machine's CPU time from <c>/proc/stat</c>: busy and all, in clock ticks, over every CPU.</summary>
+internal readonly record struct MachineCpu(long Busy, long Total)
+{
+    public static MachineCpu Now()
+    {
+        // "cpu  user nice system idle iowait irq softirq steal ...": idle and iowait are the time not busy.
+        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
+        var total = ticks.Sum();
+        return new MachineCpu(total - ticks[3] - ticks[4], total);
+    }
+
+    /// <summary>The share of the machine's CPU time that was busy since <paramref name="before"/>.</summary>
+    public static double BusySince(MachineCpu before)
+    {
+        var now = Now();
+        return now.Total == before.Total ? 0 : (now.Busy - before.Busy) / (double)(now.Total - before.Total);
+    }
+}
 
 /// <summary>How the reports were answered: accepted (2xx), refused (503, the host is saturated) or failed.</summary>
 internal sealed class Outcomes
@@ -134,10 +160,11 @@ internal static class Load
         var running = Enumerable.Range(0, workers).Select(w => Task.Run(() => Work(w))).ToList();
         await Task.Delay(warmUp);
         measuredFrom = clock.Elapsed;
+        var cpu = MachineCpu.Now();
         Volatile.Write(ref measuring, true);
         await Task.WhenAll(running);
         var seconds = (clock.Elapsed - measuredFrom).TotalSeconds;
-        return new Throughput(outcomes.Accepted / seconds, reply, outcomes.Accepted, outcomes.Refused, outcomes.Failed);
+        return new Throughput(outcomes.Accepted / seconds, reply, outcomes.Accepted, outcomes.Refused, outcomes.Failed, MachineCpu.BusySince(cpu));
     }
 }
 

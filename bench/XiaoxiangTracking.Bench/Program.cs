@@ -43,7 +43,7 @@ if (options.Runs("bare"))
     await using var bare = await Baselines.StartBareEndpointAsync();
     var bareResult = await SaturateInProcessAsync(bare, "bench-bare");
     bareRate = bareResult.PerSecond;
-    Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms");
+    Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms   ({bareResult.Machine})");
 }
 
 // 2. What committing before the reply alone costs: the same endpoint with a group-commit writer behind it.
@@ -53,7 +53,7 @@ if (options.Runs("floor"))
     var floorResult = await SaturateInProcessAsync(floor, "bench-floor");
     floorRate = floorResult.PerSecond;
     Console.WriteLine($"durable floor:       {floorResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {floorResult.Reply.Summary} ms   "
-        + $"({Ratio(floorResult.PerSecond, bareRate, "bare")}errors: {floorResult.Failed})");
+        + $"({Ratio(floorResult.PerSecond, bareRate, "bare")}errors: {floorResult.Failed}; {floorResult.Machine})");
 }
 
 // 3. Storage ceiling: raw batched SQLite inserts of the same rows in the shapes the host commits them: single reports
@@ -87,7 +87,7 @@ if (options.Runs("post"))
     double Measured(string sample) => after.Sum(sample) - before.Sum(sample);
     var commits = Measured(HostProcess.CommitDuration + "_count");
     Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
-        + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, floorRate, "the durable floor")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed})");
+        + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, floorRate, "the durable floor")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed}; {full.Machine})");
     Console.WriteLine($"  host CPU {cpuCores:0.00} cores, {cpuCores * 1e6 / full.PerSecond:0} µs per report; writer: {commits:N0} commits of {Measured("xiaoxiang_ingest_commit_batch_positions_sum") / commits:0} positions, "
         + $"{Measured(HostProcess.CommitDuration + "_sum") / commits * 1000:0.0} ms each; "
         + $"{Measured(HostProcess.Allocated) / full.Accepted / 1024:0.0} KB allocated per report");
@@ -148,7 +148,7 @@ if (options.Runs("batch"))
         }).ToArray(),
     });
     var rows = batches.PerSecond * 100;
-    Console.WriteLine($"host, batches of 100:{rows,10:N0} rows/s  reply p50/p95/p99 {batches.Reply.Summary} ms   {Ratio(rows, rawRowsLarge, "raw 1000/tx in runs of 100").TrimEnd(',', ' ')}");
+    Console.WriteLine($"host, batches of 100:{rows,10:N0} rows/s  reply p50/p95/p99 {batches.Reply.Summary} ms   ({Ratio(rows, rawRowsLarge, "raw 1000/tx in runs of 100")}{batches.Machine})");
 }
 
 // 6. The paced scenario: riders every 15 s (compressed), watched orders with customers and an ops map on the hub.
