@@ -167,6 +167,19 @@ public class OrdersApiTests(TrackingHostFactory host) : IClassFixture<TrackingHo
     }
 
     [Fact]
+    public async Task An_id_or_a_phone_number_followed_by_a_line_break_is_400_on_that_field()
+    {
+        var order = OrderRequests.NewOrder(customerId: "c-newline\n");
+        order["deliveryAddress"]!["recipientPhone"] = "+86 138 0000 0000\n";
+
+        var response = await _client.PostAsJsonAsync("/api/orders", order);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should()
+            .BeEquivalentTo("customerId", "deliveryAddress.recipientPhone");
+    }
+
+    [Fact]
     public async Task An_order_without_lines_and_the_null_island_as_address_is_rejected()
     {
         var order = OrderRequests.NewOrder();

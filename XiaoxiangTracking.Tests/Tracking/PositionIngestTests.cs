@@ -31,6 +31,21 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
         latest["geohash"]!.GetValue<string>().Should().Be("wtw3sjq6q");
     }
 
+    [Theory]
+    [InlineData("rider-1\n")]
+    [InlineData("rider 1")]
+    [InlineData("骑手-1")]
+    [InlineData("rider-1;")]
+    public async Task A_rider_id_of_anything_but_letters_digits_underscores_and_dashes_is_a_400_on_riderId_and_stores_nothing(string riderId)
+    {
+        var response = await _client.PostAsJsonAsync("/api/tracking/positions", Report(riderId, "p1", DateTimeOffset.UtcNow.AddSeconds(-5), 31.2304, 121.4737));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.ReadJsonAsync())["errors"]!.AsObject().Select(e => e.Key).Should().Equal("riderId");
+        (await StoredCount(riderId)).Should().Be(0);
+    }
+
     [Fact]
     public async Task A_rejected_report_is_422_with_its_reason_and_is_not_stored()
     {

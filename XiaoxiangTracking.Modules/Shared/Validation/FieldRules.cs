@@ -1,15 +1,16 @@
+using System.Text.RegularExpressions;
 using FluentValidation;
 
 namespace XiaoxiangTracking.Modules.Shared.Validation;
 
 /// <summary>Field rules shared by the modules' validators.</summary>
-public static class FieldRules
+public static partial class FieldRules
 {
     /// <summary>Ids of customers, riders and warehouses: up to 32 characters (seed: VARCHAR(32)).</summary>
     public const int PartyIdLength = 32;
 
     public static IRuleBuilderOptions<T, string> IsPartyId<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().MaximumLength(PartyIdLength).Matches("^[A-Za-z0-9_-]+$")
+        rule.NotEmpty().MaximumLength(PartyIdLength).Matches(PartyIdCharacters())
             .WithMessage("'{PropertyName}' may contain only letters, digits, '_' and '-'.");
 
     /// <summary>A WGS 84 latitude that must be given (a required request field, nullable so that "left out" is not 0).</summary>
@@ -19,4 +20,9 @@ public static class FieldRules
     /// <summary>A WGS 84 longitude that must be given.</summary>
     public static IRuleBuilderOptions<T, double?> IsLongitude<T>(this IRuleBuilderInitial<T, double?> rule) =>
         rule.Cascade(CascadeMode.Stop).NotNull().Must(v => v is { } value && double.IsFinite(value)).WithMessage("'{PropertyName}' must be a number.").InclusiveBetween(-180, 180);
+
+    // Ends at \z: $ would also match before a final line break ("rider-1\n"). Checked on every position report, so
+    // generated at build time.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]+\z")]
+    private static partial Regex PartyIdCharacters();
 }

@@ -133,7 +133,7 @@ internal sealed class PlaceOrderValidator : AbstractValidator<PlaceOrder>
             address.RuleFor(a => a).Must(a => !(a.Latitude == 0 && a.Longitude == 0))
                 .OverridePropertyName("latitude").WithMessage("(0, 0) is not a delivery location.");
             address.RuleFor(a => a.RecipientName).MaximumLength(50);
-            address.RuleFor(a => a.RecipientPhone).MaximumLength(20).Matches(@"^\+?[0-9 \-]{5,20}$")
+            address.RuleFor(a => a.RecipientPhone).MaximumLength(20).Matches(@"^\+?[0-9 \-]{5,20}\z")
                 .When(a => a.RecipientPhone is not null);
         });
         RuleFor(o => o.Warehouse).NotNull().ChildRules(warehouse =>
