@@ -85,6 +85,15 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The host's histogram from a report's arrival to its push to a hub client (<c>/metrics</c>).</summary>
     public const string IngestToPush = "xiaoxiang_ingest_to_push_seconds";
 
+    /// <summary>The host's histogram of positions per group commit (<c>/metrics</c>).</summary>
+    public const string CommitBatchSize = "xiaoxiang_ingest_commit_batch_positions";
+
+    /// <summary>The host's gauge of open hub connections (<c>/metrics</c>).</summary>
+    public const string HubConnections = "xiaoxiang_hub_connections";
+
+    /// <summary>Every metric of the host read by name from outside it; the host's own names are checked against these.</summary>
+    public static readonly IReadOnlyList<string> MetricsRead = [CommitDuration, Allocated, IngestToPush, CommitBatchSize, HubConnections];
+
     public int ProcessId => _process.Id;
 
     public HostData Data { get; }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using XiaoxiangTracking.Modules.Shared.Observability;
 using XiaoxiangTracking.Modules.Tracking.Contracts;
 using XiaoxiangTracking.Modules.Tracking.Features.Alerts;
+using XiaoxiangTracking.Testing;
 using XiaoxiangTracking.Tests.Support;
 
 namespace XiaoxiangTracking.Tests.Operations;
@@ -60,6 +61,12 @@ public partial class MetricsTests
         await watcher.DisposeAsync();
         await Eventually.Until(async () =>
             Parse(await anonymous.GetStringAsync("/metrics"))[Sample(ServiceMetrics.HubConnectionsName, "transport", "WebSockets")] == 0);
+    }
+
+    [Fact]
+    public void The_metrics_read_by_name_from_outside_the_host_are_ones_it_exports()
+    {
+        HostProcess.MetricsRead.Should().BeSubsetOf(ServiceMetrics.Names, "the bench reads the host's metrics over HTTP by these names");
     }
 
     [Fact]

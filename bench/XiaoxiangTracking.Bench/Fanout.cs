@@ -136,7 +136,7 @@ internal static class Fanout
         var perConnectionAfterLoad = await PerConnectionAsync();
         await clients.DisposeAsync();
         // The next round or phase measures too: wait until the host has let go of every connection.
-        for (var waited = Stopwatch.StartNew(); await host.MetricAsync("xiaoxiang_hub_connections") > 0 && waited.Elapsed < TimeSpan.FromSeconds(30);)
+        for (var waited = Stopwatch.StartNew(); await host.MetricAsync(HostProcess.HubConnections) > 0 && waited.Elapsed < TimeSpan.FromSeconds(30);)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }

@@ -88,7 +88,7 @@ if (options.Runs("post"))
     var commits = Measured(HostProcess.CommitDuration + "_count");
     Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
         + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, floorRate, "the durable floor")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed}; {full.Machine})");
-    Console.WriteLine($"  host CPU {cpuCores:0.00} cores, {cpuCores * 1e6 / full.PerSecond:0} µs per report; writer: {commits:N0} commits of {Measured("xiaoxiang_ingest_commit_batch_positions_sum") / commits:0} positions, "
+    Console.WriteLine($"  host CPU {cpuCores:0.00} cores, {cpuCores * 1e6 / full.PerSecond:0} µs per report; writer: {commits:N0} commits of {Measured(HostProcess.CommitBatchSize + "_sum") / commits:0} positions, "
         + $"{Measured(HostProcess.CommitDuration + "_sum") / commits * 1000:0.0} ms each; "
         + $"{Measured(HostProcess.Allocated) / full.Accepted / 1024:0.0} KB allocated per report");
 }
