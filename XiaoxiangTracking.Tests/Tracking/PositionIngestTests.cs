@@ -47,6 +47,16 @@ public class PositionIngestTests(TrackingHostFactory host) : IClassFixture<Track
     }
 
     [Fact]
+    public async Task An_empty_rider_id_is_one_error_saying_so()
+    {
+        var response = await _client.PostAsJsonAsync("/api/tracking/positions", Report("", "p1", DateTimeOffset.UtcNow.AddSeconds(-5), 31.2304, 121.4737));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await response.ReadJsonAsync())["errors"]!["riderId"]!.AsArray().Select(e => e!.GetValue<string>());
+        errors.Should().Equal("'riderId' must not be empty.");
+    }
+
+    [Fact]
     public async Task A_rejected_report_is_422_with_its_reason_and_is_not_stored()
     {
         var rider = RiderApp.NewRider();

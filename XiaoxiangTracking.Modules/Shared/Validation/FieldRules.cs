@@ -9,8 +9,9 @@ public static partial class FieldRules
     /// <summary>Ids of customers, riders and warehouses: up to 32 characters (seed: VARCHAR(32)).</summary>
     public const int PartyIdLength = 32;
 
-    public static IRuleBuilderOptions<T, string> IsPartyId<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().MaximumLength(PartyIdLength).Matches(PartyIdCharacters())
+    /// <remarks>Stops at the first failure: an empty id is "must not be empty", not also "may contain only".</remarks>
+    public static IRuleBuilderOptions<T, string> IsPartyId<T>(this IRuleBuilderInitial<T, string> rule) =>
+        rule.Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(PartyIdLength).Matches(PartyIdCharacters())
             .WithMessage("'{PropertyName}' may contain only letters, digits, '_' and '-'.");
 
     /// <summary>A WGS 84 latitude that must be given (a required request field, nullable so that "left out" is not 0).</summary>
