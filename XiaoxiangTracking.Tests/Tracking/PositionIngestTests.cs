@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using XiaoxiangTracking.Modules.Shared.Errors;
 using XiaoxiangTracking.Modules.Tracking.Domain;
 using XiaoxiangTracking.Modules.Tracking.Ingest;
 using XiaoxiangTracking.Modules.Tracking.Persistence;
@@ -297,6 +298,44 @@ public class PositionBackPressureTests
         (await queued).StatusCode.Should().Be(HttpStatusCode.OK);
         var latest = await client.GetFromJsonAsync<JsonObject>($"/api/tracking/riders/{rider}/position");
         latest!["pointId"]!.GetValue<string>().Should().Be("2", "the refused report 3 was never stored");
+    }
+
+    [Fact]
+    public async Task The_writer_answers_a_commit_or_its_failure_on_a_pool_thread_never_on_its_own()
+    {
+        using var host = new TrackingHostFactory().With("Database:SqliteBusyTimeoutMilliseconds", "200");
+        (await host.CreateClient().GetAsync("/health/ready")).EnsureSuccessStatusCode();
+        var writer = host.Services.GetRequiredService<PositionWriter>();
+        var rider = RiderApp.NewRider();
+        var now = DateTimeOffset.UtcNow;
+
+        // Whatever the awaiting request does next runs where its task is completed (ExecuteSynchronously shows where).
+        static Task<(bool[]? Stored, Exception? Failed, string? Thread, bool OnPool)> AnsweredOn(Task<bool[]> write) =>
+            write.ContinueWith(
+                t => (t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.InnerException, Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread),
+                TaskContinuationOptions.ExecuteSynchronously);
+        RiderPosition Fix(string point, int secondsAgo) =>
+            new(new PositionFix(rider, point, now.AddSeconds(-secondsAgo), 31.2304, 121.4737, null, null, null), now);
+
+        var committed = await AnsweredOn(writer.WriteAsync([Fix("1", 30), Fix("1", 30)], CancellationToken.None));
+
+        committed.Stored.Should().Equal([true, false], "the second is the same fix again");
+        committed.OnPool.Should().BeTrue();
+        committed.Thread.Should().NotBe("Position writer");
+
+        await using var blocker = new SqliteConnection($"Data Source={host.DatabasePath}");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;"; // the commit cannot get the database
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var failed = await AnsweredOn(writer.WriteAsync([Fix("2", 15)], CancellationToken.None));
+
+        failed.Failed.Should().BeOfType<ServiceUnavailableException>();
+        failed.OnPool.Should().BeTrue();
+        failed.Thread.Should().NotBe("Position writer");
     }
 }
 

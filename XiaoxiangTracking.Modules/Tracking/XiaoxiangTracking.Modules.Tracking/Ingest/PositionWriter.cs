@@ -1,5 +1,6 @@
 using XiaoxiangTracking.Modules.Shared.Observability;
 using Mediator;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +38,9 @@ internal sealed class PositionWriter(
     IHostApplicationLifetime lifetime,
     ILogger<PositionWriter> logger) : BackgroundService
 {
+    // Replies a pool work item writes: few enough that a large group still spreads over the CPUs.
+    private const int AnswersPerWorkItem = 4;
+
     private readonly Channel<WriteRequest> _queue = Channel.CreateBounded<WriteRequest>(
         new BoundedChannelOptions(options.Value.QueueCapacity)
         {
@@ -153,18 +157,16 @@ internal sealed class PositionWriter(
         {
             var store = _store ??= await PositionStore.OpenAsync(scopes, moves, cancellationToken);
             await using var transaction = await store.BeginAsync(cancellationToken);
-            var results = new bool[group.Count][];
             var newestPerRider = new Dictionary<string, RiderPosition>(StringComparer.Ordinal);
             var latePerRider = new Dictionary<string, (DateTimeOffset From, DateTimeOffset To)>(StringComparer.Ordinal);
             // A fix stored this long after it was taken was not there when the rules ran in real time.
             var lateBefore = clock.GetUtcNow() - alertOptions.Value.OfflineAfter;
             for (var r = 0; r < group.Count; r++)
             {
-                var positions = group[r].Positions;
-                results[r] = new bool[positions.Count];
+                var (positions, stored) = (group[r].Positions, group[r].Stored);
                 for (var i = 0; i < positions.Count; i++)
                 {
-                    if (results[r][i] = await store.Insert.ExecuteAsync(positions[i], cancellationToken))
+                    if (stored[i] = await store.Insert.ExecuteAsync(positions[i], cancellationToken))
                     {
                         var position = positions[i];
                         if (!newestPerRider.TryGetValue(position.RiderId, out var newest) || position.FixTime > newest.FixTime)
@@ -194,10 +196,7 @@ internal sealed class PositionWriter(
                 latest.Committed(position.RiderId, position.Point);
             }
 
-            for (var r = 0; r < group.Count; r++)
-            {
-                group[r].Completion.TrySetResult(results[r]);
-            }
+            Answer(group, failed: null);
 
             await store.Live.CommittedAsync();
             if (latePerRider.Count > 0)
@@ -217,10 +216,7 @@ internal sealed class PositionWriter(
             var message = ex is OperationCanceledException
                 ? "The server is shutting down; retry."
                 : "The positions could not be stored just now; retry.";
-            foreach (var request in group)
-            {
-                request.Completion.TrySetException(new ServiceUnavailableException(message, options.Value.RetryAfter, ex));
-            }
+            Answer(group, new ServiceUnavailableException(message, options.Value.RetryAfter, ex));
         }
     }
 
@@ -273,12 +269,50 @@ internal sealed class PositionWriter(
         }
     }
 
+    /// <summary>
+    /// Answers the group's requests on the thread pool, <see cref="AnswersPerWorkItem"/> to a work item, each request's
+    /// reply written by the pool thread that completes it: one work item and wake-up for a few replies instead of one
+    /// for each, and none on the writer's thread, whose next commit does not wait for replies being written.
+    /// </summary>
+    private static void Answer(List<WriteRequest> group, Exception? failed)
+    {
+        var requests = CollectionsMarshal.AsSpan(group);
+        for (var start = 0; start < requests.Length; start += AnswersPerWorkItem)
+        {
+            var answers = requests.Slice(start, Math.Min(AnswersPerWorkItem, requests.Length - start)).ToArray();
+            ThreadPool.UnsafeQueueUserWorkItem(new Answers(answers, failed), preferLocal: false);
+        }
+    }
+
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private sealed record WriteRequest(IReadOnlyList<RiderPosition> Positions)
     {
-        public TaskCompletionSource<bool[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completed only by <see cref="Answers"/>, so the waiting request runs on in a pool thread.</summary>
+        public TaskCompletionSource<bool[]> Completion { get; } = new();
+
+        /// <summary>Per fix, whether the commit stored it (false: already stored); set by the writer before the commit.</summary>
+        public bool[] Stored { get; } = new bool[Positions.Count];
+    }
+
+    /// <summary>A few requests of a finished commit, answered in order on one pool thread.</summary>
+    private sealed class Answers(WriteRequest[] requests, Exception? failed) : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            foreach (var request in requests)
+            {
+                if (failed is null)
+                {
+                    request.Completion.TrySetResult(request.Stored);
+                }
+                else
+                {
+                    request.Completion.TrySetException(failed);
+                }
+            }
+        }
     }
 }
