@@ -34,8 +34,10 @@ internal static class TokenAuthentication
         }
 
         // Hub URLs carry access tokens in their query strings, and the host's own request log writes whole URLs: it is
-        // replaced by HTTP logging of method, path (never the query), status and duration, and never any header.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // replaced by HTTP logging of method, path (never the query), status and duration, and never any header. It is
+        // off at every level: while any level is on, the host starts an Activity and a log scope for every request, which
+        // nothing here reads. A start-up failure it would also log is logged by the generic host ("Hosting failed to start").
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         services.AddHttpLogging(logging => logging.LoggingFields =
             HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration);
 
