@@ -37,7 +37,7 @@ var warmUp = TimeSpan.FromSeconds(options.WarmUp);
 var handler = HostRequests.Handler();
 
 // 1. HTTP ceiling: a bare endpoint reading the same JSON.
-double? bareRate = null, floorRate = null;
+double? bareRate = null;
 if (options.Runs("bare"))
 {
     await using var bare = await Baselines.StartBareEndpointAsync();
@@ -46,17 +46,7 @@ if (options.Runs("bare"))
     Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms   ({bareResult.Machine})");
 }
 
-// 2. What committing before the reply alone costs: the same endpoint with a group-commit writer behind it.
-if (options.Runs("floor"))
-{
-    await using var floor = await Baselines.StartDurableFloorAsync();
-    var floorResult = await SaturateInProcessAsync(floor, "bench-floor");
-    floorRate = floorResult.PerSecond;
-    Console.WriteLine($"durable floor:       {floorResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {floorResult.Reply.Summary} ms   "
-        + $"({Ratio(floorResult.PerSecond, bareRate, "bare")}errors: {floorResult.Failed}; {floorResult.Machine})");
-}
-
-// 3. Storage ceiling: raw batched SQLite inserts of the same rows in the shapes the host commits them: single reports
+// 2. Storage ceiling: raw batched SQLite inserts of the same rows in the shapes the host commits them: single reports
 // of the 64 riders interleaved, 100 per transaction; and runs of 100 fixes of one rider (a batch upload), 1,000 per
 // transaction (the writer's largest commit).
 double? rawRows = null, rawRowsLarge = null;
@@ -70,28 +60,59 @@ if (options.Runs("raw"))
 
 await using var host = await HostProcess.StartAsync();
 
-// 4. The full path at saturation: validate, durable group commit, live state, fan-out.
-if (options.Runs("post"))
+// 3 and 4. What committing before the reply alone costs (the bare endpoint with a group-commit writer behind it: the
+// durable floor), and the host's full path at saturation (validate, durable group commit, live state, fan-out). In
+// rounds of the floor and then the host, each measuring a third of --seconds: this shared machine's rate moves by a
+// fifth between minutes, so each round's ratio compares the two within the same minute, and the medians of the rounds
+// are reported. The first round warms up for --warmup, the others for a quarter of it.
+if (options.Runs("floor") || options.Runs("post"))
 {
+    const int Rounds = 3;
+    await using var floor = options.Runs("floor") ? await Baselines.StartDurableFloorAsync() : null;
+    var floorClient = floor is null ? null : new HttpClient(handler, disposeHandler: false) { BaseAddress = floor.BaseAddress };
+    var floorRiders = new Riders("bench-floor", options.Workers);
     var riders = new Riders("bench-sat", options.Workers);
     var clients = host.RiderClients(riders, handler);
-    var saturating = Load.SaturateAsync(w => clients[w], riders, options.Workers, warmUp, duration);
-    // The host's CPU and commits over the measured time only, as the reply figures.
-    await Task.Delay(warmUp);
-    var before = await host.MetricsAsync();
-    var cpuBefore = host.CpuSeconds();
-    var cpuClock = System.Diagnostics.Stopwatch.StartNew();
-    var full = await saturating;
-    var cpuCores = (host.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds;
-    var after = await host.MetricsAsync();
-    double Measured(string sample) => after.Sum(sample) - before.Sum(sample);
-    var commits = Measured(HostProcess.CommitDuration + "_count");
-    Console.WriteLine($"host, one per POST:  {full.PerSecond,10:N0} req/s   reply p50/p95/p99 {full.Reply.Summary} ms   "
-        + $"({Ratio(full.PerSecond, bareRate, "bare")}{Ratio(full.PerSecond, floorRate, "the durable floor")}{Ratio(full.PerSecond, rawRows, "raw 100/tx interleaved")}503: {full.Refused}, errors: {full.Failed}; {full.Machine})");
-    Console.WriteLine($"  host CPU {cpuCores:0.00} cores, {cpuCores * 1e6 / full.PerSecond:0} µs per report; writer: {commits:N0} commits of {Measured(HostProcess.CommitBatchSize + "_sum") / commits:0} positions, "
-        + $"{Measured(HostProcess.CommitDuration + "_sum") / commits * 1000:0.0} ms each; "
-        + $"{Measured(HostProcess.Allocated) / full.Accepted / 1024:0.0} KB allocated per report");
+    var floors = new List<Throughput>();
+    var posts = new List<PostRound>();
+    for (var round = 0; round < Rounds; round++)
+    {
+        var roundWarmUp = round == 0 ? warmUp : warmUp / 4;
+        if (floorClient is not null)
+        {
+            floors.Add(await Load.SaturateAsync(_ => floorClient, floorRiders, options.Workers, roundWarmUp, duration / Rounds));
+        }
+
+        if (options.Runs("post"))
+        {
+            posts.Add(await PostRoundAsync(riders, clients, roundWarmUp, duration / Rounds));
+        }
+    }
+
+    if (floors.Count > 0)
+    {
+        var median = MedianOf(floors, f => f.PerSecond);
+        Console.WriteLine($"durable floor:       {median.PerSecond,10:N0} req/s   reply p50/p95/p99 {median.Reply.Summary} ms   "
+            + $"(rounds {Each(floors.Select(f => f.PerSecond), "N0")}; {Ratio(median.PerSecond, bareRate, "bare")}errors: {floors.Sum(f => f.Failed)}; {median.Machine})");
+    }
+
+    if (posts.Count > 0)
+    {
+        var median = MedianOf(posts, p => p.Result.PerSecond);
+        var ofFloor = floors.Count == posts.Count
+            ? posts.Zip(floors, (p, f) => p.Result.PerSecond / f.PerSecond).ToList()
+            : null;
+        Console.WriteLine($"host, one per POST:  {median.Result.PerSecond,10:N0} req/s   reply p50/p95/p99 {median.Result.Reply.Summary} ms   "
+            + $"(rounds {Each(posts.Select(p => p.Result.PerSecond), "N0")}; "
+            + (ofFloor is null ? "" : $"{Median(ofFloor):P0} of the durable floor (the median of the rounds' {Each(ofFloor, "P0")}), ")
+            + $"{Ratio(median.Result.PerSecond, bareRate, "bare")}{Ratio(median.Result.PerSecond, rawRows, "raw 100/tx interleaved")}"
+            + $"503: {posts.Sum(p => p.Result.Refused)}, errors: {posts.Sum(p => p.Result.Failed)}; {median.Result.Machine})");
+        Console.WriteLine($"  host CPU {median.CpuCores:0.00} cores, {Median(posts.Select(p => p.MicrosecondsPerReport)):0} µs per report "
+            + $"(the median of the rounds' {Each(posts.Select(p => p.MicrosecondsPerReport), "0")}); writer: {median.Commits:N0} commits of "
+            + $"{median.PositionsPerCommit:0} positions, {median.CommitMilliseconds:0.0} ms each; {median.KilobytesPerReport:0.0} KB allocated per report");
+    }
 }
+
 
 // 4b. The same single reports from wrk, a C load generator that costs the machine far less per request than the .NET
 // client: a ceiling for HTTP on this machine that the client does not limit, the durable floor under it, and the host's
@@ -194,7 +215,6 @@ if (options.Runs("fanout"))
     }
 
     var first = rounds[0].Host;
-    static string Each(IEnumerable<double> values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
     var ratios = rounds.Select(r => r.Host.MessagesPerSecond / r.Bare.MessagesPerSecond).ToList();
     Console.WriteLine($"bare hub, {options.Connections:N0} connections: {Median(rounds.Select(r => r.Bare.MessagesPerSecond)),10:N0} msg/s "
         + $"(rounds {Each(rounds.Select(r => r.Bare.MessagesPerSecond), "N0")}); CPU {Median(rounds.Select(r => r.Bare.BenchCpuMicrosecondsPerMessage)):0.0} µs per message (hub and clients, one process)");
@@ -244,11 +264,40 @@ async Task<Throughput> SaturateInProcessAsync(InProcessEndpoint endpoint, string
 // The middle of an odd number of rounds.
 static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
 
+// The round in the middle by one measure.
+static T MedianOf<T>(IReadOnlyList<T> rounds, Func<T, double> measure) => rounds.OrderBy(measure).ElementAt(rounds.Count / 2);
+
+// "557,402, 602,842, 521,664"
+static string Each(IEnumerable<double> values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
+
+// One round of the host at saturation, with its CPU and the writer's commits over the measured time only.
+async Task<PostRound> PostRoundAsync(Riders riders, HttpClient[] clients, TimeSpan roundWarmUp, TimeSpan roundDuration)
+{
+    var saturating = Load.SaturateAsync(w => clients[w], riders, options.Workers, roundWarmUp, roundDuration);
+    await Task.Delay(roundWarmUp);
+    var before = await host.MetricsAsync();
+    var cpuBefore = host.CpuSeconds();
+    var cpuClock = System.Diagnostics.Stopwatch.StartNew();
+    var result = await saturating;
+    var cpuCores = (host.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds;
+    var after = await host.MetricsAsync();
+    double Measured(string sample) => after.Sum(sample) - before.Sum(sample);
+    var commits = Measured(HostProcess.CommitDuration + "_count");
+    return new PostRound(result, cpuCores, commits, Measured(HostProcess.CommitBatchSize + "_sum") / commits,
+        Measured(HostProcess.CommitDuration + "_sum") / commits * 1000, Measured(HostProcess.Allocated) / result.Accepted / 1024);
+}
+
 // "48.4 KB (objects 40.1, transport buffers 8.3)"
 static string Kilobytes(LiveHeap heap) => $"{heap.Total / 1024.0:0.0} KB (objects {heap.Objects / 1024.0:0.0}, transport buffers {heap.Pinned / 1024.0:0.0})";
 
 // "37 % of bare, " when the phase compared with was run; nothing otherwise.
 static string Ratio(double measured, double? ceiling, string name) => ceiling is { } c ? $"{measured / c:P0} of {name}, " : "";
+
+/// <summary>One round of the host's single reports at saturation: the replies, the host's CPU and the writer's commits.</summary>
+internal sealed record PostRound(Throughput Result, double CpuCores, double Commits, double PositionsPerCommit, double CommitMilliseconds, double KilobytesPerReport)
+{
+    public double MicrosecondsPerReport => CpuCores * 1e6 / Result.PerSecond;
+}
 
 /// <summary>Command-line options.</summary>
 internal sealed record Options(int Seconds, int WarmUp, int Workers, int Riders, int Orders, double Compression, int Connections, string Phases)
