@@ -69,7 +69,7 @@ if (options.Runs("floor") || options.Runs("post"))
 {
     const int Rounds = 3;
     await using var floor = options.Runs("floor") ? await Baselines.StartDurableFloorAsync() : null;
-    var floorClient = floor is null ? null : new HttpClient(handler, disposeHandler: false) { BaseAddress = floor.BaseAddress };
+    using var floorClient = floor is null ? null : new HttpClient(handler, disposeHandler: false) { BaseAddress = floor.BaseAddress };
     var floorRiders = new Riders("bench-floor", options.Workers);
     var riders = new Riders("bench-sat", options.Workers);
     var clients = host.RiderClients(riders, handler);
@@ -112,7 +112,6 @@ if (options.Runs("floor") || options.Runs("post"))
             + $"{median.PositionsPerCommit:0} positions, {median.CommitMilliseconds:0.0} ms each; {median.KilobytesPerReport:0.0} KB allocated per report");
     }
 }
-
 
 // 4b. The same single reports from wrk, a C load generator that costs the machine far less per request than the .NET
 // client: a ceiling for HTTP on this machine that the client does not limit, the durable floor under it, and the host's
