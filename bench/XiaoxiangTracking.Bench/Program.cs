@@ -41,7 +41,7 @@ double? bareRate = null;
 if (options.Runs("bare"))
 {
     await using var bare = await Baselines.StartBareEndpointAsync();
-    var bareResult = await SaturateInProcessAsync(bare, "bench-bare");
+    var bareResult = await SaturateInProcessAsync(bare, new Riders("bench-bare", options.Workers), warmUp, duration);
     bareRate = bareResult.PerSecond;
     Console.WriteLine($"bare endpoint:       {bareResult.PerSecond,10:N0} req/s   reply p50/p95/p99 {bareResult.Reply.Summary} ms   ({bareResult.Machine})");
 }
@@ -69,7 +69,6 @@ if (options.Runs("floor") || options.Runs("post"))
 {
     const int Rounds = 3;
     await using var floor = options.Runs("floor") ? await Baselines.StartDurableFloorAsync() : null;
-    using var floorClient = floor is null ? null : new HttpClient(handler, disposeHandler: false) { BaseAddress = floor.BaseAddress };
     var floorRiders = new Riders("bench-floor", options.Workers);
     var riders = new Riders("bench-sat", options.Workers);
     var clients = host.RiderClients(riders, handler);
@@ -78,9 +77,9 @@ if (options.Runs("floor") || options.Runs("post"))
     for (var round = 0; round < Rounds; round++)
     {
         var roundWarmUp = round == 0 ? warmUp : warmUp / 4;
-        if (floorClient is not null)
+        if (floor is not null)
         {
-            floors.Add(await Load.SaturateAsync(_ => floorClient, floorRiders, options.Workers, roundWarmUp, duration / Rounds));
+            floors.Add(await SaturateInProcessAsync(floor, floorRiders, roundWarmUp, duration / Rounds));
         }
 
         if (options.Runs("post"))
@@ -254,10 +253,10 @@ if (options.Runs("restart"))
 return 0;
 
 // The closed-loop reporters against an endpoint in this process, as against the host in phase 4.
-async Task<Throughput> SaturateInProcessAsync(InProcessEndpoint endpoint, string riders)
+async Task<Throughput> SaturateInProcessAsync(InProcessEndpoint endpoint, Riders riders, TimeSpan warmUpFor, TimeSpan measureFor)
 {
-    var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoint.BaseAddress };
-    return await Load.SaturateAsync(_ => client, new Riders(riders, options.Workers), options.Workers, warmUp, duration);
+    using var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoint.BaseAddress };
+    return await Load.SaturateAsync(_ => client, riders, options.Workers, warmUpFor, measureFor);
 }
 
 // The middle of an odd number of rounds.
