@@ -259,11 +259,11 @@ async Task<Throughput> SaturateInProcessAsync(InProcessEndpoint endpoint, Riders
     return await Load.SaturateAsync(_ => client, riders, options.Workers, warmUpFor, measureFor);
 }
 
-// The middle of an odd number of rounds.
-static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
-
-// The round in the middle by one measure.
+// The round in the middle by one measure (of an odd number of rounds).
 static T MedianOf<T>(IReadOnlyList<T> rounds, Func<T, double> measure) => rounds.OrderBy(measure).ElementAt(rounds.Count / 2);
+
+// The middle of an odd number of figures.
+static double Median(IEnumerable<double> values) => MedianOf([.. values], v => v);
 
 // "557,402, 602,842, 521,664"
 static string Each(IEnumerable<double> values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
